@@ -1,0 +1,159 @@
+# Secret detection by name and by value, shared by the secret rules.
+#   import data.ecsaudit.lib.secrets
+package ecsaudit.lib.secrets
+
+import rego.v1
+
+# Name tokens that suggest a secret (matched on the upper-cased name).
+default_name_tokens := [
+	"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "API_KEY", "APIKEY",
+	"PRIVATE_KEY", "ACCESS_KEY", "SECRET_KEY", "CLIENT_SECRET", "CREDENTIAL",
+	"AUTH_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY", "SESSION_KEY", "DSN",
+	"CONNECTION_STRING",
+]
+
+# Name suffixes that mark configuration about a secret, not the secret itself.
+default_safe_suffixes := [
+	"_FILE", "_PATH", "_DIR", "_NAME", "_ARN", "_ID", "_IDS", "_LENGTH", "_LEN", "_TTL",
+	"_SECONDS", "_MINUTES", "_HOURS", "_DAYS", "_TIMEOUT", "_EXPIRY", "_EXPIRES",
+	"_ENABLED", "_DISABLED", "_REQUIRED", "_HEADER", "_TYPE", "_REGION", "_VERSION",
+	"_POLICY", "_URL_PATH", "_COUNT", "_SIZE", "_PARAM", "_PARAMETER", "_KEY_ID",
+	"_ALGORITHM", "_FORMAT", "_PREFIX", "_SUFFIX", "_ROTATION", "_ROTATION_DAYS",
+	"_SOURCE", "_PROVIDER", "_ENDPOINT", "_LOCATION", "_REF",
+]
+
+# Upper-cased name suggests a secret (token present, no safe suffix).
+name_suggests_secret(name, tokens) if {
+	n := upper(name)
+	some t in tokens
+	contains(n, t)
+	not safe_suffix(n)
+}
+
+safe_suffix(n) if {
+	some s in default_safe_suffixes
+	endswith(n, s)
+}
+
+# Values that cannot be a secret whatever the name says.
+trivial_value(v) if not is_string(v)
+
+trivial_value(v) if count(trim_space(v)) < 4
+
+trivial_value(v) if regex.match(`^[0-9.:-]+$`, v)
+
+trivial_value(v) if lower(v) in {"true", "false", "yes", "no", "none", "null", "nil", "enabled", "disabled", "changeme_in_secrets_manager"}
+
+trivial_value(v) if startswith(v, "arn:")
+
+trivial_value(v) if startswith(v, "/")
+
+trivial_value(v) if startswith(v, "file://")
+
+trivial_value(v) if contains(v, "${")
+
+trivial_value(v) if contains(v, "{{")
+
+# Well-known credential formats, by description.
+patterns := {
+	"an AWS access key id": `(^|[^A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}([^A-Z0-9]|$)`,
+	"a private key (PEM)": `-----BEGIN[A-Z ]*PRIVATE KEY`,
+	"a GitHub token": `(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})`,
+	"a Slack token": `xox[abposr]-[A-Za-z0-9-]{10,}`,
+	"a Slack webhook URL": `hooks\.slack\.com/services/T[A-Za-z0-9]+`,
+	"a Stripe live key": `(sk|rk)_live_[A-Za-z0-9]{16,}`,
+	"a Google API key": `AIza[0-9A-Za-z_-]{35}`,
+	"a JSON Web Token": `eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`,
+}
+
+# A URL whose user-info holds a literal password (placeholders do not count).
+url_with_credentials(v) if {
+	contains(v, "://")
+	contains(v, "@")
+	regex.match(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`, v)
+	not regex.match(`://[^/\s:@]+:(\$\{[^}]*\}|\{\{[^}]*\}\}|\*+|%s)@`, v)
+}
+
+format_kinds(v) := {k | some k, p in patterns; regex.match(p, v)}
+
+all_format_kinds(v) := format_kinds(v) | {"a URL with embedded credentials"} if url_with_credentials(v)
+
+else := format_kinds(v)
+
+# What credential a value looks like: a known format first, else high entropy.
+# Undefined when the value does not look like a credential.
+value_kind(v) := sort(all_format_kinds(v))[0] if {
+	is_string(v)
+	count(all_format_kinds(v)) > 0
+} else := "a high-entropy string" if {
+	is_string(v)
+	high_entropy(v)
+}
+
+# n * log2(n) for n = 0..256, so Shannon entropy needs no log builtin (OPA has none).
+nlog2n := [
+	0.000000, 0.000000, 2.000000, 4.754888, 8.000000, 11.609640, 15.509775, 19.651484,
+	24.000000, 28.529325, 33.219281, 38.053748, 43.019550, 48.105716, 53.302969, 58.603359,
+	64.000000, 69.486868, 75.058650, 80.710623, 86.438562, 92.238666, 98.107496, 104.041925,
+	110.039100, 116.096405, 122.211433, 128.381963, 134.605938, 140.881449, 147.206718, 153.580086,
+	160.000000, 166.465006, 172.973737, 179.524906, 186.117300, 192.749775, 199.421246, 206.130687,
+	212.877124, 219.659632, 226.477332, 233.329384, 240.214991, 247.133389, 254.083850, 261.065676,
+	268.078200, 275.120782, 282.192809, 289.293692, 296.422865, 303.579784, 310.763925, 317.974784,
+	325.211876, 332.474731, 339.762898, 347.075940, 354.413436, 361.774978, 369.160171, 376.568635,
+	384.000000, 391.453908, 398.930012, 406.427976, 413.947473, 421.488188, 429.049811, 436.632045,
+	444.234600, 451.857193, 459.499549, 467.161402, 474.842491, 482.542564, 490.261373, 497.998679,
+	505.754248, 513.527850, 521.319264, 529.128273, 536.954664, 544.798230, 552.658769, 560.536084,
+	568.429982, 576.340275, 584.266779, 592.209312, 600.167700, 608.141769, 616.131352, 624.136283,
+	632.156400, 640.191546, 648.241565, 656.306305, 664.385619, 672.479360, 680.587385, 688.709554,
+	696.845731, 704.995779, 713.159568, 721.336968, 729.527850, 737.732091, 745.949568, 754.180161,
+	762.423751, 770.680223, 778.949462, 787.231356, 795.525795, 803.832672, 812.151880, 820.483314,
+	828.826871, 837.182452, 845.549955, 853.929284, 862.320342, 870.723036, 879.137270, 887.562955,
+	896.000000, 904.448316, 912.907816, 921.378413, 929.860024, 938.352564, 946.855952, 955.370106,
+	963.894946, 972.430395, 980.976375, 989.532809, 998.099622, 1006.676741, 1015.264091, 1023.861601,
+	1032.469200, 1041.086818, 1049.714386, 1058.351835, 1066.999098, 1075.656110, 1084.322804, 1092.999116,
+	1101.684982, 1110.380340, 1119.085127, 1127.799283, 1136.522746, 1145.255458, 1153.997358, 1162.748390,
+	1171.508495, 1180.277617, 1189.055700, 1197.842689, 1206.638529, 1215.443165, 1224.256546, 1233.078617,
+	1241.909327, 1250.748625, 1259.596459, 1268.452780, 1277.317538, 1286.190683, 1295.072168, 1303.961945,
+	1312.859965, 1321.766182, 1330.680551, 1339.603024, 1348.533557, 1357.472106, 1366.418625, 1375.373070,
+	1384.335400, 1393.305570, 1402.283539, 1411.269264, 1420.262704, 1429.263818, 1438.272566, 1447.288906,
+	1456.312800, 1465.344208, 1474.383091, 1483.429411, 1492.483129, 1501.544208, 1510.612611, 1519.688299,
+	1528.771238, 1537.861390, 1546.958720, 1556.063191, 1565.174770, 1574.293420, 1583.419109, 1592.551800,
+	1601.691461, 1610.838059, 1619.991559, 1629.151929, 1638.319136, 1647.493149, 1656.673935, 1665.861463,
+	1675.055700, 1684.256617, 1693.464183, 1702.678366, 1711.899137, 1721.126466, 1730.360322, 1739.600678,
+	1748.847503, 1758.100768, 1767.360446, 1776.626507, 1785.898923, 1795.177667, 1804.462712, 1813.754029,
+	1823.051591, 1832.355372, 1841.665344, 1850.981482, 1860.303760, 1869.632150, 1878.966628, 1888.307167,
+	1897.653743, 1907.006330, 1916.364903, 1925.729438, 1935.099910, 1944.476295, 1953.858568, 1963.246706,
+	1972.640685, 1982.040481, 1991.446071, 2000.857432, 2010.274541, 2019.697374, 2029.125910, 2038.560126,
+	2048.000000,
+]
+
+# Shannon entropy in bits per character of a string of 1..256 characters.
+entropy(s) := h if {
+	chars := split(s, "")
+	n := count(chars)
+	n > 0
+	n <= 256
+	counts := {c: k | some c in chars; k := count([x | some x in chars; x == c])}
+	sum_c := sum([nlog2n[k] | some k in counts])
+	h := (nlog2n[n] - sum_c) / n
+}
+
+# Random-looking token: long, no spaces, mixed letters and digits, high entropy.
+high_entropy(v) if {
+	count(v) >= 20
+	count(v) <= 256
+	not contains(v, " ")
+	not contains(v, "://")
+	not startswith(v, "/")
+	regex.match(`^[A-Za-z0-9+/=_\-.~]+$`, v)
+	regex.match(`[0-9]`, v)
+	regex.match(`[a-z]`, v)
+	regex.match(`[A-Z]`, v)
+	not sequential(v)
+	entropy(v) >= 4.0
+}
+
+# Alphabet runs such as abcdef...: not random.
+sequential(v) if contains(lower(v), "abcdefgh")
+
+sequential(v) if contains(v, "01234567")

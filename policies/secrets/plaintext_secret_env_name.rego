@@ -1,0 +1,60 @@
+# METADATA
+# title: Secret-named environment variable with a plaintext value
+# description: |
+#   A container `environment` entry whose name says it holds a secret (PASSWORD,
+#   SECRET, TOKEN, API_KEY, PRIVATE_KEY, ...) has a literal value. Environment values
+#   are stored in the task definition in clear text: anyone allowed to call
+#   DescribeTaskDefinition, and every tool that logs task definitions, can read them.
+#   Names that describe a secret rather than hold it (PASSWORD_MIN_LENGTH,
+#   SECRET_NAME, TOKEN_TTL_SECONDS, *_FILE, *_ARN) and trivial values (numbers,
+#   booleans, paths, ARNs, templated `${...}` values) are not flagged.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
+#     description: Pass sensitive data to an Amazon ECS container
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-8
+#     description: "Security Hub ECS.8: secrets should not be passed as container environment variables"
+# custom:
+#   id: EA101
+#   severity: high
+#   security_hub: ECS.8
+#   tags: [security, secrets]
+#   precision: high
+#   remediation: |
+#     Store the value in AWS Secrets Manager or SSM Parameter Store and reference it from
+#     the container's `secrets` list (the execution role needs read access to it). Then
+#     rotate the exposed value: it has been readable in the task definition.
+#   example: |
+#     "secrets": [
+#       {"name": "DB_PASSWORD", "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"}
+#     ]
+#   parameters:
+#     extra_name_tokens:
+#       default: []
+#       description: More upper-case name fragments that mark a secret (added to the built-in list).
+#     ignore_names:
+#       default: []
+#       description: Exact variable names never to flag.
+package ecsaudit.rules.plaintext_secret_env_name
+
+import rego.v1
+
+import data.ecsaudit.lib
+import data.ecsaudit.lib.secrets
+
+tokens := array.concat(secrets.default_name_tokens, lib.param("EA101", "extra_name_tokens", []))
+
+deny contains finding if {
+	some td in lib.task_definitions
+	some i, c in td.properties.containerDefinitions
+	some j, e in c.environment
+	is_string(e.name)
+	not e.name in lib.param("EA101", "ignore_names", [])
+	secrets.name_suggests_secret(e.name, tokens)
+	not secrets.trivial_value(e.value)
+	not secrets.value_kind(e.value)
+	finding := lib.finding(
+		td,
+		sprintf("/containerDefinitions/%d/environment/%d", [i, j]),
+		sprintf("%s sets %s to a plaintext value (%s) in `environment`; move it to `secrets` (Secrets Manager or SSM) and rotate it", [lib.container_label(c, i), e.name, lib.redact(e.value)]),
+	)
+}

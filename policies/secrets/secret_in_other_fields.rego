@@ -1,0 +1,91 @@
+# METADATA
+# title: Credential in command, entryPoint, docker labels or log options
+# description: |
+#   Secrets get pasted where they are just as visible as environment values: command
+#   and entryPoint arguments (`--password=...`), `dockerLabels`, and log-driver
+#   `options` (e.g. a Splunk token). Values are matched against known credential formats
+#   and high entropy; `--name=value` arguments and option keys are also matched by name.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
+#     description: Pass sensitive data to an Amazon ECS container
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-logconfig.html
+#     description: Pass secrets to a log configuration
+# custom:
+#   id: EA103
+#   severity: high
+#   tags: [security, secrets]
+#   precision: medium
+#   remediation: |
+#     Rotate the value and move it into Secrets Manager or SSM: reference container
+#     secrets through `secrets` (read them from the environment in your command) and
+#     log-driver secrets through `logConfiguration.secretOptions`.
+#   example: |
+#     "logConfiguration": {
+#       "logDriver": "splunk",
+#       "options": {"splunk-url": "https://splunk.example.com:8088"},
+#       "secretOptions": [{"name": "splunk-token", "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:splunk-AbCdEf"}]
+#     }
+package ecsaudit.rules.secret_in_other_fields
+
+import rego.v1
+
+import data.ecsaudit.lib
+import data.ecsaudit.lib.secrets
+
+list_fields := ["command", "entryPoint"]
+
+# Arguments: a credential-looking value, or --secret-name=value.
+deny contains finding if {
+	some td in lib.task_definitions
+	some i, c in td.properties.containerDefinitions
+	some field in list_fields
+	some j, arg in c[field]
+	why := arg_problem(arg)
+	finding := lib.finding(
+		td,
+		sprintf("/containerDefinitions/%d/%s/%d", [i, field, j]),
+		sprintf("%s: `%s` argument %d holds %s (%s); read it from a `secrets` variable instead", [lib.container_label(c, i), field, j, why, lib.redact(arg)]),
+	)
+}
+
+# Docker labels and log options: by value, or a secret-named key with a real value.
+deny contains finding if {
+	some td in lib.task_definitions
+	some i, c in td.properties.containerDefinitions
+	some place in [
+		{"path": "dockerLabels", "map": object.get(c, "dockerLabels", {})},
+		{"path": "logConfiguration/options", "map": object.get(object.get(c, "logConfiguration", {}), "options", {})},
+	]
+	some key, value in place.map
+	why := map_problem(key, value)
+	finding := lib.finding(
+		td,
+		sprintf("/containerDefinitions/%d/%s/%s", [i, place.path, key]),
+		sprintf("%s: `%s` entry %q holds %s (%s); use `secretOptions` or `secrets` instead", [lib.container_label(c, i), replace(place.path, "/", "."), key, why, lib.redact(value)]),
+	)
+}
+
+arg_problem(arg) := msg if {
+	kind := secrets.value_kind(arg)
+	msg := sprintf("what looks like %s", [kind])
+}
+
+else := "a secret-named option with a literal value" if {
+	is_string(arg)
+	startswith(arg, "-")
+	parts := split(trim_left(arg, "-"), "=")
+	count(parts) >= 2
+	secrets.name_suggests_secret(replace(parts[0], "-", "_"), secrets.default_name_tokens)
+	not secrets.trivial_value(concat("=", array.slice(parts, 1, count(parts))))
+}
+
+map_problem(key, value) := msg if {
+	kind := secrets.value_kind(value)
+	msg := sprintf("what looks like %s", [kind])
+}
+
+else := "a secret-named key with a literal value" if {
+	is_string(value)
+	secrets.name_suggests_secret(replace(key, "-", "_"), secrets.default_name_tokens)
+	not secrets.trivial_value(value)
+}

@@ -1,0 +1,39 @@
+package ecsaudit.rules.secret_in_other_fields_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.secret_in_other_fields as rule
+
+one(c) := testing.graph([{"family": "web", "containerDefinitions": [object.union({"name": "app", "image": "nginx:1.25"}, c)]}])
+
+test_flags_password_argument if {
+	findings := rule.deny with input as one({"command": ["serve", "--db-password=hunter2hunter2"]})
+	count(findings) == 1
+	some f in findings
+	f.pointer == "/containerDefinitions/0/command/1"
+	not contains(f.message, "hunter2hunter2")
+}
+
+test_flags_key_in_entrypoint if {
+	count(rule.deny) == 1 with input as one({"entryPoint": ["sh", "-c", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE ./run"]})
+}
+
+test_flags_splunk_token_option if {
+	findings := rule.deny with input as one({"logConfiguration": {"logDriver": "splunk", "options": {"splunk-url": "https://s:8088", "splunk-token": "00000000-aaaa-bbbb-cccc-123456789abc"}}})
+	count(findings) == 1
+	some f in findings
+	f.pointer == "/containerDefinitions/0/logConfiguration/options/splunk-token"
+}
+
+test_flags_token_in_docker_label if {
+	count(rule.deny) == 1 with input as one({"dockerLabels": {"ci": "ghp_abcdefghijklmnopqrstuvwxyz0123456789"}})
+}
+
+test_ignores_plain_arguments_and_labels if {
+	count(rule.deny) == 0 with input as one({
+		"command": ["serve", "--port=8080", "--password-file=/run/secrets/db", "--token-ttl=3600"],
+		"dockerLabels": {"team": "core", "com.example.version": "1.2.3"},
+		"logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"}},
+	})
+}

@@ -1,0 +1,676 @@
+//! Command-line interface: argument parsing and the glue between library calls.
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Level};
+use crate::graph::Graph;
+use crate::policy::engine::PolicyEngine;
+use crate::policy::metadata::Severity;
+use crate::policy::{self, testing, PolicySet};
+use crate::report::{self, Format};
+use crate::scan;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Policy-as-code security and best-practice auditor for Amazon ECS task definitions.
+#[derive(Debug, Parser)]
+#[command(name = "ecsaudit", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan task-definition files (or a saved graph) and report findings.
+    Scan(ScanArgs),
+    /// Build the graph document from task-definition files and write it.
+    Graph(GraphArgs),
+    /// Print the JSON Schema of the graph document.
+    Schema,
+    /// List every rule with its metadata.
+    Rules(RulesArgs),
+    /// Print one rule's full documentation.
+    Explain {
+        /// Rule id, e.g. EA101.
+        id: String,
+        #[command(flatten)]
+        policies: PolicyArgs,
+    },
+    /// Run Rego policy tests (`test_*` rules in `*_test.rego`), like `opa test`.
+    Test(TestArgs),
+    /// Evaluate an ad-hoc Rego query against a saved graph.
+    Eval(EvalArgs),
+    /// Scaffold a new rule and its test in a policy directory.
+    NewRule(NewRuleArgs),
+    /// Write rule documentation (docs/rules/*.md) generated from METADATA.
+    Docs {
+        /// Output directory.
+        #[arg(long, default_value = "docs/rules")]
+        out: PathBuf,
+        /// Exit 1 if the files on disk differ from what would be written (write nothing).
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// Where policies come from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PolicyArgs {
+    /// Extra policy directory or file (repeatable); loaded beside the built-in pack.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Run only the policies given with --policy (the helper library stays available).
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Config file (default: ./ecsaudit.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and directories to scan (directories recursively, *.json).
+    pub paths: Vec<PathBuf>,
+    /// Evaluate a saved graph document instead of scanning files.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub graph: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity remains (none: never).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Repository root for SARIF URIs (default: working directory).
+    #[arg(long, value_name = "DIR")]
+    pub source_root: Option<PathBuf>,
+    /// Files larger than this many bytes are reported, not read.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_file_size: u64,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Files and directories to read.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output file (default: standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// `text` (a table) or `json` (full metadata).
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Policy directories with rules and *_test.rego files (default: the built-in pack).
+    pub dirs: Vec<PathBuf>,
+    /// Run only tests whose `file::name` contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub run: Option<String>,
+    /// Show every test and the output of `print` calls.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Show line coverage of rule files.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Print results as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Rego query, e.g. `data.ecsaudit.lib.task_definitions`.
+    pub query: String,
+    /// Graph document to use as `input`.
+    #[arg(long, value_name = "FILE")]
+    pub graph: PathBuf,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct NewRuleArgs {
+    /// Rule id, e.g. ACME001.
+    pub id: String,
+    /// Directory to write into.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// Package name (snake_case); default derived from the id.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+fn eprint_diag(d: &Diagnostic) {
+    let label = match d.level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Skipped => "skipped",
+    };
+    let mut err = anstream::stderr();
+    let _ = writeln!(err, "ecsaudit: {label}: {}", d.headline());
+}
+
+fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostic> {
+    match path {
+        Some(p) => std::fs::write(p, text).map_err(|e| {
+            Diagnostic::error("io-error", format!("cannot write output: {e}"))
+                .in_file(&crate::source::files::display_path(p))
+        }),
+        None => {
+            let mut out = anstream::stdout();
+            out.write_all(text.as_bytes())
+                .map_err(|e| Diagnostic::error("io-error", format!("cannot write output: {e}")))
+        }
+    }
+}
+
+/// Config, policies, parameters and a compiled engine; with every problem met.
+struct Loaded {
+    config: Config,
+    set: PolicySet,
+    engine: PolicyEngine,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn load_policies(args: &PolicyArgs) -> Result<Loaded, Vec<Diagnostic>> {
+    let config = Config::load(args.config.as_deref()).map_err(|d| vec![d])?;
+    let mut dirs = args.policy.clone();
+    dirs.extend(config.policy_dirs.iter().cloned());
+    let (sources, mut diagnostics) = policy::load_sources(args.no_builtin, &dirs);
+    let (set, set_diags) = PolicySet::from_sources(sources);
+    diagnostics.extend(set_diags);
+    let params = match config.resolve_params(&set) {
+        Ok(p) => p,
+        Err(errs) => {
+            diagnostics.extend(errs);
+            policy::default_params(&set)
+        }
+    };
+    let (mut engine, engine_diags) = PolicyEngine::new(&set, &params);
+    diagnostics.extend(engine_diags);
+    engine.retain_rules(|m| config.rule_enabled(m));
+    Ok(Loaded {
+        config,
+        set,
+        engine,
+        diagnostics,
+    })
+}
+
+fn fail_on(arg: Option<&str>, config: &Config) -> Result<Option<Severity>, Diagnostic> {
+    match arg {
+        Some("none") => Ok(None),
+        Some(s) => Severity::parse(s).map(Some).ok_or_else(|| {
+            Diagnostic::error(
+                "usage",
+                format!("--fail-on `{s}`: use critical, high, medium, low, info or none"),
+            )
+        }),
+        None => Ok(config.fail_on().unwrap_or(Some(Severity::Low))),
+    }
+}
+
+fn cmd_scan(args: ScanArgs) -> i32 {
+    let loaded = match load_policies(&args.policies) {
+        Ok(l) => l,
+        Err(diags) => {
+            diags.iter().for_each(eprint_diag);
+            return 2;
+        }
+    };
+    let threshold = match fail_on(args.fail_on.as_deref(), &loaded.config) {
+        Ok(t) => t,
+        Err(d) => {
+            eprint_diag(&d);
+            return 2;
+        }
+    };
+    let diagnostics = loaded.diagnostics;
+    let (graph, files_read) = if let Some(path) = &args.graph {
+        let shown = crate::source::files::display_path(path);
+        match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Graph::from_json(&t))
+        {
+            Ok(g) => (g, 0),
+            Err(e) => {
+                eprint_diag(&Diagnostic::error("graph-error", e).in_file(&shown));
+                return 2;
+            }
+        }
+    } else {
+        if args.paths.is_empty() {
+            eprint_diag(&Diagnostic::error(
+                "usage",
+                "give files or directories to scan, or --graph FILE",
+            ));
+            return 2;
+        }
+        let scan = crate::source::files::scan(
+            &args.paths,
+            &crate::source::files::FileOptions {
+                max_file_size: args.max_file_size,
+            },
+        );
+        let paths: Vec<String> = args
+            .paths
+            .iter()
+            .map(|p| crate::source::files::display_path(p))
+            .collect();
+        let g = crate::graph::from_files(&paths, &scan.task_definitions, scan.diagnostics);
+        (g, scan.files_read)
+    };
+    let threads = rayon::current_num_threads();
+    let report = scan::run(
+        &graph,
+        &loaded.engine,
+        &loaded.config,
+        diagnostics,
+        files_read,
+        threads,
+    );
+    let rendered = match args.format {
+        Format::Text => report::text::render(&report),
+        Format::Json => report::json::render(&report),
+        Format::Sarif => {
+            let (doc, problems) = report::sarif::render(
+                &report,
+                &report::sarif::SarifOptions {
+                    source_root: args.source_root.clone(),
+                },
+            );
+            for p in problems {
+                eprint_diag(&Diagnostic::warning("sarif", p));
+            }
+            doc
+        }
+    };
+    if args.format != Format::Text || args.output.is_some() {
+        // Machine formats on stdout stay clean: tell people about problems on stderr.
+        for d in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.level != Level::Skipped)
+        {
+            eprint_diag(d);
+        }
+    }
+    if let Err(d) = write_output(args.output.as_ref(), &rendered) {
+        eprint_diag(&d);
+        return 2;
+    }
+    report.exit_code(threshold)
+}
+
+fn cmd_graph(args: GraphArgs) -> i32 {
+    let scan = crate::source::files::scan(
+        &args.paths,
+        &crate::source::files::FileOptions {
+            max_file_size: args.max_file_size,
+        },
+    );
+    let paths: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| crate::source::files::display_path(p))
+        .collect();
+    let failed = scan.diagnostics.iter().any(|d| d.level == Level::Error);
+    for d in scan
+        .diagnostics
+        .iter()
+        .filter(|d| d.level != Level::Skipped)
+    {
+        eprint_diag(d);
+    }
+    let g = crate::graph::from_files(&paths, &scan.task_definitions, scan.diagnostics);
+    let mut text = serde_json::to_string_pretty(&g).unwrap_or_default();
+    text.push('\n');
+    if let Err(d) = write_output(args.output.as_ref(), &text) {
+        eprint_diag(&d);
+        return 2;
+    }
+    if failed {
+        2
+    } else {
+        0
+    }
+}
+
+fn cmd_rules(args: RulesArgs) -> i32 {
+    let loaded = match load_policies(&args.policies) {
+        Ok(l) => l,
+        Err(d) => {
+            d.iter().for_each(eprint_diag);
+            return 2;
+        }
+    };
+    loaded.diagnostics.iter().for_each(eprint_diag);
+    let metas: Vec<_> = loaded.set.metas().collect();
+    let text = if args.format == "json" {
+        serde_json::to_string_pretty(&metas).unwrap_or_default() + "\n"
+    } else {
+        let mut s = String::new();
+        for m in &metas {
+            s.push_str(&format!(
+                "{:<7} {:<9} {}\n",
+                m.id,
+                m.severity.as_str(),
+                m.title
+            ));
+        }
+        s
+    };
+    let _ = write_output(None, &text);
+    i32::from(loaded.diagnostics.iter().any(|d| d.level == Level::Error)) * 2
+}
+
+/// Full documentation of one rule, as `explain` prints it and docs/rules/ID.md holds it.
+pub fn explain_text(m: &crate::policy::metadata::RuleMeta) -> String {
+    let mut s = format!("# {} — {}\n\n", m.id, m.title);
+    s.push_str(&format!("- Severity: **{}**\n", m.severity));
+    if let Some(sh) = &m.security_hub {
+        s.push_str(&format!("- Security Hub control: {sh}\n"));
+    }
+    if !m.tags.is_empty() {
+        s.push_str(&format!("- Tags: {}\n", m.tags.join(", ")));
+    }
+    s.push_str(&format!("- Precision: {}\n", m.precision));
+    s.push_str(&format!("- Package: `{}` ({})\n\n", m.package, m.file));
+    s.push_str(&format!(
+        "## What is wrong and why it matters\n\n{}\n\n",
+        m.description
+    ));
+    s.push_str(&format!("## How to fix it\n\n{}\n", m.remediation));
+    if let Some(ex) = &m.example {
+        let lang = if ex.trim_start().starts_with('[') && ex.contains("parameters") {
+            "toml"
+        } else {
+            "json"
+        };
+        s.push_str(&format!("\n```{lang}\n{ex}\n```\n"));
+    }
+    if !m.parameters.is_empty() {
+        s.push_str("\n## Parameters\n\nSet them in `ecsaudit.toml` under `[parameters.");
+        s.push_str(&m.id);
+        s.push_str("]`.\n\n| name | default | meaning |\n| --- | --- | --- |\n");
+        for (name, p) in &m.parameters {
+            s.push_str(&format!(
+                "| `{name}` | `{}` | {} |\n",
+                p.default, p.description
+            ));
+        }
+    }
+    if !m.references.is_empty() {
+        s.push_str("\n## References\n\n");
+        for r in &m.references {
+            s.push_str(&format!(
+                "- {}: {}\n",
+                r.description.as_deref().unwrap_or("link"),
+                r.url
+            ));
+        }
+    }
+    s
+}
+
+fn cmd_explain(id: String, policies: PolicyArgs) -> i32 {
+    let loaded = match load_policies(&policies) {
+        Ok(l) => l,
+        Err(d) => {
+            d.iter().for_each(eprint_diag);
+            return 2;
+        }
+    };
+    match loaded.set.rule(&id) {
+        Some(m) => {
+            let _ = write_output(None, &explain_text(m));
+            0
+        }
+        None => {
+            eprint_diag(&Diagnostic::error(
+                "usage",
+                format!("no rule with id `{id}` (see `ecsaudit rules`)"),
+            ));
+            2
+        }
+    }
+}
+
+fn cmd_test(args: TestArgs) -> i32 {
+    let (sources, mut diags) = if args.dirs.is_empty() {
+        (policy::builtin_sources(), Vec::new())
+    } else {
+        policy::load_sources(true, &args.dirs)
+    };
+    let (set, set_diags) = PolicySet::from_sources(sources);
+    diags.extend(set_diags);
+    let params = policy::default_params(&set);
+    let run = testing::run(&set, &params, args.run.as_deref());
+    diags.extend(run.diagnostics.iter().cloned());
+    let mut out = anstream::stdout();
+    if args.json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&run).unwrap_or_default()
+        );
+    } else {
+        let green = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Green.into()));
+        let red = anstyle::Style::new()
+            .fg_color(Some(anstyle::AnsiColor::Red.into()))
+            .bold();
+        for r in &run.results {
+            match &r.outcome {
+                testing::Outcome::Pass if args.verbose => {
+                    let _ = writeln!(
+                        out,
+                        "{green}PASS{green:#} {}:{}: {}",
+                        r.file, r.line, r.name
+                    );
+                }
+                testing::Outcome::Pass => {}
+                testing::Outcome::Fail(why) | testing::Outcome::Error(why) => {
+                    let word = if matches!(r.outcome, testing::Outcome::Fail(_)) {
+                        "FAIL"
+                    } else {
+                        "ERROR"
+                    };
+                    let _ = writeln!(
+                        out,
+                        "{red}{word}{red:#} {}:{}: {} ({why})",
+                        r.file, r.line, r.name
+                    );
+                }
+            }
+            if args.verbose || r.outcome != testing::Outcome::Pass {
+                for p in &r.prints {
+                    let _ = writeln!(out, "    print: {p}");
+                }
+            }
+        }
+        if args.coverage {
+            let _ = writeln!(out, "\ncoverage:");
+            for c in &run.coverage {
+                let _ = writeln!(
+                    out,
+                    "  {:>5.1}%  {}  (not covered: {:?})",
+                    c.percent(),
+                    c.file,
+                    c.not_covered
+                );
+            }
+        }
+        let _ = writeln!(out, "{} passed, {} failed", run.passed(), run.failed());
+    }
+    diags
+        .iter()
+        .filter(|d| d.level != Level::Skipped)
+        .for_each(eprint_diag);
+    if run.results.is_empty() {
+        eprint_diag(&Diagnostic::error("no-tests", "no test_* rules found"));
+        return 2;
+    }
+    if diags.iter().any(|d| d.level == Level::Error) {
+        2
+    } else {
+        i32::from(run.failed() > 0)
+    }
+}
+
+fn cmd_eval(args: EvalArgs) -> i32 {
+    let loaded = match load_policies(&args.policies) {
+        Ok(l) => l,
+        Err(d) => {
+            d.iter().for_each(eprint_diag);
+            return 2;
+        }
+    };
+    loaded.diagnostics.iter().for_each(eprint_diag);
+    let text = match std::fs::read_to_string(&args.graph) {
+        Ok(t) => t,
+        Err(e) => {
+            eprint_diag(
+                &Diagnostic::error("io-error", format!("cannot read graph: {e}"))
+                    .in_file(&crate::source::files::display_path(&args.graph)),
+            );
+            return 2;
+        }
+    };
+    if let Err(e) = Graph::from_json(&text) {
+        eprint_diag(
+            &Diagnostic::error("graph-error", e)
+                .in_file(&crate::source::files::display_path(&args.graph)),
+        );
+        return 2;
+    }
+    let mut engine = loaded.engine.regorus().clone();
+    let input = match regorus::Value::from_json_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            eprint_diag(&Diagnostic::error("graph-error", e.to_string()));
+            return 2;
+        }
+    };
+    engine.set_input(input);
+    match engine.eval_query(args.query.clone(), false) {
+        Ok(results) => {
+            let values: Vec<serde_json::Value> = results
+                .result
+                .iter()
+                .flat_map(|r| {
+                    r.expressions
+                        .iter()
+                        .map(|e| serde_json::to_value(&e.value).unwrap_or_default())
+                })
+                .collect();
+            let out = if values.len() == 1 {
+                values[0].clone()
+            } else {
+                serde_json::Value::Array(values)
+            };
+            let _ = write_output(
+                None,
+                &(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"),
+            );
+            0
+        }
+        Err(e) => {
+            eprint_diag(&Diagnostic::error("eval-error", e.to_string()));
+            2
+        }
+    }
+}
+
+fn cmd_docs(out: PathBuf, check: bool) -> i32 {
+    let (set, diags) = PolicySet::from_sources(policy::builtin_sources());
+    if !diags.is_empty() {
+        diags.iter().for_each(eprint_diag);
+        return 2;
+    }
+    let files = crate::docs::rule_docs(&set);
+    let mut stale = Vec::new();
+    for (name, text) in &files {
+        let path = out.join(name);
+        if check {
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                stale.push(path.display().to_string());
+            }
+        } else {
+            if let Err(e) = std::fs::create_dir_all(&out).and_then(|_| std::fs::write(&path, text))
+            {
+                eprint_diag(&Diagnostic::error(
+                    "io-error",
+                    format!("cannot write {}: {e}", path.display()),
+                ));
+                return 2;
+            }
+        }
+    }
+    if check && !stale.is_empty() {
+        eprint_diag(&Diagnostic::error(
+            "docs-stale",
+            format!(
+                "rule docs are stale, run `ecsaudit docs`: {}",
+                stale.join(", ")
+            ),
+        ));
+        return 1;
+    }
+    0
+}
+
+fn cmd_new_rule(args: NewRuleArgs) -> i32 {
+    match crate::docs::scaffold_rule(&args.id, args.name.as_deref(), &args.dir) {
+        Ok(paths) => {
+            for p in paths {
+                println!("wrote {}", p.display());
+            }
+            0
+        }
+        Err(d) => {
+            eprint_diag(&d);
+            2
+        }
+    }
+}
+
+/// Parse arguments and run; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Scan(a) => cmd_scan(a),
+        Command::Graph(a) => cmd_graph(a),
+        Command::Schema => {
+            let _ = write_output(None, crate::graph::JSON_SCHEMA);
+            0
+        }
+        Command::Rules(a) => cmd_rules(a),
+        Command::Explain { id, policies } => cmd_explain(id, policies),
+        Command::Test(a) => cmd_test(a),
+        Command::Eval(a) => cmd_eval(a),
+        Command::NewRule(a) => cmd_new_rule(a),
+        Command::Docs { out, check } => cmd_docs(out, check),
+    }
+}

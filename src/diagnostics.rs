@@ -1,0 +1,102 @@
+//! Problems met while scanning that are not findings: unreadable or malformed input,
+//! skipped files, broken policies, calls that could not be made. Partial failure is a
+//! value carried to every report, never a silent gap.
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a diagnostic is. `Error` makes the run exit 2; `Warning` is reported only;
+/// `Skipped` records an input that was passed over on purpose (counted, not an error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Skipped,
+    Warning,
+    Error,
+}
+
+/// A place in a file: path as scanned, 1-based line and UTF-16 column, JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Location {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub end_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pointer: Option<String>,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One diagnostic: what happened, where, and how bad it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    /// Stable kebab-case code, e.g. `parse-error`, `not-a-task-definition`.
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub location: Option<Location>,
+    /// Resource the problem concerns, when there is one (node id or ARN).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub resource: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(level: Level, code: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level,
+            code: code.to_string(),
+            message: message.into(),
+            location: None,
+            resource: None,
+        }
+    }
+
+    pub fn error(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Level::Error, code, message)
+    }
+
+    pub fn warning(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Level::Warning, code, message)
+    }
+
+    pub fn skipped(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Level::Skipped, code, message)
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn in_file(self, file: &str) -> Self {
+        self.at(Location {
+            file: file.to_string(),
+            ..Location::default()
+        })
+    }
+
+    /// `file:line:col: message` (or `message` when there is no location).
+    pub fn headline(&self) -> String {
+        match &self.location {
+            Some(loc) => format!("{loc}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Findings as reporters see them: rule metadata joined, positioned in the source file,
+//! fingerprinted by identity (never by line), and possibly suppressed.
+
+use crate::diagnostics::Location;
+use crate::graph::{Graph, Node, NodeSource};
+use crate::policy::engine::RawFinding;
+use crate::policy::metadata::{RuleMeta, Severity};
+use crate::source::json_index::{pointer_tokens, JsonIndex};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// A resource a finding names besides its own (a role, a security group).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Related {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+}
+
+/// Why a finding is suppressed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// `config` (a suppression in the config file) or `inline` (a resource tag).
+    pub kind: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expires: Option<String>,
+}
+
+/// One finding, ready for every output format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub title: String,
+    pub message: String,
+    /// Display name of the resource: ARN for AWS resources, `family:revision` for files.
+    pub resource: String,
+    pub resource_id: String,
+    pub resource_kind: String,
+    /// Container the finding is about, when the pointer names one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub container: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub location: Option<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub related: Vec<Related>,
+    /// Stable across runs: rule, resource identity and the semantic path of the value.
+    pub fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub suppression: Option<Suppression>,
+}
+
+/// Replace array indices by element names where elements have one, so a fingerprint
+/// survives reordering: `/containerDefinitions/1/environment/3` becomes
+/// `/containerDefinitions/[web]/environment/[DB_PASSWORD]`.
+pub fn semantic_path(properties: &Value, pointer: &str) -> String {
+    let mut out = String::new();
+    let mut cur = Some(properties);
+    for tok in pointer_tokens(pointer) {
+        let next = cur.and_then(|v| match v {
+            Value::Array(a) => tok.parse::<usize>().ok().and_then(|i| a.get(i)),
+            Value::Object(o) => o.get(&tok),
+            _ => None,
+        });
+        let named = match (cur, next) {
+            (Some(Value::Array(_)), Some(Value::Object(o))) => {
+                ["name", "sourceVolume", "containerPort", "key"]
+                    .iter()
+                    .find_map(|k| o.get(*k))
+                    .map(|v| match v {
+                        Value::String(s) => format!("[{s}]"),
+                        other => format!("[{other}]"),
+                    })
+            }
+            _ => None,
+        };
+        out.push('/');
+        out.push_str(&named.unwrap_or(tok));
+        cur = next;
+    }
+    out
+}
+
+/// Name of the container a pointer points into.
+fn container_of(properties: &Value, pointer: &str) -> Option<String> {
+    let toks = pointer_tokens(pointer);
+    if toks.first().map(String::as_str) != Some("containerDefinitions") {
+        return None;
+    }
+    let i: usize = toks.get(1)?.parse().ok()?;
+    properties
+        .get("containerDefinitions")?
+        .get(i)?
+        .get("name")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Fingerprint from identity: rule id, resource identity and semantic path.
+pub fn fingerprint(rule_id: &str, node: &Node, pointer: &str) -> String {
+    let path = semantic_path(&node.properties, pointer);
+    let digest = Sha256::digest(format!("{rule_id}\u{0}{}\u{0}{path}", node.identity).as_bytes());
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Display name of a node: its ARN when it has one, else its name.
+pub fn display_name(node: &Node) -> String {
+    match &node.source {
+        NodeSource::Aws { arn: Some(arn), .. } => arn.clone(),
+        _ => node.name.clone(),
+    }
+}
+
+/// File and pointer a finding on `node` at `pointer` is reported at.
+fn file_target(node: &Node, pointer: &str) -> Option<(String, String)> {
+    match &node.source {
+        NodeSource::File {
+            file,
+            pointer: base,
+            ..
+        } => Some((file.clone(), format!("{base}{pointer}"))),
+        NodeSource::Aws {
+            snapshot: Some(snap),
+            ..
+        } => Some((snap.clone(), pointer.to_string())),
+        NodeSource::Aws { .. } => None,
+    }
+}
+
+/// Read a file as the file source does (UTF-8, BOM stripped) for positioning.
+pub fn read_text(path: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    })
+}
+
+/// Join raw findings with metadata and graph, position them and fingerprint them.
+/// `severity_override` applies config overrides by rule id.
+pub fn resolve(
+    raw: Vec<RawFinding>,
+    graph: &Graph,
+    rules: &[RuleMeta],
+    severity_override: &BTreeMap<String, Severity>,
+) -> Vec<Finding> {
+    let metas: BTreeMap<&str, &RuleMeta> = rules.iter().map(|m| (m.id.as_str(), m)).collect();
+    let mut findings: Vec<Finding> = raw
+        .into_iter()
+        .filter_map(|r| {
+            let node = graph.nodes.get(&r.resource)?;
+            let meta = metas.get(r.rule_id.as_str())?;
+            let pointer = r.pointer.clone().unwrap_or_default();
+            let location = file_target(node, &pointer).map(|(file, p)| Location {
+                file,
+                pointer: Some(p),
+                ..Location::default()
+            });
+            let severity = severity_override
+                .get(&r.rule_id)
+                .copied()
+                .or(r.severity)
+                .unwrap_or(meta.severity);
+            Some(Finding {
+                rule_id: r.rule_id.clone(),
+                severity,
+                title: meta.title.clone(),
+                message: r.message,
+                resource: display_name(node),
+                resource_id: node.id.clone(),
+                resource_kind: node.kind.clone(),
+                container: container_of(&node.properties, &pointer),
+                location,
+                related: r
+                    .related
+                    .iter()
+                    .map(|id| match graph.nodes.get(id) {
+                        Some(n) => Related {
+                            id: id.clone(),
+                            kind: n.kind.clone(),
+                            name: display_name(n),
+                        },
+                        None => Related {
+                            id: id.clone(),
+                            kind: "unknown".into(),
+                            name: id.clone(),
+                        },
+                    })
+                    .collect(),
+                fingerprint: fingerprint(&r.rule_id, node, &pointer),
+                suppression: None,
+            })
+        })
+        .collect();
+    position(&mut findings);
+    findings.sort_by(|a, b| {
+        (
+            b.severity,
+            &a.location.as_ref().map(|l| (&l.file, l.line)),
+            &a.rule_id,
+            &a.resource,
+        )
+            .cmp(&(
+                a.severity,
+                &b.location.as_ref().map(|l| (&l.file, l.line)),
+                &b.rule_id,
+                &b.resource,
+            ))
+    });
+    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.message == b.message);
+    findings
+}
+
+/// Fill in line/column from each file's pointer index (one index per file).
+fn position(findings: &mut [Finding]) {
+    let mut by_file: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if let Some(loc) = &f.location {
+            by_file.entry(loc.file.clone()).or_default().push(i);
+        }
+    }
+    use rayon::prelude::*;
+    let spans: Vec<(usize, Option<(String, crate::source::json_index::Span)>)> = by_file
+        .par_iter()
+        .flat_map_iter(|(file, idxs)| {
+            let index = read_text(file).map(|t| JsonIndex::build(&t));
+            idxs.iter()
+                .map(|&i| {
+                    let p = findings[i]
+                        .location
+                        .as_ref()
+                        .and_then(|l| l.pointer.clone())
+                        .unwrap_or_default();
+                    let found = index
+                        .as_ref()
+                        .and_then(|ix| ix.locate(&p).map(|(used, s)| (used.to_string(), s)));
+                    (i, found)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (i, found) in spans {
+        if let (Some((used, span)), Some(loc)) = (found, findings[i].location.as_mut()) {
+            loc.pointer = Some(used);
+            loc.line = Some(span.line);
+            loc.column = Some(span.column);
+            loc.end_line = Some(span.end_line);
+            loc.end_column = Some(span.end_column);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn semantic_path_uses_names() {
+        let props = json!({"containerDefinitions": [
+            {"name": "a"}, {"name": "web", "environment": [{"name": "X"}, {"name": "DB_PASSWORD"}]}
+        ]});
+        assert_eq!(
+            semantic_path(&props, "/containerDefinitions/1/environment/1"),
+            "/containerDefinitions/[web]/environment/[DB_PASSWORD]"
+        );
+        assert_eq!(semantic_path(&props, "/missing/0"), "/missing/0");
+        assert_eq!(
+            container_of(&props, "/containerDefinitions/1/environment/0").as_deref(),
+            Some("web")
+        );
+    }
+}

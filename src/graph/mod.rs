@@ -1,0 +1,314 @@
+//! The graph document: the one contract between sources and policies.
+//!
+//! Nodes are keyed by id and carry AWS objects untouched in `properties`, plus a few
+//! `derived` facts every policy would otherwise recompute. Edges are explicit and typed.
+//! The JSON Schema is `schema/graph.schema.json`; `docs/graph.md` documents every field.
+
+pub mod image;
+pub mod units;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::{InputShape, TaskDefinitionDoc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Version of the graph document layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The JSON Schema of the graph document, shipped in the repository.
+pub const JSON_SCHEMA: &str = include_str!("../../schema/graph.schema.json");
+
+/// Node kinds. Kept as strings in the document so newer kinds do not break old readers.
+pub mod kind {
+    pub const TASK_DEFINITION: &str = "task_definition";
+    pub const IAM_ROLE: &str = "iam_role";
+    pub const IAM_POLICY: &str = "iam_policy";
+    pub const SECURITY_GROUP: &str = "security_group";
+    pub const SERVICE: &str = "service";
+    pub const CLUSTER: &str = "cluster";
+    pub const LOAD_BALANCER: &str = "load_balancer";
+    pub const TARGET_GROUP: &str = "target_group";
+    pub const CONTAINER_INSTANCE: &str = "container_instance";
+    pub const IMAGE: &str = "image";
+}
+
+/// The whole document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Graph {
+    pub schema_version: u32,
+    pub generator: Generator,
+    /// What was scanned: paths, or account and regions.
+    pub sources: Vec<Value>,
+    pub nodes: BTreeMap<String, Node>,
+    pub edges: Vec<Edge>,
+    /// Problems met while building the graph (they travel with a saved graph).
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Tool name and version that wrote the document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Generator {
+    pub name: String,
+    pub version: String,
+}
+
+/// Where a node came from: a file and pointer, or an AWS resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum NodeSource {
+    File {
+        file: String,
+        pointer: String,
+        shape: InputShape,
+    },
+    Aws {
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        arn: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        account: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        region: Option<String>,
+        /// Snapshot file written for this node, if any (points SARIF at real lines).
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        snapshot: Option<String>,
+    },
+}
+
+/// Whether a node's data is complete. Policies must not treat `unavailable` nodes as
+/// passing: their checks are reported as not performed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Complete,
+    /// Referenced but does not exist (e.g. a role ARN with no role behind it).
+    NotFound,
+    /// Could not be read (access denied, throttled, region disabled).
+    Unavailable,
+}
+
+/// One resource.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Node {
+    pub id: String,
+    pub kind: String,
+    /// Human-readable name: `family:revision`, role name, group id, ARN.
+    pub name: String,
+    /// Stable identity for fingerprints: survives revision bumps and line moves.
+    pub identity: String,
+    pub source: NodeSource,
+    #[serde(default)]
+    pub status: Status,
+    /// The AWS object, field names and values as AWS spells them.
+    pub properties: Value,
+    /// Facts computed once for all policies (see docs/graph.md).
+    #[serde(default)]
+    pub derived: Value,
+}
+
+/// A typed, directed relation between two nodes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+}
+
+impl Graph {
+    /// An empty document stamped with this tool's name and version.
+    pub fn new(sources: Vec<Value>) -> Self {
+        Graph {
+            schema_version: SCHEMA_VERSION,
+            generator: Generator {
+                name: env!("CARGO_PKG_NAME").to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            sources,
+            nodes: BTreeMap::new(),
+            edges: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn add_node(&mut self, node: Node) {
+        self.nodes.insert(node.id.clone(), node);
+    }
+
+    pub fn add_edge(&mut self, from: &str, to: &str, kind: &str) {
+        self.edges.push(Edge {
+            from: from.to_string(),
+            to: to.to_string(),
+            kind: kind.to_string(),
+        });
+    }
+
+    pub fn count_kind(&self, kind: &str) -> usize {
+        self.nodes.values().filter(|n| n.kind == kind).count()
+    }
+
+    /// Read a saved graph, checking its version.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| format!("{}:{}: malformed JSON: {e}", e.line(), e.column()))?;
+        match v.get("schema_version").and_then(Value::as_u64) {
+            Some(n) if n == u64::from(SCHEMA_VERSION) => {}
+            Some(n) => return Err(format!(
+                "graph schema_version {n} is not supported (this ecsaudit reads {SCHEMA_VERSION})"
+            )),
+            None => return Err("not a graph document: no `schema_version`".into()),
+        }
+        serde_json::from_value(v).map_err(|e| format!("not a valid graph document: {e}"))
+    }
+
+    /// Split into at most `n` independent sub-graphs (connected components packed by
+    /// size) so policies can be evaluated on several cores. Relational rules see every
+    /// node reachable from theirs, so results equal one whole-graph evaluation.
+    pub fn shards(&self, n: usize) -> Vec<Graph> {
+        let ids: Vec<&String> = self.nodes.keys().collect();
+        let pos: BTreeMap<&str, usize> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let mut parent: Vec<usize> = (0..ids.len()).collect();
+        fn find(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                p[x] = p[p[x]];
+                x = p[x];
+            }
+            x
+        }
+        for e in &self.edges {
+            if let (Some(&a), Some(&b)) = (pos.get(e.from.as_str()), pos.get(e.to.as_str())) {
+                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                if ra != rb {
+                    parent[ra] = rb;
+                }
+            }
+        }
+        let mut components: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..ids.len() {
+            let root = find(&mut parent, i);
+            components.entry(root).or_default().push(i);
+        }
+        let n = n.max(1).min(components.len().max(1));
+        let mut comps: Vec<Vec<usize>> = components.into_values().collect();
+        comps.sort_by_key(|c| std::cmp::Reverse(c.len()));
+        let mut shards: Vec<Graph> = (0..n)
+            .map(|_| {
+                let mut g = Graph::new(self.sources.clone());
+                g.schema_version = self.schema_version;
+                g.generator = self.generator.clone();
+                g
+            })
+            .collect();
+        let mut sizes = vec![0usize; n];
+        let mut shard_of = vec![0usize; ids.len()];
+        for comp in comps {
+            let (target, _) = sizes
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, s)| **s)
+                .unwrap_or((0, &0));
+            sizes[target] += comp.len();
+            for i in comp {
+                shard_of[i] = target;
+                shards[target].add_node(self.nodes[ids[i]].clone());
+            }
+        }
+        for e in &self.edges {
+            let target = pos.get(e.from.as_str()).map_or(0, |&i| shard_of[i]);
+            shards[target].edges.push(e.clone());
+        }
+        shards
+    }
+}
+
+/// Id of a task definition read from a file.
+pub fn file_node_id(file: &str, pointer: &str) -> String {
+    format!("file:{file}#{pointer}")
+}
+
+/// Derived facts for a task definition: parsed images and normalised cpu/memory.
+pub fn derive_task_definition(td: &Value) -> Value {
+    let containers: Vec<Value> = td
+        .get("containerDefinitions")
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .map(|c| {
+                    let image = c.get("image").and_then(Value::as_str).map(image::parse);
+                    json!({
+                        "name": c.get("name").and_then(Value::as_str),
+                        "image": image,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let compat: Vec<Value> = td
+        .get("requiresCompatibilities")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let fargate = compat.iter().any(|c| c.as_str() == Some("FARGATE"));
+    json!({
+        "containers": containers,
+        "cpu_units": td.get("cpu").and_then(units::cpu_units),
+        "memory_mib": td.get("memory").and_then(units::memory_mib),
+        "fargate": fargate,
+        "network_mode": td.get("networkMode").and_then(Value::as_str).unwrap_or(if fargate { "awsvpc" } else { "bridge" }),
+    })
+}
+
+/// Node for a task definition read from a file. Describe-output tags are merged into
+/// `properties.tags` (the register-input field name).
+pub fn task_definition_node(doc: &TaskDefinitionDoc) -> Node {
+    let mut properties = doc.value.clone();
+    if let (Some(tags), Some(obj)) = (&doc.tags, properties.as_object_mut()) {
+        if !obj.contains_key("tags") {
+            obj.insert("tags".into(), tags.clone());
+        }
+    }
+    let family = doc.value.get("family").and_then(Value::as_str);
+    let revision = doc.value.get("revision").and_then(Value::as_i64);
+    let name = match (family, revision) {
+        (Some(f), Some(r)) => format!("{f}:{r}"),
+        (Some(f), None) => f.to_string(),
+        (None, _) => format!("{}#{}", doc.file, doc.pointer),
+    };
+    let identity = match family {
+        Some(f) => format!("file:{}#family={f}", doc.file),
+        None => file_node_id(&doc.file, &doc.pointer),
+    };
+    Node {
+        id: file_node_id(&doc.file, &doc.pointer),
+        kind: kind::TASK_DEFINITION.to_string(),
+        name,
+        identity,
+        source: NodeSource::File {
+            file: doc.file.clone(),
+            pointer: doc.pointer.clone(),
+            shape: doc.shape,
+        },
+        status: Status::Complete,
+        derived: derive_task_definition(&properties),
+        properties,
+    }
+}
+
+/// Build the graph of a file scan.
+pub fn from_files(
+    paths: &[String],
+    docs: &[TaskDefinitionDoc],
+    diagnostics: Vec<Diagnostic>,
+) -> Graph {
+    let mut g = Graph::new(vec![json!({"type": "files", "paths": paths})]);
+    for doc in docs {
+        g.add_node(task_definition_node(doc));
+    }
+    g.diagnostics = diagnostics;
+    g
+}

@@ -1,0 +1,13 @@
+//! ecsaudit: policy-as-code security and best-practice auditor for Amazon ECS task
+//! definitions. `source -> graph -> policy engine -> findings -> report`.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod docs;
+pub mod findings;
+pub mod graph;
+pub mod policy;
+pub mod report;
+pub mod scan;
+pub mod source;

@@ -1,0 +1,370 @@
+//! The regorus engine: policies compiled once, then cloned per shard of the graph and
+//! evaluated on every core. All rules are asked for in one query per shard, so helper
+//! rules in `data.ecsaudit.lib` are computed once per shard, not once per rule.
+//!
+//! A rule's `deny` set holds finding objects:
+//! `{"resource": <node id>, "message": <text>, "pointer"?: <JSON pointer into the node's
+//! properties>, "related"?: [<node id>...], "severity"?: <override>}`.
+
+use super::metadata::{RuleMeta, Severity};
+use super::{PolicySet, PolicySource};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::graph::Graph;
+use rayon::prelude::*;
+use regorus::Value as RegoValue;
+use serde_json::Value;
+
+/// A finding as a rule produced it, before locations and fingerprints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFinding {
+    pub rule_id: String,
+    pub resource: String,
+    pub pointer: Option<String>,
+    pub message: String,
+    pub related: Vec<String>,
+    pub severity: Option<Severity>,
+}
+
+/// Compiled policies ready to evaluate graphs.
+#[derive(Clone)]
+pub struct PolicyEngine {
+    engine: regorus::Engine,
+    rules: Vec<RuleMeta>,
+    query: String,
+}
+
+/// Turn a regorus error into a diagnostic positioned at `path:line:col` when the error
+/// text carries one (regorus prints `path:line:col: error: ...`).
+pub fn rego_error(code: &str, path: &str, err: &anyhow::Error) -> Diagnostic {
+    let text = err.to_string();
+    let mut loc = Location {
+        file: path.to_string(),
+        ..Location::default()
+    };
+    // regorus: "--> path:line:col" then a source excerpt, then "error: message".
+    for line in text.lines() {
+        if let Some(rest) = line.trim_start().strip_prefix("--> ") {
+            let mut parts = rest.rsplitn(3, ':');
+            let col = parts.next().and_then(|s| s.trim().parse().ok());
+            let l = parts.next().and_then(|s| s.trim().parse().ok());
+            if let (Some(l), Some(file)) = (l, parts.next()) {
+                loc.file = file.to_string();
+                loc.line = Some(l);
+                loc.column = col;
+            }
+            break;
+        }
+    }
+    let message = text
+        .lines()
+        .rev()
+        .find_map(|l| l.trim_start().strip_prefix("error:"))
+        .map(|m| m.trim().to_string())
+        .unwrap_or_else(|| text.trim().to_string());
+    Diagnostic::error(code, message).at(loc)
+}
+
+fn add(engine: &mut regorus::Engine, src: &PolicySource, diags: &mut Vec<Diagnostic>) -> bool {
+    match engine.add_policy(src.path.clone(), src.text.clone()) {
+        Ok(_) => true,
+        Err(e) => {
+            diags.push(rego_error("policy-parse-error", &src.path, &e));
+            false
+        }
+    }
+}
+
+fn to_rego(v: &Value) -> anyhow::Result<RegoValue> {
+    RegoValue::from_json_str(&serde_json::to_string(v)?)
+}
+
+/// A small, well-formed graph every rule is evaluated against once at load time, so a
+/// rule that errors (unknown builtin, type error) fails loudly instead of going quiet.
+fn sample_graph() -> Value {
+    let doc: Value = serde_json::from_str(include_str!("sample_task_definition.json"))
+        .expect("embedded sample task definition is valid JSON");
+    let docs = vec![crate::source::TaskDefinitionDoc {
+        file: "sample.json".into(),
+        pointer: String::new(),
+        shape: crate::source::InputShape::RegisterInput,
+        value: doc,
+        tags: None,
+    }];
+    serde_json::to_value(crate::graph::from_files(
+        &["sample.json".into()],
+        &docs,
+        Vec::new(),
+    ))
+    .expect("graph serialises")
+}
+
+impl PolicyEngine {
+    /// Compile `set` with `params` as `data.ecsaudit.params`. Modules that do not parse
+    /// and rules that fail on the sample graph are left out and reported; the rest load.
+    pub fn new(set: &PolicySet, params: &Value) -> (Self, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut engine = regorus::Engine::new();
+        for lib in &set.libraries {
+            add(&mut engine, lib, &mut diags);
+        }
+        let mut rules = Vec::new();
+        let mut packages = std::collections::BTreeSet::new();
+        for (meta, src) in &set.rules {
+            if !packages.insert(meta.package.clone()) {
+                diags.push(
+                    Diagnostic::error(
+                        "policy-duplicate-package",
+                        format!(
+                            "rule {} uses package {} which another rule already uses: give \
+                             each rule its own package",
+                            meta.id, meta.package
+                        ),
+                    )
+                    .at(Location {
+                        file: src.path.clone(),
+                        line: Some(meta.line),
+                        column: Some(1),
+                        ..Location::default()
+                    }),
+                );
+                continue;
+            }
+            if add(&mut engine, src, &mut diags) {
+                rules.push(meta.clone());
+            }
+        }
+        let data = serde_json::json!({"ecsaudit": {"params": params}});
+        if let Err(e) = to_rego(&data).and_then(|d| engine.add_data(d)) {
+            diags.push(Diagnostic::error(
+                "policy-data",
+                format!("cannot load rule parameters: {e}"),
+            ));
+        }
+        // Validate each rule once, strictly, against the sample graph.
+        let sample = to_rego(&sample_graph()).expect("sample graph converts");
+        let mut checked = engine.clone();
+        checked.set_strict_builtin_errors(true);
+        checked.set_input(sample);
+        rules.retain(|meta| {
+            let mut e = checked.clone();
+            match e.eval_rule(format!("data.{}.deny", meta.package)) {
+                Ok(_) => true,
+                Err(err) => {
+                    let mut d = rego_error("policy-eval-error", &meta.file, &err);
+                    d.message = format!(
+                        "rule {} fails when evaluated, so it was not run: {}",
+                        meta.id, d.message
+                    );
+                    diags.push(d);
+                    false
+                }
+            }
+        });
+        engine.set_strict_builtin_errors(false);
+        let query = Self::query_for(&rules);
+        (
+            PolicyEngine {
+                engine,
+                rules,
+                query,
+            },
+            diags,
+        )
+    }
+
+    fn query_for(rules: &[RuleMeta]) -> String {
+        let members: Vec<String> = rules
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}: data.{}.deny",
+                    serde_json::to_string(&m.id).unwrap_or_default(),
+                    m.package
+                )
+            })
+            .collect();
+        format!("{{{}}}", members.join(", "))
+    }
+
+    /// Rules that loaded and validated.
+    pub fn rules(&self) -> &[RuleMeta] {
+        &self.rules
+    }
+
+    /// Keep only the rules `keep` accepts (config enable/disable).
+    pub fn retain_rules(&mut self, keep: impl Fn(&RuleMeta) -> bool) {
+        self.rules.retain(|m| keep(m));
+        self.query = Self::query_for(&self.rules);
+    }
+
+    /// The underlying engine (for the test runner and ad-hoc queries).
+    pub fn regorus(&self) -> &regorus::Engine {
+        &self.engine
+    }
+
+    /// Evaluate every rule over `graph`, split into `threads` shards.
+    pub fn evaluate(&self, graph: &Graph, threads: usize) -> (Vec<RawFinding>, Vec<Diagnostic>) {
+        if self.rules.is_empty() || graph.nodes.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let shards = graph.shards(threads);
+        let results: Vec<(Vec<RawFinding>, Vec<Diagnostic>)> = shards
+            .par_iter()
+            .map(|shard| self.evaluate_shard(shard))
+            .collect();
+        let mut findings = Vec::new();
+        let mut diags = Vec::new();
+        for (f, d) in results {
+            findings.extend(f);
+            diags.extend(d);
+        }
+        diags.sort_by(|a, b| a.message.cmp(&b.message));
+        diags.dedup();
+        (findings, diags)
+    }
+
+    fn evaluate_shard(&self, shard: &Graph) -> (Vec<RawFinding>, Vec<Diagnostic>) {
+        let mut engine = self.engine.clone();
+        let input = match serde_json::to_string(shard)
+            .map_err(anyhow::Error::from)
+            .and_then(|s| RegoValue::from_json_str(&s))
+        {
+            Ok(v) => v,
+            Err(e) => {
+                return (
+                    Vec::new(),
+                    vec![Diagnostic::error(
+                        "policy-input",
+                        format!("cannot convert graph: {e}"),
+                    )],
+                )
+            }
+        };
+        engine.set_input(input);
+        match engine.eval_query(self.query.clone(), false) {
+            Ok(results) => {
+                let value = results
+                    .result
+                    .first()
+                    .and_then(|r| r.expressions.first())
+                    .map(|e| e.value.clone());
+                match value {
+                    Some(v) => self.collect(shard, &v),
+                    None => (Vec::new(), Vec::new()),
+                }
+            }
+            // One rule failed: evaluate rule by rule so the others still report.
+            Err(_) => {
+                let mut findings = Vec::new();
+                let mut diags = Vec::new();
+                for meta in &self.rules {
+                    let mut e = engine.clone();
+                    match e.eval_rule(format!("data.{}.deny", meta.package)) {
+                        Ok(set) => {
+                            let mut obj = std::collections::BTreeMap::new();
+                            obj.insert(RegoValue::from(meta.id.as_str()), set);
+                            let (f, d) = self.collect(shard, &RegoValue::from(obj));
+                            findings.extend(f);
+                            diags.extend(d);
+                        }
+                        Err(err) => {
+                            let mut d = rego_error("policy-eval-error", &meta.file, &err);
+                            d.message = format!(
+                                "rule {} could not be evaluated, its checks were not performed: {}",
+                                meta.id, d.message
+                            );
+                            diags.push(d);
+                        }
+                    }
+                }
+                (findings, diags)
+            }
+        }
+    }
+
+    /// Read `{rule_id: set of findings}` into raw findings, checking their shape.
+    fn collect(&self, shard: &Graph, value: &RegoValue) -> (Vec<RawFinding>, Vec<Diagnostic>) {
+        let mut findings = Vec::new();
+        let mut diags = Vec::new();
+        let json: Value = match serde_json::to_value(value) {
+            Ok(v) => v,
+            Err(e) => {
+                return (
+                    findings,
+                    vec![Diagnostic::error(
+                        "policy-output",
+                        format!("unreadable rule output: {e}"),
+                    )],
+                )
+            }
+        };
+        let Some(by_rule) = json.as_object() else {
+            return (findings, diags);
+        };
+        for (rule_id, set) in by_rule {
+            let meta = self.rules.iter().find(|m| &m.id == rule_id);
+            let file = meta.map(|m| m.file.clone()).unwrap_or_default();
+            for item in set.as_array().into_iter().flatten() {
+                match parse_finding(rule_id, item, shard) {
+                    Ok(f) => findings.push(f),
+                    Err(why) => diags.push(
+                        Diagnostic::error(
+                            "policy-bad-finding",
+                            format!("rule {rule_id} produced an unusable finding ({why}): {item}"),
+                        )
+                        .in_file(&file),
+                    ),
+                }
+            }
+        }
+        (findings, diags)
+    }
+}
+
+fn parse_finding(rule_id: &str, item: &Value, shard: &Graph) -> Result<RawFinding, String> {
+    let obj = item.as_object().ok_or("a finding must be an object")?;
+    let resource = obj
+        .get("resource")
+        .and_then(Value::as_str)
+        .ok_or("`resource` must be a node id string")?;
+    if !shard.nodes.contains_key(resource) {
+        return Err(format!("`resource` {resource} is not a node of the graph"));
+    }
+    let message = obj
+        .get("message")
+        .and_then(Value::as_str)
+        .ok_or("`message` must be a string")?;
+    let pointer = match obj.get("pointer") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(p)) if p.is_empty() || p.starts_with('/') => Some(p.clone()),
+        Some(_) => return Err("`pointer` must be a JSON pointer string".into()),
+    };
+    let related = match obj.get("related") {
+        None => Vec::new(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or("`related` must hold node ids")
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("`related` must be an array of node ids".into()),
+    };
+    let severity = match obj.get("severity") {
+        None => None,
+        Some(v) => Some(
+            v.as_str()
+                .and_then(Severity::parse)
+                .ok_or("`severity` must be critical, high, medium, low or info")?,
+        ),
+    };
+    Ok(RawFinding {
+        rule_id: rule_id.to_string(),
+        resource: resource.to_string(),
+        pointer,
+        message: message.to_string(),
+        related,
+        severity,
+    })
+}

@@ -1,0 +1,13 @@
+//! Output formats. Reporters read a [`crate::scan::Report`]; they know nothing of Rego.
+
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+/// Output format of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}

@@ -1,0 +1,262 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning. Every rule that ran is in
+//! `tool.driver.rules` with help from its METADATA; results carry repository-relative
+//! locations, logical locations and identity-based `partialFingerprints`. The document is
+//! built as JSON and checked by deserialising into `serde_sarif`'s types.
+
+use crate::diagnostics::Level;
+use crate::findings::Finding;
+use crate::policy::metadata::{RuleMeta, Severity};
+use crate::scan::Report;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+/// Where the rule docs live (rule help links).
+pub const DOCS_URL: &str = "https://github.com/ecsaudit/ecsaudit/blob/main/docs/rules";
+/// GitHub code scanning accepts at most this many results per run.
+pub const GITHUB_MAX_RESULTS: usize = 25_000;
+/// Fingerprint key in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "ecsaudit/v1";
+
+/// Options for SARIF output.
+#[derive(Debug, Clone, Default)]
+pub struct SarifOptions {
+    /// Repository root: file URIs are made relative to it (default: working directory).
+    pub source_root: Option<PathBuf>,
+}
+
+/// SARIF level for a severity.
+pub fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub `security-severity` score for a severity (None for info).
+pub fn security_severity(s: Severity) -> Option<&'static str> {
+    match s {
+        Severity::Critical => Some("9.5"),
+        Severity::High => Some("8.0"),
+        Severity::Medium => Some("5.5"),
+        Severity::Low => Some("3.0"),
+        Severity::Info => None,
+    }
+}
+
+fn pascal(name: &str) -> String {
+    name.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or(String::new(), |f| {
+                f.to_uppercase().collect::<String>() + c.as_str()
+            })
+        })
+        .collect()
+}
+
+/// Rule help in markdown, from METADATA.
+pub fn help_markdown(m: &RuleMeta) -> String {
+    let mut s = format!(
+        "**{}** ({}, {})\n\n{}\n\n**Remediation**\n\n{}\n",
+        m.title, m.id, m.severity, m.description, m.remediation
+    );
+    if let Some(ex) = &m.example {
+        s.push_str(&format!("\n```\n{ex}\n```\n"));
+    }
+    if !m.references.is_empty() {
+        s.push_str("\n**References**\n\n");
+        for r in &m.references {
+            s.push_str(&format!(
+                "- [{}]({})\n",
+                r.description.as_deref().unwrap_or(&r.url),
+                r.url
+            ));
+        }
+    }
+    s
+}
+
+fn rule_descriptor(m: &RuleMeta) -> Value {
+    let mut props = json!({"tags": m.tags, "precision": m.precision});
+    if let Some(sev) = security_severity(m.severity) {
+        props["security-severity"] = json!(sev);
+    }
+    let mut help_text = format!("{}\n\nRemediation: {}", m.description, m.remediation);
+    for r in &m.references {
+        help_text.push_str(&format!("\n{}", r.url));
+    }
+    json!({
+        "id": m.id,
+        "name": pascal(m.name()),
+        "shortDescription": {"text": m.title},
+        "fullDescription": {"text": m.description},
+        "help": {"text": help_text, "markdown": help_markdown(m)},
+        "helpUri": format!("{DOCS_URL}/{}.md", m.id),
+        "defaultConfiguration": {"level": level(m.severity)},
+        "properties": props,
+    })
+}
+
+/// Repository-relative URI of a scanned path.
+fn relative_uri(file: &str, root: &Path) -> String {
+    let p = Path::new(file);
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let abs = abs.canonicalize().unwrap_or(abs);
+    let rel = abs
+        .strip_prefix(&root_abs)
+        .map(Path::to_path_buf)
+        .unwrap_or(abs);
+    rel.to_string_lossy()
+        .replace('\\', "/")
+        .split('/')
+        .map(|seg| seg.replace('%', "%25").replace(' ', "%20"))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn result(f: &Finding, index: usize, root: &Path) -> Option<Value> {
+    let loc = f.location.as_ref()?;
+    let mut region = json!({});
+    if let Some(l) = loc.line {
+        region["startLine"] = json!(l);
+        region["startColumn"] = json!(loc.column.unwrap_or(1));
+        if let (Some(el), Some(ec)) = (loc.end_line, loc.end_column) {
+            region["endLine"] = json!(el);
+            region["endColumn"] = json!(ec);
+        }
+    } else {
+        region["startLine"] = json!(1);
+    }
+    let mut logical =
+        vec![json!({"name": f.resource, "fullyQualifiedName": f.resource_id, "kind": "resource"})];
+    if let Some(c) = &f.container {
+        logical.push(json!({"name": c, "fullyQualifiedName": format!("{}/{c}", f.resource), "kind": "member"}));
+    }
+    let mut r = json!({
+        "ruleId": f.rule_id,
+        "ruleIndex": index,
+        "level": level(f.severity),
+        "message": {"text": f.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": relative_uri(&loc.file, root), "uriBaseId": "%SRCROOT%"},
+                "region": region,
+            },
+            "logicalLocations": logical,
+        }],
+        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+        "properties": {"severity": f.severity.as_str(), "resource": f.resource},
+    });
+    if !f.related.is_empty() {
+        r["properties"]["related"] = json!(f.related.iter().map(|x| &x.name).collect::<Vec<_>>());
+    }
+    if let Some(s) = &f.suppression {
+        r["suppressions"] = json!([{
+            "kind": if s.kind == "inline" { "inSource" } else { "external" },
+            "justification": s.reason,
+        }]);
+    }
+    Some(r)
+}
+
+/// Render the report as SARIF. Returns the document and any problem to tell the user
+/// (findings left out for lack of a file location, GitHub limits exceeded).
+pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
+    let root = opts
+        .source_root
+        .clone()
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
+    let mut problems = Vec::new();
+    let rules: Vec<Value> = report.rules.iter().map(rule_descriptor).collect();
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for f in &report.findings {
+        let Some(index) = report.rules.iter().position(|m| m.id == f.rule_id) else {
+            continue;
+        };
+        match result(f, index, &root) {
+            Some(r) => results.push(r),
+            None => {
+                let msg = format!(
+                    "finding {} on {} has no file location and is left out of SARIF (GitHub rejects results without one); write a snapshot to locate it",
+                    f.rule_id, f.resource
+                );
+                notifications.push(json!({"level": "warning", "message": {"text": msg}}));
+                problems.push(msg);
+            }
+        }
+    }
+    if results.len() > GITHUB_MAX_RESULTS {
+        problems.push(format!(
+            "{} results exceed GitHub code scanning's limit of {GITHUB_MAX_RESULTS} per run; GitHub will reject this upload (narrow the scan or raise --fail-on)",
+            results.len()
+        ));
+    }
+    for d in &report.diagnostics {
+        if d.level == Level::Skipped {
+            continue;
+        }
+        let mut n = json!({
+            "level": if d.level == Level::Error { "error" } else { "warning" },
+            "message": {"text": d.headline()},
+            "descriptor": {"id": d.code},
+        });
+        if let Some(loc) = &d.location {
+            let mut pl = json!({"artifactLocation": {"uri": relative_uri(&loc.file, &root), "uriBaseId": "%SRCROOT%"}});
+            if let Some(l) = loc.line {
+                pl["region"] = json!({"startLine": l, "startColumn": loc.column.unwrap_or(1)});
+            }
+            n["locations"] = json!([{"physicalLocation": pl}]);
+        }
+        notifications.push(n);
+    }
+    let root_uri = {
+        let abs = root.canonicalize().unwrap_or(root.clone());
+        let mut s = abs.to_string_lossy().replace('\\', "/");
+        if !s.ends_with('/') {
+            s.push('/');
+        }
+        if s.starts_with('/') {
+            format!("file://{s}")
+        } else {
+            format!("file:///{s}")
+        }
+    };
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "ecsaudit",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_HOMEPAGE"),
+                "rules": rules,
+            }},
+            "automationDetails": {"id": format!("ecsaudit/{}/", report.category)},
+            "columnKind": "utf16CodeUnits",
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+            "invocations": [{
+                "executionSuccessful": !report.has_errors(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    // Type-check against serde-sarif's model of SARIF 2.1.0.
+    if let Err(e) = serde_json::from_value::<serde_sarif::sarif::Sarif>(doc.clone()) {
+        problems.push(format!(
+            "internal: SARIF does not match the SARIF model: {e}"
+        ));
+    }
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    (s, problems)
+}

@@ -1,0 +1,142 @@
+//! One scan, start to end: build (or load) the graph, evaluate policies, resolve
+//! findings, apply configuration and suppressions, and summarise. Reporters read the
+//! resulting [`Report`].
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Level};
+use crate::findings::{self, Finding};
+use crate::graph::Graph;
+use crate::policy::engine::PolicyEngine;
+use crate::policy::metadata::{RuleMeta, Severity};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Counts shown at the end of every report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub files_read: usize,
+    pub task_definitions: usize,
+    pub resources: usize,
+    pub rules_run: usize,
+    pub findings: usize,
+    pub by_severity: BTreeMap<String, usize>,
+    pub suppressed: usize,
+    pub skipped_inputs: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// The result of a scan: what every output format renders.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    #[serde(skip)]
+    pub rules: Vec<RuleMeta>,
+    pub summary: Summary,
+    /// Stable category for this scan target (SARIF `automationDetails.id`).
+    #[serde(skip)]
+    pub category: String,
+}
+
+impl Report {
+    /// Findings not suppressed.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppression.is_none())
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// Exit code: 2 on errors (usage, input, policy), 1 on active findings at or above
+    /// `fail_on`, 0 otherwise.
+    pub fn exit_code(&self, fail_on: Option<Severity>) -> i32 {
+        if self.has_errors() {
+            2
+        } else if fail_on.is_some_and(|t| self.active().any(|f| f.severity >= t)) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Evaluate `engine` over `graph` and produce the report.
+pub fn run(
+    graph: &Graph,
+    engine: &PolicyEngine,
+    config: &Config,
+    mut diagnostics: Vec<Diagnostic>,
+    files_read: usize,
+    threads: usize,
+) -> Report {
+    diagnostics.extend(graph.diagnostics.iter().cloned());
+    let (raw, eval_diags) = engine.evaluate(graph, threads);
+    diagnostics.extend(eval_diags);
+    let mut found = findings::resolve(raw, graph, engine.rules(), &config.severity_overrides());
+    diagnostics.extend(config.apply_suppressions(&mut found, graph));
+    let mut summary = Summary {
+        files_read,
+        task_definitions: graph.count_kind(crate::graph::kind::TASK_DEFINITION),
+        resources: graph.nodes.len(),
+        rules_run: engine.rules().len(),
+        ..Summary::default()
+    };
+    for sev in Severity::ALL {
+        summary.by_severity.insert(sev.to_string(), 0);
+    }
+    for f in &found {
+        if f.suppression.is_some() {
+            summary.suppressed += 1;
+        } else {
+            summary.findings += 1;
+            *summary
+                .by_severity
+                .entry(f.severity.to_string())
+                .or_default() += 1;
+        }
+    }
+    for d in &diagnostics {
+        match d.level {
+            Level::Error => summary.errors += 1,
+            Level::Warning => summary.warnings += 1,
+            Level::Skipped => summary.skipped_inputs += 1,
+        }
+    }
+    Report {
+        findings: found,
+        diagnostics,
+        rules: engine.rules().to_vec(),
+        summary,
+        category: category_of(graph),
+    }
+}
+
+/// `files` for repository scans, `aws/<account>/<regions>` for account audits.
+fn category_of(graph: &Graph) -> String {
+    let mut parts = Vec::new();
+    for s in &graph.sources {
+        match s.get("type").and_then(|t| t.as_str()) {
+            Some("aws") => {
+                let account = s
+                    .get("account")
+                    .and_then(|a| a.as_str())
+                    .unwrap_or("unknown");
+                let regions: Vec<&str> = s
+                    .get("regions")
+                    .and_then(|r| r.as_array())
+                    .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+                    .unwrap_or_default();
+                parts.push(format!("aws/{account}/{}", regions.join("+")));
+            }
+            _ => parts.push("files".into()),
+        }
+    }
+    parts.dedup();
+    if parts.is_empty() {
+        "files".into()
+    } else {
+        parts.join(",")
+    }
+}

@@ -1,0 +1,241 @@
+//! Read task definitions from files and directories.
+//!
+//! Directories are walked recursively (hidden entries and git-ignored paths are skipped)
+//! for `*.json`; files named explicitly are read whatever their extension. Each file is
+//! read and parsed on its own, in parallel, so one bad file never stops the others.
+
+use super::shape::{classify, validate, Classified};
+use super::{json_index::JsonIndex, TaskDefinitionDoc};
+use crate::diagnostics::{Diagnostic, Location};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Options for a file scan.
+#[derive(Debug, Clone)]
+pub struct FileOptions {
+    /// Files larger than this many bytes are reported, not read.
+    pub max_file_size: u64,
+}
+
+impl Default for FileOptions {
+    fn default() -> Self {
+        FileOptions {
+            max_file_size: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Everything a file scan produced.
+#[derive(Debug, Default)]
+pub struct FileScan {
+    pub task_definitions: Vec<TaskDefinitionDoc>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files read (task definitions or not).
+    pub files_read: usize,
+}
+
+/// A file to read and whether the user named it (naming a non-task-definition warns).
+#[derive(Debug)]
+struct Candidate {
+    path: PathBuf,
+    explicit: bool,
+}
+
+/// Display form of a path: as given, without a leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for root in paths {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::error("io-error", format!("cannot read: {e}"))
+                        .in_file(&display_path(root)),
+                );
+                continue;
+            }
+        };
+        if meta.is_file() {
+            out.push(Candidate {
+                path: root.clone(),
+                explicit: true,
+            });
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(true)
+            .follow_links(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let is_json = e.path().extension().is_some_and(|x| x == "json");
+                    if is_json && e.file_type().is_some_and(|t| t.is_file()) {
+                        out.push(Candidate {
+                            path: e.into_path(),
+                            explicit: false,
+                        });
+                    }
+                }
+                Err(err) => {
+                    let file = match &err {
+                        ignore::Error::WithPath { path, .. } => display_path(path),
+                        _ => display_path(root),
+                    };
+                    diagnostics.push(
+                        Diagnostic::error("io-error", format!("cannot read: {err}")).in_file(&file),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Read, parse and classify one file.
+fn load_one(c: &Candidate, opts: &FileOptions) -> (Vec<TaskDefinitionDoc>, Vec<Diagnostic>) {
+    let file = display_path(&c.path);
+    let mut diags = Vec::new();
+    match std::fs::metadata(&c.path) {
+        Ok(m) if m.len() > opts.max_file_size => {
+            diags.push(
+                Diagnostic::error(
+                    "file-too-large",
+                    format!(
+                        "file is {} bytes, over the {}-byte limit (raise it with --max-file-size)",
+                        m.len(),
+                        opts.max_file_size
+                    ),
+                )
+                .in_file(&file),
+            );
+            return (Vec::new(), diags);
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(&file));
+            return (Vec::new(), diags);
+        }
+        _ => {}
+    }
+    let bytes = match std::fs::read(&c.path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(&file));
+            return (Vec::new(), diags);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            );
+            let d = if c.explicit {
+                Diagnostic::error("not-utf8", msg)
+            } else {
+                Diagnostic::skipped("not-utf8", msg)
+            };
+            diags.push(d.in_file(&file));
+            return (Vec::new(), diags);
+        }
+    };
+    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let doc: serde_json::Value = match serde_json::from_str(text_no_bom) {
+        Ok(v) => v,
+        Err(e) => {
+            let loc = Location {
+                file: file.clone(),
+                line: Some(e.line() as u32),
+                column: Some(e.column() as u32),
+                ..Location::default()
+            };
+            diags.push(Diagnostic::error("parse-error", format!("malformed JSON: {e}")).at(loc));
+            return (Vec::new(), diags);
+        }
+    };
+    match classify(&doc) {
+        Classified::NotTaskDefinition(why) => {
+            let msg = format!("not a task definition: the document {why}");
+            let d = if c.explicit {
+                Diagnostic::warning("not-a-task-definition", msg)
+            } else {
+                Diagnostic::skipped("not-a-task-definition", msg)
+            };
+            diags.push(d.in_file(&file));
+            (Vec::new(), diags)
+        }
+        Classified::TaskDefinitions(found, rejected) => {
+            // Positions are only needed when something is wrong; build the index lazily.
+            let mut index: Option<JsonIndex> = None;
+            let mut locate = |pointer: &str| -> Location {
+                let idx = index.get_or_insert_with(|| JsonIndex::build(text_no_bom));
+                let mut loc = Location {
+                    file: file.clone(),
+                    pointer: Some(pointer.to_string()),
+                    ..Location::default()
+                };
+                if let Some((_, span)) = idx.locate(pointer) {
+                    loc.line = Some(span.line);
+                    loc.column = Some(span.column);
+                    loc.end_line = Some(span.end_line);
+                    loc.end_column = Some(span.end_column);
+                }
+                loc
+            };
+            for (pointer, why) in rejected {
+                diags.push(
+                    Diagnostic::warning(
+                        "not-a-task-definition",
+                        format!("array element {pointer} skipped: it {why}"),
+                    )
+                    .at(locate(&pointer)),
+                );
+            }
+            let mut tds = Vec::with_capacity(found.len());
+            for f in found {
+                for (rel, msg) in validate(f.value) {
+                    let pointer = format!("{}{rel}", f.pointer);
+                    diags.push(
+                        Diagnostic::error("invalid-task-definition", msg).at(locate(&pointer)),
+                    );
+                }
+                tds.push(TaskDefinitionDoc {
+                    file: file.clone(),
+                    pointer: f.pointer,
+                    shape: f.shape,
+                    value: f.value.clone(),
+                    tags: f.tags.cloned(),
+                });
+            }
+            (tds, diags)
+        }
+    }
+}
+
+/// Scan `paths` (files and directories) for task definitions.
+pub fn scan(paths: &[PathBuf], opts: &FileOptions) -> FileScan {
+    let mut diagnostics = Vec::new();
+    let candidates = discover(paths, &mut diagnostics);
+    let results: Vec<_> = candidates.par_iter().map(|c| load_one(c, opts)).collect();
+    let mut scan = FileScan {
+        files_read: candidates.len(),
+        ..FileScan::default()
+    };
+    scan.diagnostics = diagnostics;
+    for (tds, diags) in results {
+        scan.task_definitions.extend(tds);
+        scan.diagnostics.extend(diags);
+    }
+    scan
+}

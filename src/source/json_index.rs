@@ -1,0 +1,321 @@
+//! Pointer -> position index for JSON text.
+//!
+//! serde_json parses without spans, so after a document has parsed we scan its text once
+//! more and record where every value (and, for object members, its key) starts and ends,
+//! keyed by RFC 6901 JSON pointer. Lines are 1-based; columns are 1-based UTF-16 code
+//! units, which is SARIF's default `columnKind`.
+
+use std::collections::HashMap;
+
+/// A region of a text file: 1-based lines, 1-based UTF-16 columns, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// Where each JSON pointer of one document sits in its text.
+#[derive(Debug, Default)]
+pub struct JsonIndex {
+    spans: HashMap<String, Span>,
+}
+
+impl JsonIndex {
+    /// Index `text`, which must already be valid JSON (parse it first; an invalid tail is
+    /// indexed as far as it goes).
+    pub fn build(text: &str) -> Self {
+        let mut scanner = Scanner {
+            bytes: text.as_bytes(),
+            text,
+            pos: 0,
+            lines: LineMap::new(text),
+            spans: HashMap::new(),
+        };
+        scanner.skip_ws();
+        let mut pointer = String::new();
+        let start = scanner.pos;
+        if scanner.value(&mut pointer, 0) {
+            let span = scanner.span(start, scanner.pos);
+            scanner.spans.insert(String::new(), span);
+        }
+        JsonIndex {
+            spans: scanner.spans,
+        }
+    }
+
+    /// The span of `pointer`, or of its nearest ancestor that exists (a finding about a
+    /// missing field points at the object that lacks it). Returns the pointer used.
+    pub fn locate<'p>(&self, pointer: &'p str) -> Option<(&'p str, Span)> {
+        let mut p = pointer;
+        loop {
+            if let Some(span) = self.spans.get(p) {
+                return Some((p, *span));
+            }
+            if p.is_empty() {
+                return None;
+            }
+            p = match p.rfind('/') {
+                Some(i) => &p[..i],
+                None => "",
+            };
+        }
+    }
+
+    /// Exact span of `pointer`, if that value exists.
+    pub fn get(&self, pointer: &str) -> Option<Span> {
+        self.spans.get(pointer).copied()
+    }
+}
+
+/// Escape one reference token per RFC 6901.
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Split a pointer into unescaped tokens.
+pub fn pointer_tokens(pointer: &str) -> Vec<String> {
+    if pointer.is_empty() {
+        return Vec::new();
+    }
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+struct LineMap {
+    /// Byte offset at which each line starts.
+    starts: Vec<usize>,
+}
+
+impl LineMap {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+            }
+        }
+        LineMap { starts }
+    }
+
+    fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let column: usize = text[start..offset].chars().map(char::len_utf16).sum();
+        (line as u32 + 1, column as u32 + 1)
+    }
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    lines: LineMap,
+    spans: HashMap<String, Span>,
+}
+
+impl Scanner<'_> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        let (line, column) = self.lines.position(self.text, start);
+        let (end_line, end_column) = self.lines.position(self.text, end);
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Scan one value at `pos`, recording spans of its children under `pointer`.
+    /// Returns false when the text ends early or is not JSON.
+    fn value(&mut self, pointer: &mut String, depth: usize) -> bool {
+        if depth > 512 {
+            return false;
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'{') => self.object(pointer, depth),
+            Some(b'[') => self.array(pointer, depth),
+            Some(b'"') => self.string().is_some(),
+            Some(_) => {
+                while let Some(b) = self.bytes.get(self.pos) {
+                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Scan a string literal; returns its decoded contents.
+    fn string(&mut self) -> Option<String> {
+        let start = self.pos;
+        self.pos += 1;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'\\' => self.pos += 2,
+                b'"' => {
+                    self.pos += 1;
+                    return serde_json::from_str(&self.text[start..self.pos]).ok();
+                }
+                _ => self.pos += 1,
+            }
+        }
+        None
+    }
+
+    fn object(&mut self, pointer: &mut String, depth: usize) -> bool {
+        self.pos += 1;
+        loop {
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b'}') => {
+                    self.pos += 1;
+                    return true;
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(b'"') => {}
+                _ => return false,
+            }
+            let key_start = self.pos;
+            let Some(key) = self.string() else {
+                return false;
+            };
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b':') {
+                return false;
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&escape_token(&key));
+            let ok = self.value(pointer, depth + 1);
+            let span = self.span(key_start, self.pos);
+            self.spans.insert(pointer.clone(), span);
+            pointer.truncate(len);
+            if !ok {
+                return false;
+            }
+        }
+    }
+
+    fn array(&mut self, pointer: &mut String, depth: usize) -> bool {
+        self.pos += 1;
+        let mut index = 0usize;
+        loop {
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b']') => {
+                    self.pos += 1;
+                    return true;
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(_) => {}
+                None => return false,
+            }
+            let start = self.pos;
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&index.to_string());
+            let ok = self.value(pointer, depth + 1);
+            let span = self.span(start, self.pos);
+            self.spans.insert(pointer.clone(), span);
+            pointer.truncate(len);
+            index += 1;
+            if !ok {
+                return false;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"{
+  "family": "web",
+  "containerDefinitions": [
+    {
+      "name": "app",
+      "environment": [
+        {"name": "A", "value": "1"},
+        {"name": "DB_PASSWORD", "value": "héllo"}
+      ]
+    }
+  ],
+  "a/b": {"~x": [1, 2]}
+}"#;
+
+    #[test]
+    fn members_span_from_key_to_value_end() {
+        let idx = JsonIndex::build(DOC);
+        let s = idx.get("/family").unwrap();
+        assert_eq!((s.line, s.column, s.end_line, s.end_column), (2, 3, 2, 19));
+    }
+
+    #[test]
+    fn array_elements_are_indexed() {
+        let idx = JsonIndex::build(DOC);
+        let s = idx.get("/containerDefinitions/0/environment/1").unwrap();
+        assert_eq!((s.line, s.column), (8, 9));
+        let s = idx
+            .get("/containerDefinitions/0/environment/1/value")
+            .unwrap();
+        assert_eq!((s.line, s.column), (8, 32));
+        assert_eq!(
+            s.end_column,
+            32 + "\"value\": \"héllo\"".chars().count() as u32
+        );
+    }
+
+    #[test]
+    fn escaped_tokens_and_root() {
+        let idx = JsonIndex::build(DOC);
+        assert!(idx.get("/a~1b/~0x/1").is_some());
+        assert_eq!(idx.get("").unwrap().line, 1);
+        assert_eq!(pointer_tokens("/a~1b/~0x/1"), vec!["a/b", "~x", "1"]);
+    }
+
+    #[test]
+    fn missing_pointer_falls_back_to_ancestor() {
+        let idx = JsonIndex::build(DOC);
+        let (p, s) = idx
+            .locate("/containerDefinitions/0/logConfiguration/options")
+            .unwrap();
+        assert_eq!(p, "/containerDefinitions/0");
+        assert_eq!(s.line, 4);
+    }
+
+    #[test]
+    fn utf16_columns_count_astral_chars_twice() {
+        let idx = JsonIndex::build("{\"😀\": 1, \"b\": 2}");
+        assert_eq!(idx.get("/b").unwrap().column, 11);
+    }
+}
