@@ -1,0 +1,25 @@
+package ecsaudit.rules.awslogs_incomplete_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.awslogs_incomplete as rule
+
+awslogs(options) := testing.graph([{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:1", "logConfiguration": {"logDriver": "awslogs", "options": options}}]}])
+
+test_flags_missing_region if {
+	findings := rule.deny with input as awslogs({"awslogs-group": "/ecs/web"})
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "awslogs-region")
+	not contains(f.message, "awslogs-group and")
+}
+
+test_flags_missing_options_object if {
+	inp := testing.graph([{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:1", "logConfiguration": {"logDriver": "awslogs"}}]}])
+	count(rule.deny) == 1 with input as inp
+}
+
+test_allows_complete_awslogs if {
+	count(rule.deny) == 0 with input as awslogs({"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"})
+}

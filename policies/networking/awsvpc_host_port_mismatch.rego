@@ -1,0 +1,32 @@
+# METADATA
+# title: awsvpc port mapping with a different host port
+# description: |
+#   In awsvpc mode the task has its own network interface and `hostPort` must equal
+#   `containerPort` (or be omitted). A different value is rejected at registration.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html
+#     description: PortMapping
+# custom:
+#   id: EA602
+#   severity: high
+#   tags: [reliability, network]
+#   precision: very-high
+#   remediation: |
+#     Omit `hostPort` or set it to the same value as `containerPort`.
+#   example: |
+#     "portMappings": [{"containerPort": 8080, "protocol": "tcp"}]
+package ecsaudit.rules.awsvpc_host_port_mismatch
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+deny contains finding if {
+	some td in lib.task_definitions
+	lib.network_mode(td) == "awsvpc"
+	some i, c in td.properties.containerDefinitions
+	some j, pm in c.portMappings
+	is_number(pm.hostPort)
+	pm.hostPort != pm.containerPort
+	finding := lib.finding(td, sprintf("/containerDefinitions/%d/portMappings/%d/hostPort", [i, j]), sprintf("%s: in awsvpc mode hostPort %d must equal containerPort %v", [lib.container_label(c, i), pm.hostPort, object.get(pm, "containerPort", "(unset)")]))
+}

@@ -1,0 +1,20 @@
+package ecsaudit.rules.awsvpc_host_port_mismatch_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.awsvpc_host_port_mismatch as rule
+
+ports(extra, pms) := testing.graph([object.union({"family": "web", "containerDefinitions": [{"name": "a", "image": "x:1", "portMappings": pms}]}, extra)])
+
+test_flags_mismatch_in_awsvpc if {
+	count(rule.deny) == 1 with input as ports({"networkMode": "awsvpc"}, [{"containerPort": 8080, "hostPort": 80}])
+}
+
+test_flags_mismatch_on_fargate_default_mode if {
+	count(rule.deny) == 1 with input as ports({"requiresCompatibilities": ["FARGATE"]}, [{"containerPort": 8080, "hostPort": 80}])
+}
+
+test_allows_equal_or_omitted if {
+	count(rule.deny) == 0 with input as ports({"networkMode": "awsvpc"}, [{"containerPort": 8080, "hostPort": 8080}, {"containerPort": 9090}])
+}

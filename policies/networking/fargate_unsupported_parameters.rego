@@ -1,0 +1,78 @@
+# METADATA
+# title: Fargate task uses parameters Fargate does not support
+# description: |
+#   The task requires FARGATE but uses parameters only the EC2 launch type supports:
+#   host volumes with a source path, Docker volume configuration, privileged
+#   containers, devices, added capabilities other than SYS_PTRACE, Docker security
+#   options, links, IPC mode, host PID mode, shared memory size, tmpfs mounts or
+#   placement constraints. Registration or task launch fails.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-task-defs
+#     description: Task definition considerations for Fargate
+# custom:
+#   id: EA604
+#   severity: high
+#   tags: [reliability, fargate]
+#   precision: high
+#   remediation: |
+#     Remove the parameter, or run the task on the EC2 launch type. Use EFS volumes
+#     instead of host paths.
+package ecsaudit.rules.fargate_unsupported_parameters
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+# [pointer, what] pairs of task-level parameters Fargate rejects.
+task_problems(td) := ((((host_volumes(td) | docker_volumes(td)) | ipc(td)) | pid(td)) | placement(td))
+
+host_volumes(td) := {[sprintf("/volumes/%d/host/sourcePath", [i]), sprintf("volume %q uses a host source path", [v.name])] |
+	some i, v in td.properties.volumes
+	v.host.sourcePath
+}
+
+docker_volumes(td) := {[sprintf("/volumes/%d/dockerVolumeConfiguration", [i]), sprintf("volume %q uses dockerVolumeConfiguration", [v.name])] |
+	some i, v in td.properties.volumes
+	v.dockerVolumeConfiguration
+}
+
+ipc(td) := {["/ipcMode", "ipcMode is set"] | td.properties.ipcMode}
+
+pid(td) := {["/pidMode", "pidMode host is set"] | td.properties.pidMode == "host"}
+
+placement(td) := {["/placementConstraints", "placementConstraints are set"] | count(td.properties.placementConstraints) > 0}
+
+# [field, what] pairs of container parameters Fargate rejects.
+container_problems(c) := ((((((privileged(c) | devices(c)) | shm(c)) | tmpfs(c)) | security_options(c)) | links(c)) | capabilities(c))
+
+privileged(c) := {["privileged", "runs privileged"] | c.privileged == true}
+
+devices(c) := {["linuxParameters/devices", "maps host devices"] | count(c.linuxParameters.devices) > 0}
+
+shm(c) := {["linuxParameters/sharedMemorySize", "sets sharedMemorySize"] | c.linuxParameters.sharedMemorySize}
+
+tmpfs(c) := {["linuxParameters/tmpfs", "uses tmpfs mounts"] | count(c.linuxParameters.tmpfs) > 0}
+
+security_options(c) := {["dockerSecurityOptions", "sets dockerSecurityOptions"] | count(c.dockerSecurityOptions) > 0}
+
+links(c) := {["links", "uses links"] | count(c.links) > 0}
+
+capabilities(c) := {[sprintf("linuxParameters/capabilities/add/%d", [j]), sprintf("adds capability %s", [cap])] |
+	some j, cap in c.linuxParameters.capabilities.add
+	trim_prefix(upper(cap), "CAP_") != "SYS_PTRACE"
+}
+
+deny contains finding if {
+	some td in lib.task_definitions
+	lib.is_fargate(td)
+	some [pointer, what] in task_problems(td)
+	finding := lib.finding(td, pointer, sprintf("%s requires FARGATE but %s, which Fargate does not support", [lib.td_label(td), what]))
+}
+
+deny contains finding if {
+	some td in lib.task_definitions
+	lib.is_fargate(td)
+	some i, c in td.properties.containerDefinitions
+	some [field, what] in container_problems(c)
+	finding := lib.finding(td, sprintf("/containerDefinitions/%d/%s", [i, field]), sprintf("%s %s, which Fargate does not support", [lib.container_label(c, i), what]))
+}

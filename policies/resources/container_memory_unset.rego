@@ -1,0 +1,34 @@
+# METADATA
+# title: EC2 container without any memory limit
+# description: |
+#   On the EC2 launch type a container needs `memory` or `memoryReservation` unless the
+#   task sets task-level `memory`. Without any of them registration fails; with only
+#   a loose reservation one container can starve the instance.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_memory
+#     description: Container memory parameters
+# custom:
+#   id: EA402
+#   severity: medium
+#   tags: [reliability, ec2]
+#   precision: very-high
+#   remediation: |
+#     Set a container hard limit (`memory`) or soft limit (`memoryReservation`), or a
+#     task-level `memory`.
+#   example: |
+#     {"name": "app", "image": "...", "memoryReservation": 256, "memory": 512}
+package ecsaudit.rules.container_memory_unset
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+deny contains finding if {
+	some td in lib.task_definitions
+	not lib.is_fargate(td)
+	not td.properties.memory
+	some i, c in td.properties.containerDefinitions
+	not c.memory
+	not c.memoryReservation
+	finding := lib.finding(td, lib.container_pointer(i), sprintf("%s sets neither `memory` nor `memoryReservation` and the task has no `memory`; set a limit", [lib.container_label(c, i)]))
+}

@@ -1,0 +1,36 @@
+# METADATA
+# title: Essential container without a health check
+# description: |
+#   An essential container has no `healthCheck`. ECS then only notices when the process
+#   exits; a hung or deadlocked container keeps receiving traffic (unless a load
+#   balancer health check catches it) and is never replaced.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+#     description: HealthCheck
+# custom:
+#   id: EA406
+#   severity: low
+#   tags: [reliability]
+#   precision: high
+#   remediation: |
+#     Add a `healthCheck` command that exercises the application.
+#   example: |
+#     "healthCheck": {"command": ["CMD-SHELL", "curl -fsS http://localhost:8080/health || exit 1"], "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 30}
+#   parameters:
+#     exempt_containers:
+#       default: []
+#       description: Container names not required to have a health check.
+package ecsaudit.rules.essential_without_healthcheck
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+deny contains finding if {
+	some td in lib.task_definitions
+	some i, c in td.properties.containerDefinitions
+	object.get(c, "essential", true) == true
+	not c.healthCheck
+	not c.name in lib.param("EA406", "exempt_containers", [])
+	finding := lib.finding(td, lib.container_field_pointer(i, "healthCheck"), sprintf("essential %s has no `healthCheck`; add one so ECS replaces it when it hangs", [lib.container_label(c, i)]))
+}

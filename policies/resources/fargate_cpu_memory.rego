@@ -1,0 +1,75 @@
+# METADATA
+# title: Fargate task cpu/memory missing or not a valid combination
+# description: |
+#   Fargate needs task-level `cpu` and `memory`, and only certain pairs exist (for
+#   example 256 CPU units with 512, 1024 or 2048 MiB). A missing or invalid pair makes
+#   RegisterTaskDefinition or RunTask fail.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+#     description: Task CPU and memory on Fargate
+# custom:
+#   id: EA401
+#   severity: high
+#   tags: [reliability, fargate]
+#   precision: very-high
+#   remediation: |
+#     Set task `cpu` and `memory` to a supported pair: 256 (512-2048 MiB), 512
+#     (1-4 GiB), 1024 (2-8 GiB), 2048 (4-16 GiB), 4096 (8-30 GiB), 8192 (16-60 GiB in
+#     4 GiB steps), 16384 (32-120 GiB in 8 GiB steps).
+#   example: |
+#     "requiresCompatibilities": ["FARGATE"], "cpu": "512", "memory": "1024"
+package ecsaudit.rules.fargate_cpu_memory
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+# cpu units -> [min MiB, max MiB, step MiB]
+ranges := {
+	256: [512, 2048, 0],
+	512: [1024, 4096, 1024],
+	1024: [2048, 8192, 1024],
+	2048: [4096, 16384, 1024],
+	4096: [8192, 30720, 1024],
+	8192: [16384, 61440, 4096],
+	16384: [32768, 122880, 8192],
+}
+
+valid(256, mem) if mem in {512, 1024, 2048}
+
+valid(cpu, mem) if {
+	cpu != 256
+	[lo, hi, step] := ranges[cpu]
+	mem >= lo
+	mem <= hi
+	remainder := (mem - lo) % step
+	remainder == 0
+}
+
+deny contains finding if {
+	some td in lib.task_definitions
+	lib.is_fargate(td)
+	some field in ["cpu", "memory"]
+	not td.properties[field]
+	finding := lib.finding(td, concat("", ["/", field]), sprintf("%s requires FARGATE but sets no task-level `%s`; Fargate needs both cpu and memory", [lib.td_label(td), field]))
+}
+
+deny contains finding if {
+	some td in lib.task_definitions
+	lib.is_fargate(td)
+	some field in ["cpu", "memory"]
+	td.properties[field]
+	td.derived[{"cpu": "cpu_units", "memory": "memory_mib"}[field]] == null
+	finding := lib.finding(td, concat("", ["/", field]), sprintf("%s has task `%s` %v, which is not a valid value", [lib.td_label(td), field, td.properties[field]]))
+}
+
+deny contains finding if {
+	some td in lib.task_definitions
+	lib.is_fargate(td)
+	cpu := td.derived.cpu_units
+	mem := td.derived.memory_mib
+	is_number(cpu)
+	is_number(mem)
+	not valid(cpu, mem)
+	finding := lib.finding(td, "/memory", sprintf("%s: Fargate has no size with cpu %d and memory %d MiB; pick a supported pair", [lib.td_label(td), cpu, mem]))
+}

@@ -1,0 +1,50 @@
+# METADATA
+# title: Execution role missing while the task needs one
+# description: |
+#   The task definition has no `executionRoleArn` but uses something the ECS agent can
+#   only do with an execution role: the awslogs driver, a private ECR image, `secrets`,
+#   `repositoryCredentials`, `environmentFiles` or log `secretOptions`. Tasks fail to
+#   start.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+#     description: Amazon ECS task execution IAM role
+# custom:
+#   id: EA801
+#   severity: high
+#   tags: [iam, reliability]
+#   precision: very-high
+#   remediation: |
+#     Create an execution role trusted by ecs-tasks.amazonaws.com with
+#     AmazonECSTaskExecutionRolePolicy (plus read access to the task's secrets) and set
+#     `executionRoleArn`.
+#   example: |
+#     "executionRoleArn": "arn:aws:iam::123456789012:role/web-execution"
+package ecsaudit.rules.execution_role_missing
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+# What a container uses that needs the execution role.
+needs(td, i, c) := (((((awslogs(c) | private_ecr(td, i)) | secrets(c)) | repo_creds(c)) | env_files(c)) | log_secrets(c))
+
+awslogs(c) := {"the awslogs log driver" | c.logConfiguration.logDriver == "awslogs"}
+
+private_ecr(td, i) := {"a private ECR image" | td.derived.containers[i].image.ecr != null}
+
+secrets(c) := {"`secrets`" | count(c.secrets) > 0}
+
+repo_creds(c) := {"`repositoryCredentials`" | c.repositoryCredentials}
+
+env_files(c) := {"`environmentFiles`" | count(c.environmentFiles) > 0}
+
+log_secrets(c) := {"log `secretOptions`" | count(c.logConfiguration.secretOptions) > 0}
+
+deny contains finding if {
+	some td in lib.task_definitions
+	not td.properties.executionRoleArn
+	some i, c in td.properties.containerDefinitions
+	reasons := needs(td, i, c)
+	count(reasons) > 0
+	finding := lib.finding(td, lib.container_pointer(i), sprintf("%s uses %s but the task definition has no executionRoleArn; tasks will fail to start", [lib.container_label(c, i), concat(", ", sort(reasons))]))
+}

@@ -1,0 +1,37 @@
+# METADATA
+# title: Task shares the host's PID, IPC or network namespace
+# description: |
+#   `pidMode: host` lets containers see and signal every process on the instance,
+#   `ipcMode: host` shares the host's IPC (shared memory), and `networkMode: host` puts
+#   containers on the host's network stack, bypassing task isolation and security
+#   groups for tasks.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-3
+#     description: "Security Hub ECS.3: task definitions should not share the host's process namespace"
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#network_mode
+#     description: Network mode
+# custom:
+#   id: EA505
+#   severity: high
+#   security_hub: ECS.3
+#   tags: [security, runtime, network]
+#   precision: very-high
+#   remediation: |
+#     Remove `pidMode`/`ipcMode` host (use `task` to share between the task's own
+#     containers) and use the awsvpc network mode.
+#   example: |
+#     "networkMode": "awsvpc", "pidMode": "task"
+package ecsaudit.rules.host_namespaces
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+namespaces := {"pidMode": "process (PID)", "ipcMode": "IPC", "networkMode": "network"}
+
+deny contains finding if {
+	some td in lib.task_definitions
+	some field, what in namespaces
+	td.properties[field] == "host"
+	finding := lib.finding(td, concat("", ["/", field]), sprintf("%s sets %s to host: containers share the host's %s namespace", [lib.td_label(td), field, what]))
+}

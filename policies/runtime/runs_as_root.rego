@@ -1,0 +1,49 @@
+# METADATA
+# title: Container runs as root
+# description: |
+#   `user` is unset (the image's default, usually root), `root`, `0`, or a root user
+#   with a group (`0:0`, `root:staff`). Root inside the container makes escapes and
+#   host-volume abuse far easier.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-1
+#     description: "Security Hub ECS.1: secure networking modes and user definitions"
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_security
+#     description: user
+# custom:
+#   id: EA503
+#   severity: medium
+#   tags: [security, runtime]
+#   precision: high
+#   remediation: |
+#     Set `user` to a non-root uid (and gid), e.g. "1000:1000", and build the image so the
+#     application runs as that user.
+#   example: |
+#     "user": "1000:1000"
+#   parameters:
+#     exempt_containers:
+#       default: []
+#       description: Container names allowed to run as root.
+package ecsaudit.rules.runs_as_root
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+root_user(u) if lower(split(u, ":")[0]) in {"root", "0"}
+
+deny contains finding if {
+	some td in lib.task_definitions
+	some i, c in td.properties.containerDefinitions
+	not c.name in lib.param("EA503", "exempt_containers", [])
+	not c.user
+	finding := lib.finding(td, lib.container_pointer(i), sprintf("%s sets no `user`, so it runs as the image's default user (usually root); set a non-root user", [lib.container_label(c, i)]))
+}
+
+deny contains finding if {
+	some td in lib.task_definitions
+	some i, c in td.properties.containerDefinitions
+	not c.name in lib.param("EA503", "exempt_containers", [])
+	is_string(c.user)
+	root_user(trim_space(c.user))
+	finding := lib.finding(td, lib.container_field_pointer(i, "user"), sprintf("%s runs as root (`user` is %q); use a non-root uid", [lib.container_label(c, i), c.user]))
+}

@@ -1,0 +1,24 @@
+package ecsaudit.rules.runs_as_root_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.runs_as_root as rule
+
+users(list) := testing.graph([{"family": "web", "containerDefinitions": [{"name": sprintf("c%d", [i]), "image": "x:1", "user": u} | some i, u in list]}])
+
+test_flags_root_spellings if {
+	count(rule.deny) == 4 with input as users(["root", "0", "0:0", "root:staff"])
+}
+
+test_flags_unset_user if {
+	inp := testing.graph([{"family": "web", "containerDefinitions": [{"name": "a", "image": "x:1"}]}])
+	findings := rule.deny with input as inp
+	count(findings) == 1
+	some f in findings
+	f.pointer == "/containerDefinitions/0"
+}
+
+test_allows_non_root if {
+	count(rule.deny) == 0 with input as users(["1000", "1000:1000", "app", "10001:0"])
+}

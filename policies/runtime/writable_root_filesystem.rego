@@ -1,0 +1,38 @@
+# METADATA
+# title: Container root filesystem is writable
+# description: |
+#   `readonlyRootFilesystem` is not true, so an attacker (or a bug) can modify binaries
+#   and configuration inside the container. Sidecars that need a writable root (some
+#   agents) can be exempted by container name.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-5
+#     description: "Security Hub ECS.5: containers should be limited to read-only access to root filesystems"
+# custom:
+#   id: EA502
+#   severity: medium
+#   security_hub: ECS.5
+#   tags: [security, runtime]
+#   precision: very-high
+#   remediation: |
+#     Set `"readonlyRootFilesystem": true` and mount writable volumes only where the
+#     application writes (e.g. /tmp), or exempt the container with `exempt_containers`.
+#   example: |
+#     "readonlyRootFilesystem": true,
+#     "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}]
+#   parameters:
+#     exempt_containers:
+#       default: []
+#       description: Container names allowed a writable root filesystem.
+package ecsaudit.rules.writable_root_filesystem
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+deny contains finding if {
+	some td in lib.task_definitions
+	some i, c in td.properties.containerDefinitions
+	not c.readonlyRootFilesystem == true
+	not c.name in lib.param("EA502", "exempt_containers", [])
+	finding := lib.finding(td, lib.container_field_pointer(i, "readonlyRootFilesystem"), sprintf("%s has a writable root filesystem; set `readonlyRootFilesystem` to true", [lib.container_label(c, i)]))
+}

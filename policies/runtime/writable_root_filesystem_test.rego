@@ -1,0 +1,16 @@
+package ecsaudit.rules.writable_root_filesystem_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.writable_root_filesystem as rule
+
+test_flags_missing_and_false if {
+	inp := testing.graph([{"family": "web", "containerDefinitions": [{"name": "a", "image": "x:1"}, {"name": "b", "image": "x:1", "readonlyRootFilesystem": false}]}])
+	count(rule.deny) == 2 with input as inp
+}
+
+test_allows_read_only_and_exempt if {
+	inp := testing.graph([{"family": "web", "containerDefinitions": [{"name": "a", "image": "x:1", "readonlyRootFilesystem": true}, {"name": "datadog-agent", "image": "x:1"}]}])
+	count(rule.deny) == 0 with input as inp with data.ecsaudit.params.EA502 as {"exempt_containers": ["datadog-agent"]}
+}

@@ -1,0 +1,32 @@
+# METADATA
+# title: EFS volume without encryption in transit
+# description: |
+#   An EFS volume does not set `transitEncryption` to ENABLED, so NFS traffic between
+#   the task and the file system is unencrypted.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html
+#     description: Use Amazon EFS volumes with Amazon ECS
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EFSVolumeConfiguration.html
+#     description: EFSVolumeConfiguration
+# custom:
+#   id: EA702
+#   severity: high
+#   tags: [security, volumes, encryption]
+#   precision: very-high
+#   remediation: |
+#     Set `"transitEncryption": "ENABLED"` in the volume's `efsVolumeConfiguration`.
+#   example: |
+#     "efsVolumeConfiguration": {"fileSystemId": "fs-12345678", "transitEncryption": "ENABLED", "authorizationConfig": {"iam": "ENABLED"}}
+package ecsaudit.rules.efs_transit_encryption
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+deny contains finding if {
+	some td in lib.task_definitions
+	some i, v in td.properties.volumes
+	efs := v.efsVolumeConfiguration
+	not efs.transitEncryption == "ENABLED"
+	finding := lib.finding(td, sprintf("/volumes/%d/efsVolumeConfiguration", [i]), sprintf("EFS volume %q does not encrypt data in transit; set transitEncryption to ENABLED", [v.name]))
+}

@@ -1,0 +1,29 @@
+package ecsaudit.rules.sensitive_host_path_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.sensitive_host_path as rule
+
+vols(paths) := testing.graph([{"family": "web", "volumes": [{"name": sprintf("v%d", [i]), "host": {"sourcePath": p}} | some i, p in paths], "containerDefinitions": [{"name": "a", "image": "x:1"}]}])
+
+test_flags_docker_socket_as_critical if {
+	findings := rule.deny with input as vols(["/var/run/docker.sock"])
+	count(findings) == 1
+	some f in findings
+	f.severity == "critical"
+	f.pointer == "/volumes/0/host/sourcePath"
+}
+
+test_flags_paths_under_etc if {
+	findings := rule.deny with input as vols(["/etc/ssl/", "/proc"])
+	count(findings) == 2
+	every f in findings {
+		f.severity == "high"
+	}
+}
+
+test_allows_application_paths if {
+	count(rule.deny) == 0 with input as vols(["/var/scratch", "/data/app", "/etcetera"])
+		with data.ecsaudit.params.EA701 as {"sensitive_paths": ["/", "/etc", "/proc", "/var/run/docker.sock"]}
+}
