@@ -43,9 +43,10 @@ pub struct SuppressionEntry {
     /// Glob matched against the family, resource name, ARN, node id and file path.
     pub resource: String,
     pub reason: String,
-    /// `YYYY-MM-DD`; from that day on the suppression stops suppressing.
+    /// `YYYY-MM-DD` (a TOML date or a string); from that day on the suppression stops
+    /// suppressing.
     #[serde(default)]
-    pub expires: Option<toml::value::Datetime>,
+    pub expires: Option<toml::Value>,
 }
 
 /// The whole config file.
@@ -184,10 +185,7 @@ impl Config {
                         .at(at(&s.resource)),
                 );
             }
-            if s.expires
-                .as_ref()
-                .is_some_and(|d| d.date.is_none() || d.time.is_some())
-            {
+            if s.expires.is_some() && expiry_date(s).is_none() {
                 return Err(Diagnostic::error(
                     "config-error",
                     "suppression `expires` must be a date like 2027-01-31",
@@ -371,7 +369,7 @@ impl Config {
                 if !rule_matches || !candidates.iter().any(|c| !c.is_empty() && glob.is_match(c)) {
                     continue;
                 }
-                let expires = s.expires.as_ref().map(|d| d.to_string());
+                let expires = expiry_date(s);
                 if expires.as_deref().is_some_and(|e| e <= self.today.as_str()) {
                     if expired_reported.insert(i) {
                         diags.push(
@@ -406,6 +404,23 @@ impl Config {
         }
         diags
     }
+}
+
+/// The expiry of a suppression as `YYYY-MM-DD`, if it is a valid date.
+fn expiry_date(s: &SuppressionEntry) -> Option<String> {
+    let text = match s.expires.as_ref()? {
+        toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+        toml::Value::String(t) => t.clone(),
+        _ => return None,
+    };
+    let b = text.as_bytes();
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    ok.then_some(text)
 }
 
 /// `ecsaudit:ignore` / `ecsaudit:ignore-reason` tags on a resource (`key`/`value` as in

@@ -210,7 +210,9 @@ pub fn resolve(
                 &b.resource,
             ))
     });
-    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint && a.message == b.message);
+    findings.dedup_by(|a, b| {
+        a.resource_id == b.resource_id && a.fingerprint == b.fingerprint && a.message == b.message
+    });
     findings
 }
 

@@ -154,9 +154,11 @@ impl Graph {
             .map_err(|e| format!("{}:{}: malformed JSON: {e}", e.line(), e.column()))?;
         match v.get("schema_version").and_then(Value::as_u64) {
             Some(n) if n == u64::from(SCHEMA_VERSION) => {}
-            Some(n) => return Err(format!(
+            Some(n) => {
+                return Err(format!(
                 "graph schema_version {n} is not supported (this ecsaudit reads {SCHEMA_VERSION})"
-            )),
+            ))
+            }
             None => return Err("not a graph document: no `schema_version`".into()),
         }
         serde_json::from_value(v).map_err(|e| format!("not a valid graph document: {e}"))

@@ -1,0 +1,681 @@
+//! End-to-end tests of the `ecsaudit` binary: input shapes, formats, error paths,
+//! fingerprints, redaction, custom policies, configuration.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn ecsaudit() -> Command {
+    let mut c = Command::cargo_bin("ecsaudit").unwrap();
+    c.env_remove("ECSAUDIT_TODAY");
+    c
+}
+
+fn run_json(args: &[&str]) -> (i32, Value) {
+    let out = ecsaudit()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().unwrap(), v)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+fn rule_ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn normalise(text: &str) -> String {
+    let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
+    text.replace(&cwd.to_string_lossy().to_string(), "[ROOT]")
+        .replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}
+
+const PRIVILEGED: &str = r#"{"family": "p", "containerDefinitions": [{"name": "app", "image": "nginx:1.25", "privileged": true}]}"#;
+
+#[test]
+fn examples_json_snapshot() {
+    let (code, report) = run_json(&["scan", "examples"]);
+    assert_eq!(code, 1, "findings at or above low exit 1");
+    assert_eq!(report["summary"]["task_definitions"], 5);
+    assert_eq!(report["summary"]["skipped_inputs"], 2);
+    assert_eq!(report["summary"]["errors"], 0);
+    insta::assert_snapshot!(
+        "examples_json",
+        normalise(&serde_json::to_string_pretty(&report).unwrap())
+    );
+}
+
+#[test]
+fn clean_examples_have_no_findings() {
+    let (code, report) = run_json(&["scan", "examples/clean"]);
+    assert_eq!(rule_ids(&report), Vec::<String>::new(), "{report:#}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn every_finding_has_an_exact_location() {
+    let (_, report) = run_json(&["scan", "examples/flawed"]);
+    for f in report["findings"].as_array().unwrap() {
+        let loc = &f["location"];
+        assert!(loc["line"].as_u64().unwrap() > 0, "{f:#}");
+        assert!(loc["column"].as_u64().unwrap() > 0, "{f:#}");
+        let file = std::fs::read_to_string(loc["file"].as_str().unwrap()).unwrap();
+        let doc: Value = serde_json::from_str(&file).unwrap();
+        assert!(
+            doc.pointer(loc["pointer"].as_str().unwrap()).is_some(),
+            "pointer resolves: {f:#}"
+        );
+    }
+    // The plaintext password is reported at its environment entry, not by a grep guess.
+    let pw = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "EA101")
+        .unwrap();
+    assert_eq!(
+        pw["location"]["pointer"],
+        "/containerDefinitions/0/environment/0"
+    );
+    assert_eq!(pw["location"]["line"], 17);
+    assert_eq!(pw["location"]["column"], 9);
+}
+
+#[test]
+fn input_shapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "register.json", PRIVILEGED);
+    write(
+        d,
+        "describe.json",
+        &format!(r#"{{"taskDefinition": {PRIVILEGED}, "tags": []}}"#),
+    );
+    write(
+        d,
+        "array.json",
+        &format!("[{PRIVILEGED}, {{\"taskDefinition\": {PRIVILEGED}}}]"),
+    );
+    write(
+        d,
+        "containers.json",
+        r#"[{"name": "app", "image": "nginx"}]"#,
+    );
+    write(d, "package.json", r#"{"name": "x", "dependencies": {}}"#);
+    let (code, report) = run_json(&["scan", d.to_str().unwrap(), "--fail-on", "critical"]);
+    assert_eq!(code, 1);
+    let privileged: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "EA501")
+        .collect();
+    let pointers: Vec<&str> = privileged
+        .iter()
+        .map(|f| f["location"]["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(privileged.len(), 4, "{pointers:?}");
+    assert!(pointers.contains(&"/taskDefinition/containerDefinitions/0/privileged"));
+    assert!(pointers.contains(&"/1/taskDefinition/containerDefinitions/0/privileged"));
+    assert!(pointers.contains(&"/0/containerDefinitions/0/privileged"));
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 2);
+    let bare = skipped
+        .iter()
+        .find(|s| {
+            s["location"]["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("containers.json")
+        })
+        .unwrap();
+    assert!(bare["message"]
+        .as_str()
+        .unwrap()
+        .contains("bare `containerDefinitions` list"));
+    assert_eq!(
+        report["errors"].as_array().unwrap().len(),
+        0,
+        "skips are not errors"
+    );
+}
+
+#[test]
+fn explicit_non_task_definition_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "tsconfig.json", r#"{"compilerOptions": {}}"#);
+    let (code, report) = run_json(&["scan", &f]);
+    assert_eq!(code, 0, "a warning is not an error");
+    assert_eq!(report["errors"][0]["level"], "warning");
+    assert_eq!(report["errors"][0]["code"], "not-a-task-definition");
+}
+
+#[test]
+fn malformed_json_names_file_line_col_and_others_still_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.json", "{\n  \"family\": \"x\",\n  \"containerDefinitions\": [\n    {\"name\": \"a\" \"image\": \"b\"}\n  ]\n}\n");
+    write(dir.path(), "good.json", PRIVILEGED);
+    let out = ecsaudit()
+        .args(["scan", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("{bad}:4:18: malformed JSON")),
+        "{text}"
+    );
+    assert!(text.contains("EA501"), "good file still reported: {text}");
+    let (code, report) = run_json(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let e = &report["errors"][0];
+    assert_eq!(
+        (
+            e["code"].as_str(),
+            e["location"]["line"].as_u64(),
+            e["location"]["column"].as_u64()
+        ),
+        (Some("parse-error"), Some(4), Some(18))
+    );
+    assert!(rule_ids(&report).contains(&"EA501".to_string()));
+}
+
+#[test]
+fn wrong_shapes_unreadable_and_huge_files_are_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "shape.json",
+        r#"{"family": "s", "containerDefinitions": [{"name": "a", "image": "x:1", "environment": [{"name": "A", "value": 3}], "privileged": "yes"}, 7]}"#,
+    );
+    write(
+        d,
+        "huge.json",
+        &format!(
+            "{{\"family\": \"h\", \"containerDefinitions\": [], \"pad\": \"{}\"}}",
+            "x".repeat(5000)
+        ),
+    );
+    write(d, "ok.json", PRIVILEGED);
+    let missing = d.join("missing.json");
+    let (code, report) = run_json(&[
+        "scan",
+        d.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        "--max-file-size",
+        "4096",
+    ]);
+    assert_eq!(code, 2);
+    let errors = report["errors"].as_array().unwrap();
+    let codes: Vec<&str> = errors.iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"io-error"), "{codes:?}");
+    assert!(codes.contains(&"file-too-large"), "{codes:?}");
+    let shape: Vec<&Value> = errors
+        .iter()
+        .filter(|e| e["code"] == "invalid-task-definition")
+        .collect();
+    let pointers: Vec<&str> = shape
+        .iter()
+        .map(|e| e["location"]["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/containerDefinitions/0/privileged",
+            "/containerDefinitions/0/environment/0/value",
+            "/containerDefinitions/1"
+        ]
+    );
+    assert!(shape
+        .iter()
+        .all(|e| e["location"]["line"].as_u64().is_some()));
+    assert!(
+        rule_ids(&report).contains(&"EA501".to_string()),
+        "the good file is still scanned"
+    );
+}
+
+#[test]
+fn secrets_are_never_printed_in_full() {
+    let secrets = [
+        "Sup3rS3cretPassw0rd!",
+        "AKIAIOSFODNN7EXAMPLE",
+        "hunter2hunter2",
+        "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        "XXXXXXXXXXXXXXXXXXXXXXXX",
+    ];
+    for format in ["text", "json", "sarif"] {
+        let out = ecsaudit()
+            .args(["scan", "examples/flawed", "--format", format])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for s in secrets {
+            assert!(!all.contains(s), "{format} output leaks {s}");
+        }
+    }
+}
+
+#[test]
+fn fingerprints_survive_moved_lines_and_revision_bumps() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = r#"{"family": "web", "revision": 3, "containerDefinitions": [
+        {"name": "web", "image": "nginx:1.25", "privileged": true, "environment": [{"name": "DB_PASSWORD", "value": "hunter2hunter2"}]},
+        {"name": "side", "image": "nginx:1.25", "privileged": true}]}"#;
+    let b = r#"
+
+    {"revision": 4, "family": "web", "containerDefinitions": [
+        {"name": "side", "image": "nginx:1.25", "privileged": true},
+        {"name": "web", "image": "nginx:1.25", "environment": [{"name": "PORT", "value": "80"}, {"name": "DB_PASSWORD", "value": "hunter2hunter2"}], "privileged": true}]}"#;
+    let fa = write(dir.path(), "a/td.json", a);
+    let fb = write(dir.path(), "b/td.json", b);
+    let prints = |file: &str| -> Vec<(String, String, String)> {
+        let (_, r) = run_json(&["scan", file]);
+        let mut v: Vec<_> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "EA501" || f["rule_id"] == "EA101")
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap().to_string(),
+                    f["container"].as_str().unwrap().to_string(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    // Same path for both versions of the file, as in a repository over time.
+    let same = dir.path().join("td.json");
+    std::fs::copy(&fa, &same).unwrap();
+    let before = prints(same.to_str().unwrap());
+    std::fs::copy(&fb, &same).unwrap();
+    let after = prints(same.to_str().unwrap());
+    assert_eq!(before.len(), 3);
+    assert_eq!(
+        before, after,
+        "reordered containers, moved lines and a new revision keep fingerprints"
+    );
+    let fps: std::collections::BTreeSet<&String> = before.iter().map(|x| &x.2).collect();
+    assert_eq!(
+        fps.len(),
+        3,
+        "different containers or rules get different fingerprints"
+    );
+}
+
+#[test]
+fn text_format_groups_and_counts() {
+    let out = ecsaudit()
+        .args(["scan", "examples/flawed"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("legacy-api  examples/flawed/legacy-ec2.json"),
+        "{text}"
+    );
+    assert!(text.contains("CRITICAL EA501"));
+    assert!(
+        text.lines().last().unwrap().contains("4 critical"),
+        "{text}"
+    );
+    assert!(!text.contains("\x1b["), "no colour when not a terminal");
+}
+
+#[test]
+fn output_file_and_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    ecsaudit()
+        .args([
+            "scan",
+            "examples/flawed",
+            "-f",
+            "json",
+            "-o",
+            out.to_str().unwrap(),
+            "--fail-on",
+            "none",
+        ])
+        .assert()
+        .code(0);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(v["summary"]["findings"].as_u64().unwrap() > 10);
+    ecsaudit()
+        .args(["scan", "examples/clean", "--fail-on", "bogus"])
+        .assert()
+        .code(2);
+    ecsaudit().args(["scan"]).assert().code(2);
+}
+
+#[test]
+fn graph_round_trip_and_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("graph.json");
+    ecsaudit()
+        .args(["graph", "examples", "-o", g.to_str().unwrap()])
+        .assert()
+        .code(0);
+    let graph: Value = serde_json::from_str(&std::fs::read_to_string(&g).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(
+        &String::from_utf8(ecsaudit().arg("schema").output().unwrap().stdout).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&graph)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(graph["schema_version"], 1);
+    let (_, from_files) = run_json(&["scan", "examples"]);
+    let (_, from_graph) = run_json(&["scan", "--graph", g.to_str().unwrap()]);
+    assert_eq!(from_files["findings"], from_graph["findings"]);
+    let bad = write(dir.path(), "bad-graph.json", r#"{"schema_version": 99}"#);
+    ecsaudit()
+        .args(["scan", "--graph", &bad])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "schema_version 99 is not supported",
+        ));
+}
+
+#[test]
+fn rules_explain_and_docs() {
+    let out = ecsaudit()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rules.as_array().unwrap().len() >= 29);
+    let explain = ecsaudit().args(["explain", "ea101"]).output().unwrap();
+    let text = String::from_utf8_lossy(&explain.stdout);
+    for part in [
+        "# EA101",
+        "Severity: **high**",
+        "How to fix it",
+        "\"secrets\"",
+        "extra_name_tokens",
+        "https://docs.aws.amazon.com",
+    ] {
+        assert!(text.contains(part), "missing {part}: {text}");
+    }
+    ecsaudit().args(["explain", "NOPE"]).assert().code(2);
+    ecsaudit().args(["docs", "--check"]).assert().code(0);
+}
+
+#[test]
+fn builtin_error_on_one_resource_does_not_silence_a_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let pol = dir.path().join("pol");
+    write(
+        &pol,
+        "cpu.rego",
+        r#"# METADATA
+# title: Container cpu above 1024
+# description: Flags containers with more than 1024 cpu units, via to_number.
+# custom:
+#   id: T001
+#   severity: low
+#   remediation: Lower it.
+package ecsaudit.rules.cpu_high
+
+import rego.v1
+
+import data.ecsaudit.lib
+
+deny contains f if {
+	some td in lib.task_definitions
+	some i, c in td.properties.containerDefinitions
+	to_number(c.cpu) > 1024
+	f := lib.finding(td, lib.container_field_pointer(i, "cpu"), "too much cpu")
+}
+"#,
+    );
+    let tds = dir.path().join("tds");
+    write(
+        &tds,
+        "odd.json",
+        r#"{"family": "odd", "containerDefinitions": [{"name": "a", "image": "x:1", "cpu": 1}]}"#,
+    );
+    // A string cpu makes to_number fail on this one resource only.
+    write(
+        &tds,
+        "weird.json",
+        r#"[{"family": "weird", "containerDefinitions": [{"name": "a", "image": "x:1", "cpu": 2048}, {"name": "b", "image": "x:1", "cpu": 4096}]}]"#,
+    );
+    let text = r#"{"family": "strange", "containerDefinitions": [{"name": "a", "image": "x:1", "cpu": 4096}]}"#;
+    let strange: Value = serde_json::from_str(text).unwrap();
+    let mut strange = strange;
+    strange["containerDefinitions"][0]["cpu"] = Value::String("lots".into());
+    write(&tds, "strange.json", &strange.to_string());
+    let (_, report) = run_json(&[
+        "scan",
+        tds.to_str().unwrap(),
+        "--no-builtin",
+        "--policy",
+        pol.to_str().unwrap(),
+    ]);
+    let hits: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"].as_str().unwrap())
+        .collect();
+    assert_eq!(hits, ["weird", "weird"], "{report:#}");
+}
+
+#[test]
+fn broken_user_policies_fail_loudly_but_others_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let pol = dir.path();
+    write(pol, "syntax.rego", "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: U1\n#   severity: low\n#   remediation: r\npackage ecsaudit.rules.u1\n\nimport rego.v1\n\ndeny contains f if {\n\tf := {\n}\n");
+    write(pol, "unknown_fn.rego", "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: U2\n#   severity: low\n#   remediation: r\npackage ecsaudit.rules.u2\n\nimport rego.v1\n\ndeny contains f if {\n\tsome td in input.nodes\n\tf := {\"resource\": td.id, \"message\": net.cidr_explode(\"10.0.0.0/8\")}\n}\n");
+    write(
+        pol,
+        "nometa.rego",
+        "package ecsaudit.rules.u3\n\nimport rego.v1\n\ndeny contains f if {\n\tf := 1\n}\n",
+    );
+    write(pol, "dup.rego", "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: EA501\n#   severity: low\n#   remediation: r\npackage ecsaudit.rules.dup\n\nimport rego.v1\n\ndeny contains f if {\n\tf := 1\n}\n");
+    let (code, report) = run_json(&["scan", "examples/flawed", "--policy", pol.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let errors: Vec<String> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {}", e["code"], e["location"]["file"]))
+        .collect();
+    for (code, file) in [
+        ("policy-parse-error", "syntax.rego"),
+        ("policy-eval-error", "unknown_fn.rego"),
+        ("policy-metadata", "nometa.rego"),
+        ("policy-duplicate-id", "dup.rego"),
+    ] {
+        assert!(
+            errors.iter().any(|e| e.contains(code) && e.contains(file)),
+            "{code} {file}: {errors:#?}"
+        );
+    }
+    assert!(
+        rule_ids(&report).contains(&"EA501".to_string()),
+        "built-in rules still run"
+    );
+}
+
+#[test]
+fn config_overrides_parameters_and_suppressions() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(
+        dir.path(),
+        "ecsaudit.toml",
+        r#"
+fail_on = "critical"
+
+[rules]
+disable = ["EA406"]
+
+[severity]
+EA201 = "high"
+
+[parameters.EA203]
+allowed_registries = ["*.dkr.ecr.*.amazonaws.com"]
+
+[[suppressions]]
+rule = "EA501"
+resource = "legacy-*"
+reason = "isolated host, ticket OPS-1"
+expires = "2999-01-01"
+
+[[suppressions]]
+rule = "EA503"
+resource = "examples/flawed/*.json"
+reason = "expired one"
+expires = "2000-01-01"
+"#,
+    );
+    let (code, report) = run_json(&["scan", "examples/flawed", "--config", &cfg]);
+    let ids = rule_ids(&report);
+    assert!(!ids.contains(&"EA406".to_string()));
+    assert!(ids.contains(&"EA203".to_string()));
+    let f201 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "EA201")
+        .unwrap();
+    assert_eq!(f201["severity"], "high");
+    let f501 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "EA501")
+        .unwrap();
+    assert_eq!(f501["suppression"]["reason"], "isolated host, ticket OPS-1");
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "EA503")
+        .all(|f| f["suppression"].is_null()));
+    assert!(report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["code"] == "suppression-expired"));
+    assert_eq!(
+        report["summary"]["suppressed"], 2,
+        "EA501 by config, EA202 by inline tag"
+    );
+    assert_eq!(code, 1, "critical secrets remain");
+    // Unknown keys and unknown rule ids are errors with file:line.
+    let bad = write(dir.path(), "bad.toml", "[rules]\ndisable = [\"EA999\"]\n");
+    ecsaudit()
+        .args(["scan", "examples/clean", "--config", &bad])
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains(
+            "bad.toml:2:13: unknown rule id `EA999`",
+        ));
+    let typo = write(dir.path(), "typo.toml", "fail_on = \"high\"\nfial = 1\n");
+    ecsaudit()
+        .args(["scan", "examples/clean", "--config", &typo])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("typo.toml:2:1"));
+}
+
+#[test]
+fn test_command_reports_failures_and_new_rule_scaffold_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    ecsaudit()
+        .args([
+            "new-rule",
+            "ACME001",
+            "--dir",
+            dir.path().to_str().unwrap(),
+            "--name",
+            "no_busybox",
+        ])
+        .assert()
+        .code(0);
+    let out = ecsaudit()
+        .args(["test", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 passed, 0 failed"));
+    write(dir.path(), "broken_test.rego", "package broken_test\n\nimport rego.v1\n\ntest_fails if {\n\tprint(\"hello from test\")\n\t1 == 2\n}\n");
+    let out = ecsaudit()
+        .args(["test", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text.contains("FAIL") && text.contains("broken_test.rego:5: test_fails"),
+        "{text}"
+    );
+    assert!(text.contains("hello from test"), "{text}");
+    // The scaffolded rule also works in a scan.
+    let tds = dir.path().join("tds");
+    write(
+        &tds,
+        "bb.json",
+        r#"{"family": "bb", "containerDefinitions": [{"name": "a", "image": "busybox:1.36"}]}"#,
+    );
+    let (_, report) = run_json(&[
+        "scan",
+        tds.to_str().unwrap(),
+        "--policy",
+        dir.path().join("no_busybox.rego").to_str().unwrap(),
+    ]);
+    assert!(rule_ids(&report).contains(&"ACME001".to_string()));
+}
+
+#[test]
+fn eval_query_against_saved_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("g.json");
+    ecsaudit()
+        .args(["graph", "examples/clean", "-o", g.to_str().unwrap()])
+        .assert()
+        .code(0);
+    let out = ecsaudit()
+        .args([
+            "eval",
+            "--graph",
+            g.to_str().unwrap(),
+            "count(data.ecsaudit.lib.task_definitions)",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
+}
