@@ -51,7 +51,7 @@ pub struct Diagnostic {
     pub code: String,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// Resource the problem concerns, when there is one (node id or ARN).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub resource: Option<String>,
@@ -81,7 +81,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 

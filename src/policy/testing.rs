@@ -136,7 +136,7 @@ pub fn run(set: &PolicySet, params: &Value, filter: Option<&str>) -> TestRun {
             }
             let outcome = match engine.eval_rule(format!("data.{package}.{name}")) {
                 Ok(v) if v == regorus::Value::from(true) => Outcome::Pass,
-                Ok(v) if v == regorus::Value::Undefined => Outcome::Fail("undefined".into()),
+                Ok(regorus::Value::Undefined) => Outcome::Fail("undefined".into()),
                 Ok(v) => Outcome::Fail(format!(
                     "evaluated to {}",
                     v.to_json_str().unwrap_or_else(|_| "?".into())

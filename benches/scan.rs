@@ -1,0 +1,102 @@
+//! Benchmark: generate N task-definition files (a mix of clean and flawed shapes), then
+//! run the whole scan (read, parse, graph, evaluate every built-in rule, position
+//! findings, render JSON) and report wall time and peak RSS.
+//!
+//! `cargo bench --bench scan -- 1000 10000`
+
+use std::time::Instant;
+
+fn task_definition(i: usize) -> String {
+    let flawed = i % 3 == 0;
+    let env = if flawed {
+        r#"{"name": "DB_PASSWORD", "value": "Sup3rS3cretPassw0rd!"}, {"name": "AWS_KEY", "value": "AKIAIOSFODNN7EXAMPLE"}"#
+    } else {
+        r#"{"name": "PASSWORD_MIN_LENGTH", "value": "12"}, {"name": "SECRET_NAME", "value": "prod/db"}"#
+    };
+    format!(
+        r#"{{
+  "family": "svc-{i}",
+  "taskRoleArn": "arn:aws:iam::123456789012:role/svc-{i}",
+  "executionRoleArn": "arn:aws:iam::123456789012:role/svc-{i}-exec",
+  "networkMode": "awsvpc",
+  "requiresCompatibilities": ["FARGATE"],
+  "cpu": "{cpu}",
+  "memory": "1024",
+  "containerDefinitions": [
+    {{
+      "name": "app",
+      "image": "{image}",
+      "essential": true,
+      "user": "{user}",
+      "readonlyRootFilesystem": {ro},
+      "portMappings": [{{"containerPort": 8080}}],
+      "environment": [{{"name": "PORT", "value": "8080"}}, {{"name": "LOG_LEVEL", "value": "info"}}, {env}],
+      "logConfiguration": {{"logDriver": "awslogs", "options": {{"awslogs-group": "/ecs/svc-{i}", "awslogs-region": "us-east-1"}}}}
+    }},
+    {{
+      "name": "sidecar",
+      "image": "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0",
+      "essential": false,
+      "memoryReservation": 64,
+      "command": ["--config=/etc/otel.yaml"]
+    }}
+  ]
+}}"#,
+        cpu = if flawed { "256" } else { "512" },
+        image = if flawed { "nginx:latest".to_string() } else { format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/svc-{i}:1.0.{i}") },
+        user = if flawed { "root" } else { "1000" },
+        ro = !flawed,
+    )
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() { vec![1000, 10_000] } else { sizes };
+    let (sources, _) = ecsaudit::policy::load_sources(false, &[]);
+    let (set, _) = ecsaudit::policy::PolicySet::from_sources(sources);
+    let params = ecsaudit::policy::default_params(&set);
+    let t = Instant::now();
+    let (engine, diags) = ecsaudit::policy::engine::PolicyEngine::new(&set, &params);
+    assert!(diags.is_empty(), "{diags:?}");
+    println!("policy load + validation: {:.0} ms ({} rules)", t.elapsed().as_secs_f64() * 1e3, engine.rules().len());
+    let config = ecsaudit::config::Config::default();
+    for n in sizes {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..n {
+            std::fs::write(dir.path().join(format!("td-{i:05}.json")), task_definition(i)).unwrap();
+        }
+        let threads = rayon::current_num_threads();
+        let start = Instant::now();
+        let scan = ecsaudit::source::files::scan(&[dir.path().to_path_buf()], &Default::default());
+        let t_read = start.elapsed();
+        let graph = ecsaudit::graph::from_files(&["bench".into()], &scan.task_definitions, scan.diagnostics);
+        let t_graph = start.elapsed();
+        let report = ecsaudit::scan::run(&graph, &engine, &config, Vec::new(), scan.files_read, threads);
+        let t_eval = start.elapsed();
+        let json = ecsaudit::report::json::render(&report);
+        let total = start.elapsed();
+        println!(
+            "{n:>6} task definitions: total {:.2} s (read+parse {:.2} s, graph {:.2} s, evaluate+locate {:.2} s, render {:.2} s); {} findings, {} KiB JSON, {threads} threads, peak RSS {} MiB",
+            total.as_secs_f64(),
+            t_read.as_secs_f64(),
+            (t_graph - t_read).as_secs_f64(),
+            (t_eval - t_graph).as_secs_f64(),
+            (total - t_eval).as_secs_f64(),
+            report.summary.findings,
+            json.len() / 1024,
+            peak_rss_kib().map_or(0, |k| k / 1024),
+        );
+    }
+}

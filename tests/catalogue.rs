@@ -1,0 +1,170 @@
+//! Meta-tests that keep the rule catalogue honest: unique ids, complete metadata, every
+//! rule tested both ways and passing, generated docs current, and the Rego testing
+//! helper deriving the same facts as the scanner.
+
+use ecsaudit::policy::{self, testing, PolicySet};
+use serde_json::Value;
+
+fn builtin() -> PolicySet {
+    let (set, diags) = PolicySet::from_sources(policy::builtin_sources());
+    assert!(diags.is_empty(), "built-in pack loads cleanly: {diags:#?}");
+    set
+}
+
+#[test]
+fn ids_unique_and_metadata_complete() {
+    let set = builtin();
+    let mut ids = std::collections::BTreeSet::new();
+    for m in set.metas() {
+        assert!(ids.insert(m.id.clone()), "duplicate id {}", m.id);
+        assert!(
+            m.id.starts_with("EA") && m.id.len() == 5,
+            "id format {}",
+            m.id
+        );
+        assert!(!m.title.is_empty() && !m.description.is_empty() && !m.remediation.is_empty());
+        assert!(!m.references.is_empty(), "{} has references", m.id);
+        assert!(!m.tags.is_empty(), "{} has tags", m.id);
+        assert!(m.package.starts_with("ecsaudit.rules."), "{}", m.package);
+    }
+    assert!(ids.len() >= 29);
+}
+
+#[test]
+fn every_rule_has_positive_and_negative_tests_that_pass() {
+    let set = builtin();
+    let params = policy::default_params(&set);
+    let run = testing::run(&set, &params, None);
+    assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
+    let failed: Vec<_> = run
+        .results
+        .iter()
+        .filter(|r| r.outcome != testing::Outcome::Pass)
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    for (meta, src) in &set.rules {
+        let test_file = src.path.replace(".rego", "_test.rego");
+        let names: Vec<&str> = run
+            .results
+            .iter()
+            .filter(|r| r.file == test_file)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.starts_with("test_flags")),
+            "{} ({}) needs a positive test_flags_* test, has {names:?}",
+            meta.id,
+            test_file
+        );
+        assert!(
+            names
+                .iter()
+                .any(|n| ["test_allows", "test_ignores", "test_off"]
+                    .iter()
+                    .any(|p| n.starts_with(p))),
+            "{} ({}) needs a negative test_allows_*/test_ignores_* test, has {names:?}",
+            meta.id,
+            test_file
+        );
+    }
+    // Coverage of rule files by their tests.
+    for c in run
+        .coverage
+        .iter()
+        .filter(|c| c.file.starts_with("policies/") && !c.file.contains("/lib/"))
+    {
+        assert!(
+            c.percent() >= 80.0,
+            "{} only {:.0}% covered: {:?}",
+            c.file,
+            c.percent(),
+            c.not_covered
+        );
+    }
+}
+
+#[test]
+fn generated_rule_docs_are_current() {
+    for (name, text) in ecsaudit::docs::rule_docs(&builtin()) {
+        let on_disk = std::fs::read_to_string(format!("docs/rules/{name}")).unwrap_or_default();
+        assert_eq!(
+            on_disk, text,
+            "docs/rules/{name} is stale: run `cargo run -- docs`"
+        );
+    }
+}
+
+/// The Rego testing helper must derive exactly what the Rust graph builder derives.
+#[test]
+fn rego_testing_helper_matches_rust_derivation() {
+    let mut tds: Vec<Value> = Vec::new();
+    let scan = ecsaudit::source::files::scan(&["examples".into()], &Default::default());
+    tds.extend(scan.task_definitions.iter().map(|d| d.value.clone()));
+    tds.push(
+        serde_json::from_str(include_str!("../src/policy/sample_task_definition.json")).unwrap(),
+    );
+    let images = [
+        "nginx",
+        "nginx:latest",
+        "bitnami/redis:7.2",
+        "registry.local:5000/team/app:1.0@sha256:ab",
+        "localhost:5000/app",
+        "public.ecr.aws/a/b:1",
+        "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/x",
+        "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/x:1",
+        "${IMAGE}",
+        "",
+        "app@sha256",
+        " spaced:1 ",
+    ];
+    let sizes = [
+        ("256", "512"),
+        ("0.25 vCPU", "0.5 GB"),
+        ("1 vcpu", "2GB"),
+        ("lots", "1.5 MB"),
+        ("1024", "3072 MiB"),
+    ];
+    for (i, img) in images.iter().enumerate() {
+        let (cpu, mem) = sizes[i % sizes.len()];
+        tds.push(serde_json::json!({"family": "f", "cpu": cpu, "memory": mem,
+            "requiresCompatibilities": if i % 2 == 0 { serde_json::json!(["FARGATE"]) } else { serde_json::json!(["EC2"]) },
+            "containerDefinitions": [{"name": "c", "image": img}, {"image": 5}]}));
+    }
+    let set = builtin();
+    let mut engine = regorus::Engine::new();
+    for src in set.libraries.iter() {
+        engine
+            .add_policy(src.path.clone(), src.text.clone())
+            .unwrap();
+    }
+    for td in tds {
+        let rust = ecsaudit::graph::derive_task_definition(&td);
+        engine.set_input(regorus::Value::from_json_str(&td.to_string()).unwrap());
+        let rego = engine
+            .eval_query("data.ecsaudit.lib.testing.derive(input)".into(), false)
+            .unwrap();
+        let rego: Value = serde_json::to_value(&rego.result[0].expressions[0].value).unwrap();
+        assert_eq!(canonical(&rego), canonical(&rust), "for {td}");
+    }
+}
+
+/// Key order and number spelling do not matter (Rego may produce 256.0 for 256).
+fn canonical(v: &Value) -> String {
+    match v {
+        Value::Object(o) => {
+            let mut keys: Vec<_> = o.iter().collect();
+            keys.sort_by(|a, b| a.0.cmp(b.0));
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|(k, v)| format!("{k:?}:{}", canonical(v)))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(canonical).collect::<Vec<_>>().join(",")
+        ),
+        Value::Number(n) => format!("{}", n.as_f64().unwrap_or(f64::NAN)),
+        other => other.to_string(),
+    }
+}
