@@ -43,7 +43,11 @@ fn task_definition(i: usize) -> String {
   ]
 }}"#,
         cpu = if flawed { "256" } else { "512" },
-        image = if flawed { "nginx:latest".to_string() } else { format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/svc-{i}:1.0.{i}") },
+        image = if flawed {
+            "nginx:latest".to_string()
+        } else {
+            format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/svc-{i}:1.0.{i}")
+        },
         user = if flawed { "root" } else { "1000" },
         ro = !flawed,
     )
@@ -63,27 +67,50 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let sizes = if sizes.is_empty() { vec![1000, 10_000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![1000, 10_000]
+    } else {
+        sizes
+    };
     let (sources, _) = ecsaudit::policy::load_sources(false, &[]);
     let (set, _) = ecsaudit::policy::PolicySet::from_sources(sources);
     let params = ecsaudit::policy::default_params(&set);
     let t = Instant::now();
     let (engine, diags) = ecsaudit::policy::engine::PolicyEngine::new(&set, &params);
     assert!(diags.is_empty(), "{diags:?}");
-    println!("policy load + validation: {:.0} ms ({} rules)", t.elapsed().as_secs_f64() * 1e3, engine.rules().len());
+    println!(
+        "policy load + validation: {:.0} ms ({} rules)",
+        t.elapsed().as_secs_f64() * 1e3,
+        engine.rules().len()
+    );
     let config = ecsaudit::config::Config::default();
     for n in sizes {
         let dir = tempfile::tempdir().unwrap();
         for i in 0..n {
-            std::fs::write(dir.path().join(format!("td-{i:05}.json")), task_definition(i)).unwrap();
+            std::fs::write(
+                dir.path().join(format!("td-{i:05}.json")),
+                task_definition(i),
+            )
+            .unwrap();
         }
         let threads = rayon::current_num_threads();
         let start = Instant::now();
         let scan = ecsaudit::source::files::scan(&[dir.path().to_path_buf()], &Default::default());
         let t_read = start.elapsed();
-        let graph = ecsaudit::graph::from_files(&["bench".into()], &scan.task_definitions, scan.diagnostics);
+        let graph = ecsaudit::graph::from_files(
+            &["bench".into()],
+            &scan.task_definitions,
+            scan.diagnostics,
+        );
         let t_graph = start.elapsed();
-        let report = ecsaudit::scan::run(&graph, &engine, &config, Vec::new(), scan.files_read, threads);
+        let report = ecsaudit::scan::run(
+            &graph,
+            &engine,
+            &config,
+            Vec::new(),
+            scan.files_read,
+            threads,
+        );
         let t_eval = start.elapsed();
         let json = ecsaudit::report::json::render(&report);
         let total = start.elapsed();
