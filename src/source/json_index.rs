@@ -277,7 +277,7 @@ mod tests {
     fn members_span_from_key_to_value_end() {
         let idx = JsonIndex::build(DOC);
         let s = idx.get("/family").unwrap();
-        assert_eq!((s.line, s.column, s.end_line, s.end_column), (2, 3, 2, 19));
+        assert_eq!((s.line, s.column, s.end_line, s.end_column), (2, 3, 2, 18));
     }
 
     #[test]
@@ -288,10 +288,10 @@ mod tests {
         let s = idx
             .get("/containerDefinitions/0/environment/1/value")
             .unwrap();
-        assert_eq!((s.line, s.column), (8, 32));
+        assert_eq!((s.line, s.column), (8, 33));
         assert_eq!(
             s.end_column,
-            32 + "\"value\": \"héllo\"".chars().count() as u32
+            33 + "\"value\": \"héllo\"".chars().count() as u32
         );
     }
 
