@@ -180,6 +180,16 @@ fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostic> {
     }
 }
 
+/// Read and check a saved graph document.
+fn read_graph(path: &std::path::Path) -> Result<Graph, Box<Diagnostic>> {
+    let shown = crate::source::files::display_path(path);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(Diagnostic::error("io-error", format!("cannot read graph: {e}")).in_file(&shown))
+    })?;
+    Graph::from_json(&text)
+        .map_err(|e| Box::new(Diagnostic::error("graph-error", e).in_file(&shown)))
+}
+
 /// Config, policies, parameters and a compiled engine; with every problem met.
 struct Loaded {
     config: Config,
@@ -243,14 +253,10 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     };
     let diagnostics = loaded.diagnostics;
     let (graph, files_read) = if let Some(path) = &args.graph {
-        let shown = crate::source::files::display_path(path);
-        match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Graph::from_json(&t))
-        {
+        match read_graph(path) {
             Ok(g) => (g, 0),
-            Err(e) => {
-                eprint_diag(&Diagnostic::error("graph-error", e).in_file(&shown));
+            Err(d) => {
+                eprint_diag(&d);
                 return 2;
             }
         }
@@ -542,45 +548,17 @@ fn cmd_eval(args: EvalArgs) -> i32 {
         }
     };
     loaded.diagnostics.iter().for_each(eprint_diag);
-    let text = match std::fs::read_to_string(&args.graph) {
-        Ok(t) => t,
-        Err(e) => {
-            eprint_diag(
-                &Diagnostic::error("io-error", format!("cannot read graph: {e}"))
-                    .in_file(&crate::source::files::display_path(&args.graph)),
-            );
+    let graph = match read_graph(&args.graph) {
+        Ok(g) => g,
+        Err(d) => {
+            eprint_diag(&d);
             return 2;
         }
     };
-    if let Err(e) = Graph::from_json(&text) {
-        eprint_diag(
-            &Diagnostic::error("graph-error", e)
-                .in_file(&crate::source::files::display_path(&args.graph)),
-        );
-        return 2;
-    }
-    let mut engine = loaded.engine.regorus().clone();
-    let input = match regorus::Value::from_json_str(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            eprint_diag(&Diagnostic::error("graph-error", e.to_string()));
-            return 2;
-        }
-    };
-    engine.set_input(input);
-    match engine.eval_query(args.query.clone(), false) {
-        Ok(results) => {
-            let values: Vec<serde_json::Value> = results
-                .result
-                .iter()
-                .flat_map(|r| {
-                    r.expressions
-                        .iter()
-                        .map(|e| serde_json::to_value(&e.value).unwrap_or_default())
-                })
-                .collect();
+    match loaded.engine.query(&graph, &args.query) {
+        Ok(mut values) => {
             let out = if values.len() == 1 {
-                values[0].clone()
+                values.remove(0)
             } else {
                 serde_json::Value::Array(values)
             };

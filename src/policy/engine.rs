@@ -34,7 +34,7 @@ pub struct PolicyEngine {
 }
 
 /// Turn a regorus error into a diagnostic positioned at `path:line:col` when the error
-/// text carries one (regorus prints `path:line:col: error: ...`).
+/// text carries one (regorus prints `--> path:line:col`, an excerpt, then `error: ...`).
 pub fn rego_error(code: &str, path: &str, err: &anyhow::Error) -> Diagnostic {
     let text = err.to_string();
     let mut loc = Location {
@@ -64,7 +64,12 @@ pub fn rego_error(code: &str, path: &str, err: &anyhow::Error) -> Diagnostic {
     Diagnostic::error(code, message).at(loc)
 }
 
-fn add(engine: &mut regorus::Engine, src: &PolicySource, diags: &mut Vec<Diagnostic>) -> bool {
+/// Add one policy file to `engine`; a parse error becomes a positioned diagnostic.
+pub(crate) fn add_source(
+    engine: &mut regorus::Engine,
+    src: &PolicySource,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     match engine.add_policy(src.path.clone(), src.text.clone()) {
         Ok(_) => true,
         Err(e) => {
@@ -74,13 +79,21 @@ fn add(engine: &mut regorus::Engine, src: &PolicySource, diags: &mut Vec<Diagnos
     }
 }
 
-fn to_rego(v: &Value) -> anyhow::Result<RegoValue> {
+fn to_rego<T: serde::Serialize>(v: &T) -> anyhow::Result<RegoValue> {
     RegoValue::from_json_str(&serde_json::to_string(v)?)
+}
+
+/// Load rule parameters into `engine` as `data.ecsaudit.params`.
+pub(crate) fn add_params(engine: &mut regorus::Engine, params: &Value) -> Result<(), Diagnostic> {
+    let data = serde_json::json!({"ecsaudit": {"params": params}});
+    to_rego(&data)
+        .and_then(|d| engine.add_data(d))
+        .map_err(|e| Diagnostic::error("policy-data", format!("cannot load rule parameters: {e}")))
 }
 
 /// A small, well-formed graph every rule is evaluated against once at load time, so a
 /// rule that errors (unknown builtin, type error) fails loudly instead of going quiet.
-fn sample_graph() -> Value {
+fn sample_graph() -> Graph {
     let doc: Value = serde_json::from_str(include_str!("sample_task_definition.json"))
         .expect("embedded sample task definition is valid JSON");
     let docs = vec![crate::source::TaskDefinitionDoc {
@@ -90,12 +103,7 @@ fn sample_graph() -> Value {
         value: doc,
         tags: None,
     }];
-    serde_json::to_value(crate::graph::from_files(
-        &["sample.json".into()],
-        &docs,
-        Vec::new(),
-    ))
-    .expect("graph serialises")
+    crate::graph::from_files(&["sample.json".into()], &docs, Vec::new())
 }
 
 impl PolicyEngine {
@@ -105,7 +113,7 @@ impl PolicyEngine {
         let mut diags = Vec::new();
         let mut engine = regorus::Engine::new();
         for lib in &set.libraries {
-            add(&mut engine, lib, &mut diags);
+            add_source(&mut engine, lib, &mut diags);
         }
         let mut rules = Vec::new();
         let mut packages = std::collections::BTreeSet::new();
@@ -120,34 +128,24 @@ impl PolicyEngine {
                             meta.id, meta.package
                         ),
                     )
-                    .at(Location {
-                        file: src.path.clone(),
-                        line: Some(meta.line),
-                        column: Some(1),
-                        ..Location::default()
-                    }),
+                    .at(meta.location()),
                 );
                 continue;
             }
-            if add(&mut engine, src, &mut diags) {
+            if add_source(&mut engine, src, &mut diags) {
                 rules.push(meta.clone());
             }
         }
-        let data = serde_json::json!({"ecsaudit": {"params": params}});
-        if let Err(e) = to_rego(&data).and_then(|d| engine.add_data(d)) {
-            diags.push(Diagnostic::error(
-                "policy-data",
-                format!("cannot load rule parameters: {e}"),
-            ));
+        if let Err(d) = add_params(&mut engine, params) {
+            diags.push(d);
         }
         // Validate each rule once, strictly, against the sample graph.
         let sample = to_rego(&sample_graph()).expect("sample graph converts");
         let mut checked = engine.clone();
         checked.set_strict_builtin_errors(true);
         checked.set_input(sample);
-        rules.retain(|meta| {
-            let mut e = checked.clone();
-            match e.eval_rule(format!("data.{}.deny", meta.package)) {
+        rules.retain(
+            |meta| match checked.eval_rule(format!("data.{}.deny", meta.package)) {
                 Ok(_) => true,
                 Err(err) => {
                     let mut d = rego_error("policy-eval-error", &meta.file, &err);
@@ -158,8 +156,8 @@ impl PolicyEngine {
                     diags.push(d);
                     false
                 }
-            }
-        });
+            },
+        );
         engine.set_strict_builtin_errors(false);
         let query = Self::query_for(&rules);
         (
@@ -197,9 +195,18 @@ impl PolicyEngine {
         self.query = Self::query_for(&self.rules);
     }
 
-    /// The underlying engine (for the test runner and ad-hoc queries).
-    pub fn regorus(&self) -> &regorus::Engine {
-        &self.engine
+    /// Evaluate an ad-hoc Rego query with `graph` as input (`ecsaudit eval`): one JSON
+    /// value per expression of each result.
+    pub fn query(&self, graph: &Graph, query: &str) -> anyhow::Result<Vec<Value>> {
+        let mut engine = self.engine.clone();
+        engine.set_input(to_rego(graph)?);
+        let results = engine.eval_query(query.to_string(), false)?;
+        results
+            .result
+            .iter()
+            .flat_map(|r| r.expressions.iter())
+            .map(|e| serde_json::to_value(&e.value).map_err(anyhow::Error::from))
+            .collect()
     }
 
     /// Evaluate every rule over `graph`, split into `threads` shards.
@@ -225,10 +232,7 @@ impl PolicyEngine {
 
     fn evaluate_shard(&self, shard: &Graph) -> (Vec<RawFinding>, Vec<Diagnostic>) {
         let mut engine = self.engine.clone();
-        let input = match serde_json::to_string(shard)
-            .map_err(anyhow::Error::from)
-            .and_then(|s| RegoValue::from_json_str(&s))
-        {
+        let input = match to_rego(shard) {
             Ok(v) => v,
             Err(e) => {
                 return (

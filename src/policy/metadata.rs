@@ -148,6 +148,16 @@ impl RuleMeta {
     pub fn name(&self) -> &str {
         self.package.rsplit('.').next().unwrap_or(&self.package)
     }
+
+    /// The rule's `package` line, where problems with the rule as a whole are reported.
+    pub fn location(&self) -> crate::diagnostics::Location {
+        crate::diagnostics::Location {
+            file: self.file.clone(),
+            line: Some(self.line),
+            column: Some(1),
+            ..Default::default()
+        }
+    }
 }
 
 /// A METADATA problem, positioned in the policy file.

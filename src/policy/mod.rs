@@ -154,12 +154,7 @@ impl PolicySet {
                                         meta.id
                                     ),
                                 )
-                                .at(Location {
-                                    file: src.path.clone(),
-                                    line: Some(meta.line),
-                                    column: Some(1),
-                                    ..Location::default()
-                                }),
+                                .at(meta.location()),
                             );
                             continue;
                         }
@@ -173,12 +168,7 @@ impl PolicySet {
                                         meta.id
                                     ),
                                 )
-                                .at(Location {
-                                    file: src.path.clone(),
-                                    line: Some(meta.line),
-                                    column: Some(1),
-                                    ..Location::default()
-                                }),
+                                .at(meta.location()),
                             );
                             continue;
                         }

@@ -101,27 +101,12 @@ pub fn run(set: &PolicySet, params: &Value, filter: Option<&str>) -> TestRun {
         .collect();
     let mut loaded_tests = Vec::new();
     for src in all {
-        match engine.add_policy(src.path.clone(), src.text.clone()) {
-            Ok(_) => {
-                if src.is_test() {
-                    loaded_tests.push(src);
-                }
-            }
-            Err(e) => run.diagnostics.push(super::engine::rego_error(
-                "policy-parse-error",
-                &src.path,
-                &e,
-            )),
+        if super::engine::add_source(&mut engine, src, &mut run.diagnostics) && src.is_test() {
+            loaded_tests.push(src);
         }
     }
-    let data = serde_json::json!({"ecsaudit": {"params": params}});
-    if let Err(e) =
-        regorus::Value::from_json_str(&data.to_string()).and_then(|d| engine.add_data(d))
-    {
-        run.diagnostics.push(Diagnostic::error(
-            "policy-data",
-            format!("cannot load parameters: {e}"),
-        ));
+    if let Err(d) = super::engine::add_params(&mut engine, params) {
+        run.diagnostics.push(d);
     }
     engine.set_gather_prints(true);
     engine.set_enable_coverage(true);
