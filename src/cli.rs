@@ -180,6 +180,19 @@ fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostic> {
     }
 }
 
+/// Scan files and build their graph (scan diagnostics travel in the graph); also returns
+/// how many files were read.
+fn file_graph(paths: &[PathBuf], max_file_size: u64) -> (Graph, usize) {
+    let scan =
+        crate::source::files::scan(paths, &crate::source::files::FileOptions { max_file_size });
+    let shown: Vec<String> = paths
+        .iter()
+        .map(|p| crate::source::files::display_path(p))
+        .collect();
+    let graph = crate::graph::from_files(&shown, &scan.task_definitions, scan.diagnostics);
+    (graph, scan.files_read)
+}
+
 /// Read and check a saved graph document.
 fn read_graph(path: &std::path::Path) -> Result<Graph, Box<Diagnostic>> {
     let shown = crate::source::files::display_path(path);
@@ -223,6 +236,13 @@ fn load_policies(args: &PolicyArgs) -> Result<Loaded, Vec<Diagnostic>> {
     })
 }
 
+/// [`load_policies`], printing the diagnostics when loading cannot even start.
+fn load_or_report(args: &PolicyArgs) -> Option<Loaded> {
+    load_policies(args)
+        .map_err(|diags| diags.iter().for_each(eprint_diag))
+        .ok()
+}
+
 fn fail_on(arg: Option<&str>, config: &Config) -> Result<Option<Severity>, Diagnostic> {
     match arg {
         Some("none") => Ok(None),
@@ -237,12 +257,8 @@ fn fail_on(arg: Option<&str>, config: &Config) -> Result<Option<Severity>, Diagn
 }
 
 fn cmd_scan(args: ScanArgs) -> i32 {
-    let loaded = match load_policies(&args.policies) {
-        Ok(l) => l,
-        Err(diags) => {
-            diags.iter().for_each(eprint_diag);
-            return 2;
-        }
+    let Some(loaded) = load_or_report(&args.policies) else {
+        return 2;
     };
     let threshold = match fail_on(args.fail_on.as_deref(), &loaded.config) {
         Ok(t) => t,
@@ -268,19 +284,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             ));
             return 2;
         }
-        let scan = crate::source::files::scan(
-            &args.paths,
-            &crate::source::files::FileOptions {
-                max_file_size: args.max_file_size,
-            },
-        );
-        let paths: Vec<String> = args
-            .paths
-            .iter()
-            .map(|p| crate::source::files::display_path(p))
-            .collect();
-        let g = crate::graph::from_files(&paths, &scan.task_definitions, scan.diagnostics);
-        (g, scan.files_read)
+        file_graph(&args.paths, args.max_file_size)
     };
     let threads = rayon::current_num_threads();
     let report = scan::run(
@@ -325,26 +329,11 @@ fn cmd_scan(args: ScanArgs) -> i32 {
 }
 
 fn cmd_graph(args: GraphArgs) -> i32 {
-    let scan = crate::source::files::scan(
-        &args.paths,
-        &crate::source::files::FileOptions {
-            max_file_size: args.max_file_size,
-        },
-    );
-    let paths: Vec<String> = args
-        .paths
-        .iter()
-        .map(|p| crate::source::files::display_path(p))
-        .collect();
-    let failed = scan.diagnostics.iter().any(|d| d.level == Level::Error);
-    for d in scan
-        .diagnostics
-        .iter()
-        .filter(|d| d.level != Level::Skipped)
-    {
+    let (g, _) = file_graph(&args.paths, args.max_file_size);
+    let failed = g.diagnostics.iter().any(|d| d.level == Level::Error);
+    for d in g.diagnostics.iter().filter(|d| d.level != Level::Skipped) {
         eprint_diag(d);
     }
-    let g = crate::graph::from_files(&paths, &scan.task_definitions, scan.diagnostics);
     let mut text = serde_json::to_string_pretty(&g).unwrap_or_default();
     text.push('\n');
     if let Err(d) = write_output(args.output.as_ref(), &text) {
@@ -359,12 +348,8 @@ fn cmd_graph(args: GraphArgs) -> i32 {
 }
 
 fn cmd_rules(args: RulesArgs) -> i32 {
-    let loaded = match load_policies(&args.policies) {
-        Ok(l) => l,
-        Err(d) => {
-            d.iter().for_each(eprint_diag);
-            return 2;
-        }
+    let Some(loaded) = load_or_report(&args.policies) else {
+        return 2;
     };
     loaded.diagnostics.iter().for_each(eprint_diag);
     let metas: Vec<_> = loaded.set.metas().collect();
@@ -386,66 +371,13 @@ fn cmd_rules(args: RulesArgs) -> i32 {
     i32::from(loaded.diagnostics.iter().any(|d| d.level == Level::Error)) * 2
 }
 
-/// Full documentation of one rule, as `explain` prints it and docs/rules/ID.md holds it.
-pub fn explain_text(m: &crate::policy::metadata::RuleMeta) -> String {
-    let mut s = format!("# {} — {}\n\n", m.id, m.title);
-    s.push_str(&format!("- Severity: **{}**\n", m.severity));
-    if let Some(sh) = &m.security_hub {
-        s.push_str(&format!("- Security Hub control: {sh}\n"));
-    }
-    if !m.tags.is_empty() {
-        s.push_str(&format!("- Tags: {}\n", m.tags.join(", ")));
-    }
-    s.push_str(&format!("- Precision: {}\n", m.precision));
-    s.push_str(&format!("- Package: `{}` ({})\n\n", m.package, m.file));
-    s.push_str(&format!(
-        "## What is wrong and why it matters\n\n{}\n\n",
-        m.description
-    ));
-    s.push_str(&format!("## How to fix it\n\n{}\n", m.remediation));
-    if let Some(ex) = &m.example {
-        let lang = if ex.trim_start().starts_with('[') && ex.contains("parameters") {
-            "toml"
-        } else {
-            "json"
-        };
-        s.push_str(&format!("\n```{lang}\n{ex}\n```\n"));
-    }
-    if !m.parameters.is_empty() {
-        s.push_str("\n## Parameters\n\nSet them in `ecsaudit.toml` under `[parameters.");
-        s.push_str(&m.id);
-        s.push_str("]`.\n\n| name | default | meaning |\n| --- | --- | --- |\n");
-        for (name, p) in &m.parameters {
-            s.push_str(&format!(
-                "| `{name}` | `{}` | {} |\n",
-                p.default, p.description
-            ));
-        }
-    }
-    if !m.references.is_empty() {
-        s.push_str("\n## References\n\n");
-        for r in &m.references {
-            s.push_str(&format!(
-                "- {}: {}\n",
-                r.description.as_deref().unwrap_or("link"),
-                r.url
-            ));
-        }
-    }
-    s
-}
-
 fn cmd_explain(id: String, policies: PolicyArgs) -> i32 {
-    let loaded = match load_policies(&policies) {
-        Ok(l) => l,
-        Err(d) => {
-            d.iter().for_each(eprint_diag);
-            return 2;
-        }
+    let Some(loaded) = load_or_report(&policies) else {
+        return 2;
     };
     match loaded.set.rule(&id) {
         Some(m) => {
-            let _ = write_output(None, &explain_text(m));
+            let _ = write_output(None, &crate::docs::explain_text(m));
             0
         }
         None => {
@@ -459,11 +391,8 @@ fn cmd_explain(id: String, policies: PolicyArgs) -> i32 {
 }
 
 fn cmd_test(args: TestArgs) -> i32 {
-    let (sources, mut diags) = if args.dirs.is_empty() {
-        (policy::builtin_sources(), Vec::new())
-    } else {
-        policy::load_sources(true, &args.dirs)
-    };
+    // No directories: the built-in pack; otherwise those directories (with the helper library).
+    let (sources, mut diags) = policy::load_sources(!args.dirs.is_empty(), &args.dirs);
     let (set, set_diags) = PolicySet::from_sources(sources);
     diags.extend(set_diags);
     let params = policy::default_params(&set);
@@ -540,12 +469,8 @@ fn cmd_test(args: TestArgs) -> i32 {
 }
 
 fn cmd_eval(args: EvalArgs) -> i32 {
-    let loaded = match load_policies(&args.policies) {
-        Ok(l) => l,
-        Err(d) => {
-            d.iter().for_each(eprint_diag);
-            return 2;
-        }
+    let Some(loaded) = load_or_report(&args.policies) else {
+        return 2;
     };
     loaded.diagnostics.iter().for_each(eprint_diag);
     let graph = match read_graph(&args.graph) {

@@ -1,7 +1,8 @@
-//! Generated documentation: one markdown page per rule plus an index, all from METADATA;
-//! and the `new-rule` scaffold.
+//! Rule documentation generated from METADATA (`explain`, docs/rules/*.md and its
+//! index) and the `new-rule` scaffold.
 
 use crate::diagnostics::Diagnostic;
+use crate::policy::metadata::RuleMeta;
 use crate::policy::PolicySet;
 use std::path::{Path, PathBuf};
 
@@ -22,10 +23,59 @@ pub fn rule_docs(set: &PolicySet) -> Vec<(String, String)> {
             m.title,
             m.security_hub.as_deref().unwrap_or("")
         ));
-        out.push((format!("{}.md", m.id), crate::cli::explain_text(m)));
+        out.push((format!("{}.md", m.id), explain_text(m)));
     }
     out.insert(0, ("README.md".into(), index));
     out
+}
+
+/// Full documentation of one rule, as `explain` prints it and docs/rules/ID.md holds it.
+pub fn explain_text(m: &RuleMeta) -> String {
+    let mut s = format!("# {} — {}\n\n", m.id, m.title);
+    s.push_str(&format!("- Severity: **{}**\n", m.severity));
+    if let Some(sh) = &m.security_hub {
+        s.push_str(&format!("- Security Hub control: {sh}\n"));
+    }
+    if !m.tags.is_empty() {
+        s.push_str(&format!("- Tags: {}\n", m.tags.join(", ")));
+    }
+    s.push_str(&format!("- Precision: {}\n", m.precision));
+    s.push_str(&format!("- Package: `{}` ({})\n\n", m.package, m.file));
+    s.push_str(&format!(
+        "## What is wrong and why it matters\n\n{}\n\n",
+        m.description
+    ));
+    s.push_str(&format!("## How to fix it\n\n{}\n", m.remediation));
+    if let Some(ex) = &m.example {
+        let lang = if ex.trim_start().starts_with('[') && ex.contains("parameters") {
+            "toml"
+        } else {
+            "json"
+        };
+        s.push_str(&format!("\n```{lang}\n{ex}\n```\n"));
+    }
+    if !m.parameters.is_empty() {
+        s.push_str("\n## Parameters\n\nSet them in `ecsaudit.toml` under `[parameters.");
+        s.push_str(&m.id);
+        s.push_str("]`.\n\n| name | default | meaning |\n| --- | --- | --- |\n");
+        for (name, p) in &m.parameters {
+            s.push_str(&format!(
+                "| `{name}` | `{}` | {} |\n",
+                p.default, p.description
+            ));
+        }
+    }
+    if !m.references.is_empty() {
+        s.push_str("\n## References\n\n");
+        for r in &m.references {
+            s.push_str(&format!(
+                "- {}: {}\n",
+                r.description.as_deref().unwrap_or("link"),
+                r.url
+            ));
+        }
+    }
+    s
 }
 
 fn snake(id: &str) -> String {
