@@ -98,31 +98,66 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
     })
 }
 
-/// Repository-relative URI of a scanned path.
-fn relative_uri(file: &str, root: &Path) -> String {
-    let p = Path::new(file);
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(p))
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
-    let root_abs = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let abs = abs.canonicalize().unwrap_or(abs);
-    let rel = abs
-        .strip_prefix(&root_abs)
-        .map(Path::to_path_buf)
-        .unwrap_or(abs);
-    rel.to_string_lossy()
-        .replace('\\', "/")
-        .split('/')
-        .map(|seg| seg.replace('%', "%25").replace(' ', "%20"))
-        .collect::<Vec<_>>()
-        .join("/")
+/// Turns scanned paths into `%SRCROOT%`-relative URIs. The root and working directory
+/// are resolved once, and each file once, however many results point into it.
+struct UriMapper {
+    cwd: Option<PathBuf>,
+    root_abs: PathBuf,
+    cache: std::cell::RefCell<std::collections::HashMap<String, String>>,
 }
 
-fn result(f: &Finding, index: usize, root: &Path) -> Option<Value> {
+impl UriMapper {
+    fn new(root: &Path) -> Self {
+        UriMapper {
+            cwd: std::env::current_dir().ok(),
+            root_abs: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            cache: Default::default(),
+        }
+    }
+
+    /// Repository-relative URI of a scanned path.
+    fn uri(&self, file: &str) -> String {
+        if let Some(u) = self.cache.borrow().get(file) {
+            return u.clone();
+        }
+        let p = Path::new(file);
+        let abs = match &self.cwd {
+            Some(cwd) if !p.is_absolute() => cwd.join(p),
+            _ => p.to_path_buf(),
+        };
+        let abs = abs.canonicalize().unwrap_or(abs);
+        let rel = abs
+            .strip_prefix(&self.root_abs)
+            .map(Path::to_path_buf)
+            .unwrap_or(abs);
+        let uri = rel
+            .to_string_lossy()
+            .replace('\\', "/")
+            .split('/')
+            .map(|seg| seg.replace('%', "%25").replace(' ', "%20"))
+            .collect::<Vec<_>>()
+            .join("/");
+        self.cache
+            .borrow_mut()
+            .insert(file.to_string(), uri.clone());
+        uri
+    }
+
+    /// `file://` URI of the root, for `originalUriBaseIds`.
+    fn root_uri(&self) -> String {
+        let mut s = self.root_abs.to_string_lossy().replace('\\', "/");
+        if !s.ends_with('/') {
+            s.push('/');
+        }
+        if s.starts_with('/') {
+            format!("file://{s}")
+        } else {
+            format!("file:///{s}")
+        }
+    }
+}
+
+fn result(f: &Finding, index: usize, uris: &UriMapper) -> Option<Value> {
     let loc = f.location.as_ref()?;
     let mut region = json!({});
     if let Some(l) = loc.line {
@@ -147,7 +182,7 @@ fn result(f: &Finding, index: usize, root: &Path) -> Option<Value> {
         "message": {"text": f.message},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": relative_uri(&loc.file, root), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": uris.uri(&loc.file), "uriBaseId": "%SRCROOT%"},
                 "region": region,
             },
             "logicalLocations": logical,
@@ -174,6 +209,7 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
         .source_root
         .clone()
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
+    let uris = UriMapper::new(&root);
     let mut problems = Vec::new();
     let rules: Vec<Value> = report.rules.iter().map(rule_descriptor).collect();
     let mut results = Vec::new();
@@ -182,7 +218,7 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
         let Some(index) = report.rules.iter().position(|m| m.id == f.rule_id) else {
             continue;
         };
-        match result(f, index, &root) {
+        match result(f, index, &uris) {
             Some(r) => results.push(r),
             None => {
                 let msg = format!(
@@ -210,7 +246,8 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
             "descriptor": {"id": d.code},
         });
         if let Some(loc) = &d.location {
-            let mut pl = json!({"artifactLocation": {"uri": relative_uri(&loc.file, &root), "uriBaseId": "%SRCROOT%"}});
+            let mut pl =
+                json!({"artifactLocation": {"uri": uris.uri(&loc.file), "uriBaseId": "%SRCROOT%"}});
             if let Some(l) = loc.line {
                 pl["region"] = json!({"startLine": l, "startColumn": loc.column.unwrap_or(1)});
             }
@@ -218,18 +255,6 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
         }
         notifications.push(n);
     }
-    let root_uri = {
-        let abs = root.canonicalize().unwrap_or(root.clone());
-        let mut s = abs.to_string_lossy().replace('\\', "/");
-        if !s.ends_with('/') {
-            s.push('/');
-        }
-        if s.starts_with('/') {
-            format!("file://{s}")
-        } else {
-            format!("file:///{s}")
-        }
-    };
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -242,7 +267,7 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
             }},
             "automationDetails": {"id": format!("ecsaudit/{}/", report.category)},
             "columnKind": "utf16CodeUnits",
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": uris.root_uri()}},
             "invocations": [{
                 "executionSuccessful": !report.has_errors(),
                 "toolExecutionNotifications": notifications,
