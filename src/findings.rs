@@ -196,24 +196,29 @@ pub fn resolve(
         })
         .collect();
     position(&mut findings);
-    findings.sort_by(|a, b| {
-        (
-            b.severity,
-            &a.location.as_ref().map(|l| (&l.file, l.line)),
-            &a.rule_id,
-            &a.resource,
-        )
-            .cmp(&(
-                a.severity,
-                &b.location.as_ref().map(|l| (&l.file, l.line)),
-                &b.rule_id,
-                &b.resource,
-            ))
-    });
+    findings.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
     findings.dedup_by(|a, b| {
         a.resource_id == b.resource_id && a.fingerprint == b.fingerprint && a.message == b.message
     });
     findings
+}
+
+/// Sort key of a finding in reports: severity (descending), file and line, rule, resource.
+type OrderKey<'a> = (
+    std::cmp::Reverse<Severity>,
+    Option<(&'a str, Option<u32>)>,
+    &'a str,
+    &'a str,
+);
+
+/// Report order: most severe first, then by file and line, rule and resource.
+fn report_order(f: &Finding) -> OrderKey<'_> {
+    (
+        std::cmp::Reverse(f.severity),
+        f.location.as_ref().map(|l| (l.file.as_str(), l.line)),
+        &f.rule_id,
+        &f.resource,
+    )
 }
 
 /// Fill in line/column from each file's pointer index (one index per file).
