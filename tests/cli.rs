@@ -38,6 +38,27 @@ fn rule_ids(report: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The first finding of rule `id` in a JSON report.
+fn first_finding<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == id)
+        .unwrap_or_else(|| panic!("no {id} finding in {report:#}"))
+}
+
+/// `ecsaudit graph PATH -o <tempdir>/graph.json`; the directory lives as long as the guard.
+fn saved_graph(path: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("graph.json");
+    ecsaudit()
+        .args(["graph", path, "-o", g.to_str().unwrap()])
+        .assert()
+        .code(0);
+    (dir, g)
+}
+
 fn normalise(text: &str) -> String {
     let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
     text.replace(&cwd.to_string_lossy().to_string(), "[ROOT]")
@@ -81,12 +102,7 @@ fn every_finding_has_an_exact_location() {
         );
     }
     // The plaintext password is reported at its environment entry, not by a grep guess.
-    let pw = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == "EA101")
-        .unwrap();
+    let pw = first_finding(&report, "EA101");
     assert_eq!(
         pw["location"]["pointer"],
         "/containerDefinitions/0/environment/0"
@@ -372,12 +388,7 @@ fn output_file_and_fail_on() {
 
 #[test]
 fn graph_round_trip_and_schema() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = dir.path().join("graph.json");
-    ecsaudit()
-        .args(["graph", "examples", "-o", g.to_str().unwrap()])
-        .assert()
-        .code(0);
+    let (dir, g) = saved_graph("examples");
     let graph: Value = serde_json::from_str(&std::fs::read_to_string(&g).unwrap()).unwrap();
     let schema: Value = serde_json::from_str(
         &String::from_utf8(ecsaudit().arg("schema").output().unwrap().stdout).unwrap(),
@@ -560,19 +571,9 @@ expires = "2000-01-01"
     let ids = rule_ids(&report);
     assert!(!ids.contains(&"EA406".to_string()));
     assert!(ids.contains(&"EA203".to_string()));
-    let f201 = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == "EA201")
-        .unwrap();
+    let f201 = first_finding(&report, "EA201");
     assert_eq!(f201["severity"], "high");
-    let f501 = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == "EA501")
-        .unwrap();
+    let f501 = first_finding(&report, "EA501");
     assert_eq!(f501["suppression"]["reason"], "isolated host, ticket OPS-1");
     assert!(report["findings"]
         .as_array()
@@ -662,12 +663,7 @@ fn test_command_reports_failures_and_new_rule_scaffold_passes() {
 
 #[test]
 fn eval_query_against_saved_graph() {
-    let dir = tempfile::tempdir().unwrap();
-    let g = dir.path().join("g.json");
-    ecsaudit()
-        .args(["graph", "examples/clean", "-o", g.to_str().unwrap()])
-        .assert()
-        .code(0);
+    let (_dir, g) = saved_graph("examples/clean");
     let out = ecsaudit()
         .args([
             "eval",
