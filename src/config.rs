@@ -73,6 +73,9 @@ pub struct Config {
     /// Today's date `YYYY-MM-DD` (overridable for tests through `ECSAUDIT_TODAY`).
     #[serde(skip)]
     pub today: String,
+    /// The file's text, to position later errors (unknown rule ids, parameters).
+    #[serde(skip)]
+    text: String,
 }
 
 fn line_col(text: &str, offset: usize) -> (u32, u32) {
@@ -103,6 +106,17 @@ pub fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// `path:line:col` of byte `offset` in `text` (1:1 when unknown).
+fn location_in(path: &str, text: &str, offset: Option<usize>) -> Location {
+    let (line, column) = offset.map_or((1, 1), |o| line_col(text, o));
+    Location {
+        file: path.to_string(),
+        line: Some(line),
+        column: Some(column),
+        ..Location::default()
+    }
+}
+
 fn toml_to_json(v: &toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s.clone()),
@@ -129,25 +143,16 @@ impl Config {
     /// Parse config text; errors name `path:line:col`.
     pub fn parse(text: &str, path: &str) -> Result<Config, Diagnostic> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            Diagnostic::error("config-error", e.message().trim().to_string()).at(Location {
-                file: path.to_string(),
-                line: Some(line),
-                column: Some(column),
-                ..Location::default()
-            })
+            Diagnostic::error("config-error", e.message().trim().to_string()).at(location_in(
+                path,
+                text,
+                e.span().map(|s| s.start),
+            ))
         })?;
         cfg.path = Some(path.to_string());
         cfg.today = today();
-        let at = |key: &str| -> Location {
-            let (line, column) = text.find(key).map_or((1, 1), |o| line_col(text, o));
-            Location {
-                file: path.to_string(),
-                line: Some(line),
-                column: Some(column),
-                ..Location::default()
-            }
-        };
+        cfg.text = text.to_string();
+        let at = |key: &str| cfg.location(key);
         if let Some(f) = &cfg.fail_on {
             if f != "none" && Severity::parse(f).is_none() {
                 return Err(Diagnostic::error(
@@ -228,16 +233,10 @@ impl Config {
         Self::parse(&text, &display)
     }
 
+    /// Where `needle` first appears in the config file.
     fn location(&self, needle: &str) -> Location {
-        let file = self.path.clone().unwrap_or_default();
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        let (line, column) = text.find(needle).map_or((1, 1), |o| line_col(&text, o));
-        Location {
-            file,
-            line: Some(line),
-            column: Some(column),
-            ..Location::default()
-        }
+        let file = self.path.as_deref().unwrap_or_default();
+        location_in(file, &self.text, self.text.find(needle))
     }
 
     /// Check rule ids and parameters against the loaded rules; return the effective

@@ -133,10 +133,7 @@ fn file_target(node: &Node, pointer: &str) -> Option<(String, String)> {
 /// Read a file as the file source does (UTF-8, BOM stripped) for positioning.
 pub fn read_text(path: &str) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
-    Some(match text.strip_prefix('\u{feff}') {
-        Some(t) => t.to_string(),
-        None => text,
-    })
+    Some(crate::source::files::strip_bom(&text).to_string())
 }
 
 /// Join raw findings with metadata and graph, position them and fingerprint them.

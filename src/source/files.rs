@@ -41,6 +41,12 @@ struct Candidate {
     explicit: bool,
 }
 
+/// The text without a leading UTF-8 byte-order mark. Positions are counted after it, by
+/// the file source and by whoever positions findings later ([`crate::findings`]).
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Display form of a path: as given, without a leading `./`.
 pub fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
@@ -150,7 +156,7 @@ fn load_one(c: &Candidate, opts: &FileOptions) -> (Vec<TaskDefinitionDoc>, Vec<D
             return (Vec::new(), diags);
         }
     };
-    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text_no_bom = strip_bom(&text);
     let doc: serde_json::Value = match serde_json::from_str(text_no_bom) {
         Ok(v) => v,
         Err(e) => {
