@@ -5,15 +5,13 @@ import rego.v1
 import data.ecsaudit.lib.testing
 import data.ecsaudit.rules.image_not_pinned as rule
 
-images(list) := testing.graph([{"family": "web", "containerDefinitions": [{"name": sprintf("c%d", [i]), "image": img} | some i, img in list]}])
-
 test_flags_version_tag_without_digest if {
-	findings := rule.deny with input as images(["nginx:1.25.3"])
+	findings := rule.deny with input as testing.with_images(["nginx:1.25.3"])
 	count(findings) == 1
 }
 
 test_ignores_digest_latest_and_templates if {
-	count(rule.deny) == 0 with input as images([
+	count(rule.deny) == 0 with input as testing.with_images([
 		"nginx:1.25@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31",
 		"nginx:latest",
 		"123456789012.dkr.ecr.us-east-1.amazonaws.com/app:{{tag}}",

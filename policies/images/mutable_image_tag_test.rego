@@ -5,16 +5,14 @@ import rego.v1
 import data.ecsaudit.lib.testing
 import data.ecsaudit.rules.mutable_image_tag as rule
 
-images(list) := testing.graph([{"family": "web", "containerDefinitions": [{"name": sprintf("c%d", [i]), "image": img} | some i, img in list]}])
-
 test_flags_latest_and_untagged if {
-	findings := rule.deny with input as images(["nginx:latest", "redis", "registry.local:5000/app"])
+	findings := rule.deny with input as testing.with_images(["nginx:latest", "redis", "registry.local:5000/app"])
 	count(findings) == 3
 	{f.pointer | some f in findings} == {"/containerDefinitions/0/image", "/containerDefinitions/1/image", "/containerDefinitions/2/image"}
 }
 
 test_ignores_versions_digests_and_templates if {
-	count(rule.deny) == 0 with input as images([
+	count(rule.deny) == 0 with input as testing.with_images([
 		"nginx:1.25.3",
 		"nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31",
 		"${IMAGE_URI}",

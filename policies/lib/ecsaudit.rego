@@ -64,6 +64,9 @@ unresolved(s) if contains(s, "${")
 
 unresolved(s) if contains(s, "{{")
 
+# A Linux capability name as ECS matches it: upper case, without a CAP_ prefix.
+capability_name(cap) := trim_prefix(upper(cap), "CAP_")
+
 # Value of tag `key` on a task definition (key/value or Key/Value spelling).
 tag_value(td, key) := v if {
 	some t in td.properties.tags

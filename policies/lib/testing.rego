@@ -16,6 +16,14 @@ graph(tds) := {
 	"edges": [],
 }
 
+# A graph with one task definition (family "web") holding one container per image,
+# named c0, c1, ...
+with_images(images) := graph([{"family": "web", "containerDefinitions": [{"name": sprintf("c%d", [i]), "image": img} | some i, img in images]}])
+
+# A graph with one task definition whose single container "app" has `env` as its
+# environment.
+with_environment(env) := graph([{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:1.25", "environment": env}]}])
+
 # A task-definition node with id `id`.
 task_definition(id, td) := {
 	"id": id,

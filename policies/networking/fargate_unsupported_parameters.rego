@@ -59,7 +59,7 @@ links(c) := {["links", "uses links"] | count(c.links) > 0}
 
 capabilities(c) := {[sprintf("linuxParameters/capabilities/add/%d", [j]), sprintf("adds capability %s", [cap])] |
 	some j, cap in c.linuxParameters.capabilities.add
-	trim_prefix(upper(cap), "CAP_") != "SYS_PTRACE"
+	lib.capability_name(cap) != "SYS_PTRACE"
 }
 
 deny contains finding if {

@@ -33,7 +33,7 @@ deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
 	some j, cap in c.linuxParameters.capabilities.add
-	name := trim_prefix(upper(cap), "CAP_")
+	name := lib.capability_name(cap)
 	name in dangerous
 	finding := lib.finding(td, sprintf("/containerDefinitions/%d/linuxParameters/capabilities/add/%d", [i, j]), sprintf("%s adds capability %s; remove it or use a narrower one", [lib.container_label(c, i), name]))
 }

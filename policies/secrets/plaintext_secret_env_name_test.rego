@@ -5,10 +5,8 @@ import rego.v1
 import data.ecsaudit.lib.testing
 import data.ecsaudit.rules.plaintext_secret_env_name as rule
 
-env_td(env) := testing.graph([{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:1.25", "environment": env}]}])
-
 test_flags_password_by_name if {
-	findings := rule.deny with input as env_td([{"name": "PORT", "value": "80"}, {"name": "DB_PASSWORD", "value": "hunter2hunter2"}])
+	findings := rule.deny with input as testing.with_environment([{"name": "PORT", "value": "80"}, {"name": "DB_PASSWORD", "value": "hunter2hunter2"}])
 	count(findings) == 1
 	some f in findings
 	f.pointer == "/containerDefinitions/0/environment/1"
@@ -17,16 +15,16 @@ test_flags_password_by_name if {
 }
 
 test_flags_lowercase_token_name if {
-	count(rule.deny) == 1 with input as env_td([{"name": "stripe_api_key", "value": "not-a-real-key"}])
+	count(rule.deny) == 1 with input as testing.with_environment([{"name": "stripe_api_key", "value": "not-a-real-key"}])
 }
 
 test_flags_extra_token_from_params if {
-	count(rule.deny) == 1 with input as env_td([{"name": "MY_PIN_CODE", "value": "a1b2c3"}])
+	count(rule.deny) == 1 with input as testing.with_environment([{"name": "MY_PIN_CODE", "value": "a1b2c3"}])
 		with data.ecsaudit.params.EA101 as {"extra_name_tokens": ["PIN_CODE"], "ignore_names": []}
 }
 
 test_ignores_config_about_secrets if {
-	count(rule.deny) == 0 with input as env_td([
+	count(rule.deny) == 0 with input as testing.with_environment([
 		{"name": "PASSWORD_MIN_LENGTH", "value": "12"},
 		{"name": "SECRET_NAME", "value": "prod/db"},
 		{"name": "TOKEN_TTL_SECONDS", "value": "3600"},
@@ -38,10 +36,10 @@ test_ignores_config_about_secrets if {
 }
 
 test_ignores_ignored_names if {
-	count(rule.deny) == 0 with input as env_td([{"name": "DB_PASSWORD", "value": "hunter2hunter2"}])
+	count(rule.deny) == 0 with input as testing.with_environment([{"name": "DB_PASSWORD", "value": "hunter2hunter2"}])
 		with data.ecsaudit.params.EA101 as {"extra_name_tokens": [], "ignore_names": ["DB_PASSWORD"]}
 }
 
 test_leaves_known_formats_to_ea102 if {
-	count(rule.deny) == 0 with input as env_td([{"name": "AWS_SECRET_TOKEN", "value": "AKIAIOSFODNN7EXAMPLE"}])
+	count(rule.deny) == 0 with input as testing.with_environment([{"name": "AWS_SECRET_TOKEN", "value": "AKIAIOSFODNN7EXAMPLE"}])
 }

@@ -5,10 +5,8 @@ import rego.v1
 import data.ecsaudit.lib.testing
 import data.ecsaudit.rules.secret_value_in_env as rule
 
-env_td(env) := testing.graph([{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:1.25", "environment": env}]}])
-
 flags(name, value) if {
-	findings := rule.deny with input as env_td([{"name": name, "value": value}])
+	findings := rule.deny with input as testing.with_environment([{"name": name, "value": value}])
 	count(findings) == 1
 	some f in findings
 	f.pointer == "/containerDefinitions/0/environment/0/value"
@@ -30,7 +28,7 @@ test_flags_stripe_key if flags("PAY", "sk_live_abcdefghijklmnop1234")
 test_flags_high_entropy if flags("SIGNATURE_SEED", "q8Zr2LwX9vN4mK7pT1sY6dB3")
 
 test_ignores_ordinary_values if {
-	count(rule.deny) == 0 with input as env_td([
+	count(rule.deny) == 0 with input as testing.with_environment([
 		{"name": "DATABASE_URL", "value": "postgres://db.internal:5432/app"},
 		{"name": "DATABASE_URL2", "value": "postgres://app:${DB_PASSWORD}@db.internal:5432/app"},
 		{"name": "LOG_LEVEL", "value": "info"},
@@ -42,6 +40,6 @@ test_ignores_ordinary_values if {
 }
 
 test_ignores_entropy_when_disabled if {
-	count(rule.deny) == 0 with input as env_td([{"name": "SEED", "value": "q8Zr2LwX9vN4mK7pT1sY6dB3"}])
+	count(rule.deny) == 0 with input as testing.with_environment([{"name": "SEED", "value": "q8Zr2LwX9vN4mK7pT1sY6dB3"}])
 		with data.ecsaudit.params.EA102 as {"ignore_names": [], "entropy_check": false}
 }
