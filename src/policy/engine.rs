@@ -64,6 +64,13 @@ pub fn rego_error(code: &str, path: &str, err: &anyhow::Error) -> Diagnostic {
     Diagnostic::error(code, message).at(loc)
 }
 
+/// `rule <id> <what>: <regorus message>`, positioned where regorus says.
+fn rule_eval_error(meta: &RuleMeta, err: &anyhow::Error, what: &str) -> Diagnostic {
+    let mut d = rego_error("policy-eval-error", &meta.file, err);
+    d.message = format!("rule {} {what}: {}", meta.id, d.message);
+    d
+}
+
 /// Add one policy file to `engine`; a parse error becomes a positioned diagnostic.
 pub(crate) fn add_source(
     engine: &mut regorus::Engine,
@@ -148,12 +155,11 @@ impl PolicyEngine {
             |meta| match checked.eval_rule(format!("data.{}.deny", meta.package)) {
                 Ok(_) => true,
                 Err(err) => {
-                    let mut d = rego_error("policy-eval-error", &meta.file, &err);
-                    d.message = format!(
-                        "rule {} fails when evaluated, so it was not run: {}",
-                        meta.id, d.message
-                    );
-                    diags.push(d);
+                    diags.push(rule_eval_error(
+                        meta,
+                        &err,
+                        "fails when evaluated, so it was not run",
+                    ));
                     false
                 }
             },
@@ -271,14 +277,11 @@ impl PolicyEngine {
                             findings.extend(f);
                             diags.extend(d);
                         }
-                        Err(err) => {
-                            let mut d = rego_error("policy-eval-error", &meta.file, &err);
-                            d.message = format!(
-                                "rule {} could not be evaluated, its checks were not performed: {}",
-                                meta.id, d.message
-                            );
-                            diags.push(d);
-                        }
+                        Err(err) => diags.push(rule_eval_error(
+                            meta,
+                            &err,
+                            "could not be evaluated, its checks were not performed",
+                        )),
                     }
                 }
                 (findings, diags)
