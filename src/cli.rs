@@ -26,6 +26,9 @@ pub enum Command {
     Scan(ScanArgs),
     /// Build the graph document from task-definition files and write it.
     Graph(GraphArgs),
+    /// Collect a live AWS account into a graph document (re-evaluate later with
+    /// `scan --graph`).
+    Collect(CollectArgs),
     /// Print the JSON Schema of the graph document.
     Schema,
     /// List every rule with its metadata.
@@ -68,13 +71,63 @@ pub struct PolicyArgs {
     pub config: Option<PathBuf>,
 }
 
+/// Which AWS account(s) and regions to read, and how.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AwsArgs {
+    /// Named profile from the shared AWS config (default: the standard credential chain).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region to audit (repeatable; default: the configured region).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Audit every region enabled in the account.
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// Assume this role and audit its account (repeatable: one account each).
+    #[arg(long = "assume-role", value_name = "ARN")]
+    pub assume_roles: Vec<String>,
+    /// External id for --assume-role.
+    #[arg(long, value_name = "ID", requires = "assume_roles")]
+    pub external_id: Option<String>,
+    /// Send every AWS call to this endpoint (a local stand-in such as moto).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Every ACTIVE revision of every family, not only the latest and those in use.
+    #[arg(long)]
+    pub all_revisions: bool,
+    /// Concurrent API calls per service and region.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+    /// Write one canonical JSON file per collected resource under DIR and point findings
+    /// (and SARIF results) at their lines there.
+    #[arg(long, value_name = "DIR")]
+    pub snapshot_dir: Option<PathBuf>,
+    /// Log AWS calls on stderr (-vv: also SDK internals).
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Output file for the graph document (default: standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Files and directories to scan (directories recursively, *.json).
     pub paths: Vec<PathBuf>,
     /// Evaluate a saved graph document instead of scanning files.
-    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "aws"])]
     pub graph: Option<PathBuf>,
+    /// Audit a live AWS account (see the AWS options) instead of files.
+    #[arg(long, conflicts_with = "paths")]
+    pub aws: bool,
+    #[command(flatten)]
+    pub aws_options: AwsArgs,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -84,6 +137,10 @@ pub struct ScanArgs {
     /// Exit 1 when a finding at or above this severity remains (none: never).
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
+    /// Report only findings new since this earlier report (SARIF or JSON from ecsaudit),
+    /// matched by fingerprint; the summary counts new, unchanged and fixed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Repository root for SARIF URIs (default: working directory).
     #[arg(long, value_name = "DIR")]
     pub source_root: Option<PathBuf>,
@@ -160,6 +217,7 @@ fn eprint_diag(d: &Diagnostic) {
     let label = match d.level {
         Level::Error => "error",
         Level::Warning => "warning",
+        Level::Incomplete => "incomplete",
         Level::Skipped => "skipped",
     };
     let mut err = anstream::stderr();
@@ -191,6 +249,110 @@ fn file_graph(paths: &[PathBuf], max_file_size: u64) -> (Graph, usize) {
         .collect();
     let graph = crate::graph::from_files(&shown, &scan.task_definitions, scan.diagnostics);
     (graph, scan.files_read)
+}
+
+/// Collect a live account into a graph (collection problems travel in the graph).
+#[cfg(feature = "aws")]
+fn live_graph(args: &AwsArgs) -> Result<Graph, Box<Diagnostic>> {
+    init_tracing(args.verbose);
+    let opts = crate::collect::CollectOptions {
+        profile: args.profile.clone(),
+        regions: args.regions.clone(),
+        all_regions: args.all_regions,
+        assume_roles: args.assume_roles.clone(),
+        external_id: args.external_id.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        all_revisions: args.all_revisions,
+        concurrency: args.concurrency,
+        progress: args.verbose == 0,
+    };
+    crate::collect::collect_blocking(&opts)
+        .map(|c| c.graph)
+        .map_err(|e| Box::new(Diagnostic::error("aws", e)))
+}
+
+#[cfg(not(feature = "aws"))]
+fn live_graph(_args: &AwsArgs) -> Result<Graph, Box<Diagnostic>> {
+    Err(Box::new(Diagnostic::error(
+        "usage",
+        "this ecsaudit was built without the `aws` feature: live audits are not available",
+    )))
+}
+
+/// `-v`: ecsaudit's own call log; `-vv`: SDK internals too. Quiet otherwise.
+#[cfg(feature = "aws")]
+fn init_tracing(verbose: u8) {
+    if verbose == 0 {
+        return;
+    }
+    let filter = if verbose == 1 {
+        "ecsaudit=debug"
+    } else {
+        "ecsaudit=trace,aws_smithy_runtime=debug,aws_config=debug"
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .try_init();
+}
+
+fn cmd_collect(args: CollectArgs) -> i32 {
+    let mut graph = match live_graph(&args.aws) {
+        Ok(g) => g,
+        Err(d) => {
+            eprint_diag(&d);
+            return 2;
+        }
+    };
+    if let Some(dir) = &args.aws.snapshot_dir {
+        if let Err(d) = crate::snapshot::write(&mut graph, dir) {
+            eprint_diag(&d);
+            return 2;
+        }
+    }
+    for d in graph
+        .diagnostics
+        .iter()
+        .filter(|d| d.level != Level::Skipped)
+    {
+        eprint_diag(d);
+    }
+    let text = match serde_json::to_string_pretty(&graph) {
+        Ok(t) => t + "\n",
+        Err(e) => {
+            eprint_diag(&Diagnostic::error(
+                "internal",
+                format!("cannot write graph: {e}"),
+            ));
+            return 2;
+        }
+    };
+    if let Err(d) = write_output(args.output.as_ref(), &text) {
+        eprint_diag(&d);
+        return 2;
+    }
+    let levels: Vec<Level> = graph.diagnostics.iter().map(|d| d.level).collect();
+    if levels.contains(&Level::Error) {
+        2
+    } else if levels.contains(&Level::Incomplete) {
+        3
+    } else {
+        0
+    }
+}
+
+/// Fingerprints of an earlier report for `--baseline`.
+fn read_baseline(
+    path: &std::path::Path,
+) -> Result<std::collections::BTreeSet<String>, Box<Diagnostic>> {
+    let shown = crate::source::files::display_path(path);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(
+            Diagnostic::error("io-error", format!("cannot read baseline: {e}")).in_file(&shown),
+        )
+    })?;
+    crate::baseline::fingerprints(&text)
+        .map_err(|e| Box::new(Diagnostic::error("baseline", e).in_file(&shown)))
 }
 
 /// Read and check a saved graph document.
@@ -268,7 +430,15 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         }
     };
     let diagnostics = loaded.diagnostics;
-    let (graph, files_read) = if let Some(path) = &args.graph {
+    let (mut graph, files_read) = if args.aws {
+        match live_graph(&args.aws_options) {
+            Ok(g) => (g, 0),
+            Err(d) => {
+                eprint_diag(&d);
+                return 2;
+            }
+        }
+    } else if let Some(path) = &args.graph {
         match read_graph(path) {
             Ok(g) => (g, 0),
             Err(d) => {
@@ -280,14 +450,27 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         if args.paths.is_empty() {
             eprint_diag(&Diagnostic::error(
                 "usage",
-                "give files or directories to scan, or --graph FILE",
+                "give files or directories to scan, --graph FILE, or --aws",
             ));
             return 2;
         }
         file_graph(&args.paths, args.max_file_size)
     };
+    if let Some(dir) = &args.aws_options.snapshot_dir {
+        if let Err(d) = crate::snapshot::write(&mut graph, dir) {
+            eprint_diag(&d);
+            return 2;
+        }
+    }
+    let baseline = match args.baseline.as_deref().map(read_baseline).transpose() {
+        Ok(b) => b,
+        Err(d) => {
+            eprint_diag(&d);
+            return 2;
+        }
+    };
     let threads = rayon::current_num_threads();
-    let report = scan::run(
+    let mut report = scan::run(
         &graph,
         &loaded.engine,
         &loaded.config,
@@ -295,9 +478,14 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         files_read,
         threads,
     );
+    if let (Some(set), Some(path)) = (&baseline, &args.baseline) {
+        report.apply_baseline(set, &crate::source::files::display_path(path));
+    }
     let rendered = match args.format {
         Format::Text => report::text::render(&report),
         Format::Json => report::json::render(&report),
+        Format::Markdown => report::markdown::render(&report),
+        Format::Junit => report::junit::render(&report),
         Format::Sarif => {
             let (doc, problems) = report::sarif::render(
                 &report,
@@ -565,6 +753,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Scan(a) => cmd_scan(a),
         Command::Graph(a) => cmd_graph(a),
+        Command::Collect(a) => cmd_collect(a),
         Command::Schema => {
             let _ = write_output(None, crate::graph::JSON_SCHEMA);
             0

@@ -4,13 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How bad a diagnostic is. `Error` makes the run exit 2; `Warning` is reported only;
-/// `Skipped` records an input that was passed over on purpose (counted, not an error).
+/// How bad a diagnostic is. `Error` makes the run exit with bit 2; `Incomplete` (data
+/// that could not be collected, so some checks were not performed) with bit 4; `Warning`
+/// is reported only; `Skipped` records an input passed over on purpose (counted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Skipped,
     Warning,
+    Incomplete,
     Error,
 }
 
@@ -74,6 +76,10 @@ impl Diagnostic {
 
     pub fn warning(code: &str, message: impl Into<String>) -> Self {
         Self::new(Level::Warning, code, message)
+    }
+
+    pub fn incomplete(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Level::Incomplete, code, message)
     }
 
     pub fn skipped(code: &str, message: impl Into<String>) -> Self {

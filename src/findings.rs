@@ -51,6 +51,10 @@ pub struct Finding {
     pub fingerprint: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub suppression: Option<Suppression>,
+    /// Live audits: other revisions of the same family with the same finding (the
+    /// finding itself is reported once, on the newest revision).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub other_revisions: Vec<String>,
 }
 
 /// Replace array indices by element names where elements have one, so a fingerprint
@@ -189,6 +193,7 @@ pub fn resolve(
                     .collect(),
                 fingerprint: fingerprint(&r.rule_id, node, &pointer),
                 suppression: None,
+                other_revisions: Vec::new(),
             })
         })
         .collect();
@@ -197,7 +202,58 @@ pub fn resolve(
     findings.dedup_by(|a, b| {
         a.resource_id == b.resource_id && a.fingerprint == b.fingerprint && a.message == b.message
     });
-    findings
+    merge_revisions(findings, graph)
+}
+
+/// One finding per problem and family: findings on several revisions of one collected
+/// task-definition family share a fingerprint (identity is the family ARN); keep the one
+/// on the newest revision and list the others.
+fn merge_revisions(findings: Vec<Finding>, graph: &Graph) -> Vec<Finding> {
+    let revision = |f: &Finding| -> Option<i64> {
+        let node = graph.nodes.get(&f.resource_id)?;
+        if node.kind != crate::graph::kind::TASK_DEFINITION
+            || !matches!(node.source, crate::graph::NodeSource::Aws { .. })
+        {
+            return None;
+        }
+        node.properties.get("revision").and_then(Value::as_i64)
+    };
+    let mut best: BTreeMap<&str, (usize, i64)> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if let Some(rev) = revision(f) {
+            let e = best.entry(f.fingerprint.as_str()).or_insert((i, rev));
+            if rev > e.1 {
+                *e = (i, rev);
+            }
+        }
+    }
+    let mut others: BTreeMap<usize, Vec<(i64, String)>> = BTreeMap::new();
+    let mut drop = vec![false; findings.len()];
+    for (i, f) in findings.iter().enumerate() {
+        if let (Some(rev), Some(&(keep, _))) = (revision(f), best.get(f.fingerprint.as_str())) {
+            if keep != i {
+                others
+                    .entry(keep)
+                    .or_default()
+                    .push((rev, f.resource.clone()));
+                drop[i] = true;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(findings.len());
+    for (i, mut f) in findings.into_iter().enumerate() {
+        if drop[i] {
+            continue;
+        }
+        if let Some(mut o) = others.remove(&i) {
+            o.sort();
+            let revs: Vec<String> = o.iter().map(|(r, _)| r.to_string()).collect();
+            f.message = format!("{} (also in revisions {})", f.message, revs.join(", "));
+            f.other_revisions = o.into_iter().map(|(_, name)| name).collect();
+        }
+        out.push(f);
+    }
+    out
 }
 
 /// Sort key of a finding in reports: severity (descending), file and line, rule, resource.

@@ -23,7 +23,15 @@ pub struct Summary {
     pub suppressed: usize,
     pub skipped_inputs: usize,
     pub errors: usize,
+    /// Resources or calls that could not be collected (their checks were not performed).
+    pub incomplete: usize,
     pub warnings: usize,
+    /// `--baseline`: new / unchanged / fixed counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineSummary>,
+    /// Live audits: what was collected per account (scope, counts, API calls).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub collected: Vec<serde_json::Value>,
 }
 
 /// The result of a scan: what every output format renders.
@@ -39,7 +47,33 @@ pub struct Report {
     pub category: String,
 }
 
+impl Summary {
+    /// Set the finding counts (active, by severity, suppressed) from `found`.
+    pub fn count_findings(&mut self, found: &[Finding]) {
+        self.findings = 0;
+        self.suppressed = 0;
+        for sev in Severity::ALL {
+            self.by_severity.insert(sev.to_string(), 0);
+        }
+        for f in found {
+            if f.suppression.is_some() {
+                self.suppressed += 1;
+            } else {
+                self.findings += 1;
+                *self.by_severity.entry(f.severity.to_string()).or_default() += 1;
+            }
+        }
+    }
+}
+
 impl Report {
+    /// Keep only findings new since the baseline (fingerprints of an earlier report).
+    pub fn apply_baseline(&mut self, baseline: &std::collections::BTreeSet<String>, file: &str) {
+        let b = crate::baseline::apply(&mut self.findings, baseline, file);
+        self.summary.count_findings(&self.findings);
+        self.summary.baseline = Some(b);
+    }
+
     /// Findings not suppressed.
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.suppression.is_none())
@@ -49,15 +83,23 @@ impl Report {
         self.diagnostics.iter().any(|d| d.level == Level::Error)
     }
 
-    /// Exit code: 2 on errors (usage, input, policy), 1 on active findings at or above
-    /// `fail_on`, 0 otherwise.
+    /// Something could not be collected: some checks were not performed.
+    pub fn is_partial(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == Level::Incomplete)
+    }
+
+    /// Exit code: 2 on errors (usage, input, policy, credentials); otherwise 1 for active
+    /// findings at or above `fail_on`, 3 for a partial audit, 4 for both; 0 when clean.
     pub fn exit_code(&self, fail_on: Option<Severity>) -> i32 {
-        if self.has_errors() {
-            2
-        } else if fail_on.is_some_and(|t| self.active().any(|f| f.severity >= t)) {
-            1
-        } else {
-            0
+        let failing = fail_on.is_some_and(|t| self.active().any(|f| f.severity >= t));
+        match (self.has_errors(), self.is_partial(), failing) {
+            (true, _, _) => 2,
+            (false, true, true) => 4,
+            (false, true, false) => 3,
+            (false, false, true) => 1,
+            (false, false, false) => 0,
         }
     }
 }
@@ -81,26 +123,20 @@ pub fn run(
         task_definitions: graph.count_kind(crate::graph::kind::TASK_DEFINITION),
         resources: graph.nodes.len(),
         rules_run: engine.rules().len(),
+        collected: graph
+            .sources
+            .iter()
+            .filter(|s| s.get("type").and_then(|t| t.as_str()) == Some("aws"))
+            .cloned()
+            .collect(),
         ..Summary::default()
     };
-    for sev in Severity::ALL {
-        summary.by_severity.insert(sev.to_string(), 0);
-    }
-    for f in &found {
-        if f.suppression.is_some() {
-            summary.suppressed += 1;
-        } else {
-            summary.findings += 1;
-            *summary
-                .by_severity
-                .entry(f.severity.to_string())
-                .or_default() += 1;
-        }
-    }
+    summary.count_findings(&found);
     for d in &diagnostics {
         match d.level {
             Level::Error => summary.errors += 1,
             Level::Warning => summary.warnings += 1,
+            Level::Incomplete => summary.incomplete += 1,
             Level::Skipped => summary.skipped_inputs += 1,
         }
     }

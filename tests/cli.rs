@@ -72,7 +72,7 @@ fn examples_json_snapshot() {
     let (code, report) = run_json(&["scan", "examples"]);
     assert_eq!(code, 1, "findings at or above low exit 1");
     assert_eq!(report["summary"]["task_definitions"], 5);
-    assert_eq!(report["summary"]["skipped_inputs"], 2);
+    assert_eq!(report["summary"]["skipped_inputs"], 3); // package.json, containers-only.json, iam-policy.json
     assert_eq!(report["summary"]["errors"], 0);
     insta::assert_snapshot!(
         "examples_json",

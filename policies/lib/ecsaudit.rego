@@ -73,3 +73,57 @@ tag_value(td, key) := v if {
 	object.get(t, "key", object.get(t, "Key", "")) == key
 	v := object.get(t, "value", object.get(t, "Value", ""))
 }
+
+# Relations (live audits; see docs/graph.md "Edges"). Nodes `node` points to with edges
+# of `kind`, e.g. linked(td, "task_role"); missing nodes are left out.
+linked(node, kind) := [input.nodes[id] | some id in object.get(node, ["derived", "links", "out", kind], [])]
+
+# Nodes pointing at `node` with edges of `kind`, e.g. linked_from(td, "uses_task_definition")
+# gives the services running it.
+linked_from(node, kind) := [input.nodes[id] | some id in object.get(node, ["derived", "links", "in", kind], [])]
+
+# The node's data was read completely (not `unavailable`, not `not_found`). Rules must
+# skip incomplete nodes: their checks are reported as not performed, never as passed.
+complete(node) if node.status == "complete"
+
+# Every node is complete.
+all_complete(nodes) if every n in nodes {
+	n.status == "complete"
+}
+
+# Region, account and partition of a node collected from AWS (from its ARN id).
+arn_part(node, i) := split(node.id, ":")[i]
+
+region_of(node) := arn_part(node, 3)
+
+account_of(node) := arn_part(node, 4)
+
+partition_of(node) := arn_part(node, 1)
+
+# A node's value as a list (AWS accepts a string or a list in many places).
+as_list(x) := x if is_array(x)
+
+else := [] if x == null
+
+else := [x]
+
+# Services running a task definition (live audits).
+services_of(td) := linked_from(td, "uses_task_definition")
+
+# Load balancers in front of a service (through its target groups).
+load_balancers_of(service) := [lb |
+	some tg in linked(service, "target_group")
+	some lb in linked(tg, "load_balancer")
+]
+
+# The service's tasks are reachable from the internet: a public IP on the task ENI, or an
+# internet-facing load balancer in front.
+internet_reachable(service) if service.properties.networkConfiguration.awsvpcConfiguration.assignPublicIp == "ENABLED"
+
+internet_reachable(service) if {
+	some lb in load_balancers_of(service)
+	lb.properties.Scheme == "internet-facing"
+}
+
+# Names of nodes, sorted and joined for messages.
+names(nodes) := concat(", ", sort([sprintf("%q", [n.name]) | some n in nodes]))

@@ -24,6 +24,37 @@ with_images(images) := graph([{"family": "web", "containerDefinitions": [{"name"
 # environment.
 with_environment(env) := graph([{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:1.25", "environment": env}]}])
 
+# A live-account graph. `nodes`: list of {"id", "kind", "properties"} (optional "name",
+# "status", "derived"); task definitions get their derived facts. `edges`: list of
+# [from, kind, to]. Links are indexed as the collector indexes them.
+aws_graph(nodes, edges) := {
+	"schema_version": 1,
+	"generator": {"name": "ecsaudit-test", "version": "0"},
+	"sources": [{"type": "aws", "account": "123456789012", "regions": ["us-east-1"]}],
+	"nodes": {n.id: aws_node(n, edges) | some n in nodes},
+	"edges": [{"from": e[0], "kind": e[1], "to": e[2]} | some e in edges],
+}
+
+aws_node(n, edges) := {
+	"id": n.id,
+	"kind": n.kind,
+	"name": object.get(n, "name", n.id),
+	"identity": n.id,
+	"source": {"type": "aws", "arn": n.id, "account": "123456789012", "region": "us-east-1"},
+	"status": object.get(n, "status", "complete"),
+	"properties": n.properties,
+	"derived": object.union(base_derived(n), {"links": links(n.id, edges)}),
+}
+
+base_derived(n) := derive(n.properties) if n.kind == "task_definition"
+
+else := object.get(n, "derived", {})
+
+links(id, edges) := {
+	"out": {k: [e[2] | some e in edges; e[0] == id; e[1] == k] | some e0 in edges; e0[0] == id; k := e0[1]},
+	"in": {k: [e[0] | some e in edges; e[2] == id; e[1] == k] | some e0 in edges; e0[2] == id; k := e0[1]},
+}
+
 # A task-definition node with id `id`.
 task_definition(id, td) := {
 	"id": id,
@@ -213,3 +244,195 @@ unresolved(r) := false if {
 	not startswith(r, "$")
 	r != ""
 }
+
+# ---------------------------------------------------------------------------------------
+# A live-account fixture: one service "web" (cluster "prod") running task definition
+# web:3 (container "web", port 8080) behind an ALB, with task and execution roles.
+# `o` overrides the defaults (all optional):
+#   network_mode        "awsvpc" (Fargate, default) or "bridge" (EC2, container instance)
+#   host_port           bridge host port (default 0: dynamic)
+#   task_ingress        ingress of the task security group (awsvpc)
+#   task_sg_name        name of the task security group
+#   instance_ingress    ingress of the container instance's group (bridge)
+#   lb_egress           egress of the ALB's group
+#   scheme              "internal" (default) or "internet-facing"
+#   target_type         default "ip" on awsvpc, "instance" on bridge
+#   health_check_port   default "traffic-port"
+#   assign_public_ip    "DISABLED" (default) or "ENABLED"
+#   platform_version    Fargate platform version (default "LATEST")
+#   exec                enableExecuteCommand (default false)
+#   container           fields merged into the container definition
+#   td                  fields merged into the task definition
+#   task_statements     statements of the task role's inline policy
+#   exec_statements     statements of the execution role's inline policy
+#   task_trust / exec_trust   trust policy documents
+#   task_managed        managed policies attached to the task role: [{"arn", "document"}]
+#   task_role_status / exec_role_status   node status (default "complete")
+#   images              extra nodes of kind image, linked from the task definition
+# ---------------------------------------------------------------------------------------
+acct := "123456789012"
+
+arn_td := "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"
+
+arn_service := "arn:aws:ecs:us-east-1:123456789012:service/prod/web"
+
+arn_cluster := "arn:aws:ecs:us-east-1:123456789012:cluster/prod"
+
+arn_tg := "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef"
+
+arn_lb := "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/0123456789abcdef"
+
+arn_alb_sg := "arn:aws:ec2:us-east-1:123456789012:security-group/sg-alb"
+
+arn_task_sg := "arn:aws:ec2:us-east-1:123456789012:security-group/sg-task"
+
+arn_inst_sg := "arn:aws:ec2:us-east-1:123456789012:security-group/sg-inst"
+
+arn_subnet := "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-a"
+
+arn_ci := "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/ci1"
+
+arn_task_role := "arn:aws:iam::123456789012:role/web-task"
+
+arn_exec_role := "arn:aws:iam::123456789012:role/web-exec"
+
+ecs_trust := {"Version": "2012-10-17", "Statement": [{
+	"Effect": "Allow",
+	"Principal": {"Service": "ecs-tasks.amazonaws.com"},
+	"Action": "sts:AssumeRole",
+	"Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+}]}
+
+exec_permissions := [
+	{"Effect": "Allow", "Action": ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
+	{"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "ssm:GetParameters"], "Resource": "*"},
+]
+
+tcp(from, to, cidrs, groups) := {
+	"IpProtocol": "tcp", "FromPort": from, "ToPort": to,
+	"IpRanges": [{"CidrIp": c} | some c in cidrs],
+	"UserIdGroupPairs": [{"GroupId": g} | some g in groups],
+}
+
+all_traffic := [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "UserIdGroupPairs": []}]
+
+opt(o, k, d) := object.get(o, k, d)
+
+pick(cond, a, _) := a if cond
+
+pick(cond, _, b) := b if not cond
+
+is_awsvpc(o) := opt(o, "network_mode", "awsvpc") == "awsvpc"
+
+alb_service(o) := aws_graph(fixture_nodes(o), fixture_edges(o))
+
+fixture_td(o) := object.union(
+	{
+		"family": "web", "revision": 3, "taskDefinitionArn": arn_td,
+		"networkMode": opt(o, "network_mode", "awsvpc"),
+		"requiresCompatibilities": pick(is_awsvpc(o), ["FARGATE"], ["EC2"]),
+		"cpu": "256", "memory": "512",
+		"taskRoleArn": arn_task_role, "executionRoleArn": arn_exec_role,
+		"containerDefinitions": [object.union(
+			{
+				"name": "web", "image": "nginx:1.25", "essential": true,
+				"portMappings": [{"containerPort": 8080, "hostPort": pick(is_awsvpc(o), 8080, opt(o, "host_port", 0)), "protocol": "tcp"}],
+			},
+			opt(o, "container", {}),
+		)],
+	},
+	opt(o, "td", {}),
+)
+
+fixture_service(o) := object.union(
+	{
+		"serviceName": "web", "serviceArn": arn_service, "clusterArn": arn_cluster,
+		"launchType": pick(is_awsvpc(o), "FARGATE", "EC2"),
+		"taskDefinition": arn_td,
+		"enableExecuteCommand": opt(o, "exec", false),
+		"loadBalancers": [{"targetGroupArn": arn_tg, "containerName": "web", "containerPort": 8080}],
+	},
+	pick(is_awsvpc(o), {
+		"platformVersion": opt(o, "platform_version", "LATEST"),
+		"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-a"], "securityGroups": ["sg-task"], "assignPublicIp": opt(o, "assign_public_ip", "DISABLED")}},
+	}, {}),
+)
+
+role(arn, name, trust, statements, status) := {
+	"id": arn, "kind": "iam_role", "name": name, "status": status,
+	"properties": {
+		"RoleName": name, "Arn": arn, "AssumeRolePolicyDocument": trust,
+		"RolePolicyList": [{"PolicyName": sprintf("%s-inline", [name]), "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}],
+		"AttachedManagedPolicies": [],
+	},
+}
+
+fixture_nodes(o) := array.concat(array.concat(
+	[
+		{"id": arn_td, "kind": "task_definition", "name": "web:3", "properties": fixture_td(o)},
+		{"id": arn_service, "kind": "service", "name": "web", "properties": fixture_service(o)},
+		{"id": arn_cluster, "kind": "cluster", "name": "prod", "properties": {"clusterArn": arn_cluster, "clusterName": "prod"}},
+		{"id": arn_tg, "kind": "target_group", "name": "web", "properties": {
+			"TargetGroupArn": arn_tg, "TargetGroupName": "web", "Protocol": "HTTP", "Port": 80,
+			"TargetType": opt(o, "target_type", pick(is_awsvpc(o), "ip", "instance")),
+			"HealthCheckPort": opt(o, "health_check_port", "traffic-port"),
+			"LoadBalancerArns": [arn_lb],
+		}},
+		{"id": arn_lb, "kind": "load_balancer", "name": "web", "properties": {
+			"LoadBalancerArn": arn_lb, "LoadBalancerName": "web", "Type": "application",
+			"Scheme": opt(o, "scheme", "internal"), "SecurityGroups": ["sg-alb"],
+			"AvailabilityZones": [{"ZoneName": "us-east-1a", "SubnetId": "subnet-a"}],
+		}},
+		{"id": arn_alb_sg, "kind": "security_group", "name": "sg-alb (alb)", "properties": {
+			"GroupId": "sg-alb", "GroupName": "alb", "VpcId": "vpc-1",
+			"IpPermissions": [tcp(443, 443, ["0.0.0.0/0"], [])],
+			"IpPermissionsEgress": opt(o, "lb_egress", all_traffic),
+		}},
+		{"id": arn_subnet, "kind": "subnet", "name": "subnet-a", "properties": {"SubnetId": "subnet-a", "CidrBlock": "10.0.1.0/24", "VpcId": "vpc-1"}},
+		role(arn_task_role, "web-task", opt(o, "task_trust", ecs_trust), opt(o, "task_statements", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::web-assets/*"}]), opt(o, "task_role_status", "complete")),
+		role(arn_exec_role, "web-exec", opt(o, "exec_trust", ecs_trust), opt(o, "exec_statements", exec_permissions), opt(o, "exec_role_status", "complete")),
+	],
+	pick(is_awsvpc(o), [
+		{"id": arn_task_sg, "kind": "security_group", "name": sprintf("sg-task (%s)", [opt(o, "task_sg_name", "web-task")]), "properties": {
+			"GroupId": "sg-task", "GroupName": opt(o, "task_sg_name", "web-task"), "VpcId": "vpc-1",
+			"IpPermissions": opt(o, "task_ingress", [tcp(8080, 8080, [], ["sg-alb"])]),
+			"IpPermissionsEgress": all_traffic,
+		}},
+	], [
+		{"id": arn_ci, "kind": "container_instance", "name": "i-1", "properties": {
+			"containerInstanceArn": arn_ci, "ec2InstanceId": "i-1",
+			"Ec2Instance": {"InstanceId": "i-1", "SecurityGroups": [{"GroupId": "sg-inst"}]},
+		}},
+		{"id": arn_inst_sg, "kind": "security_group", "name": "sg-inst (ecs-instances)", "properties": {
+			"GroupId": "sg-inst", "GroupName": "ecs-instances", "VpcId": "vpc-1",
+			"IpPermissions": opt(o, "instance_ingress", [tcp(32768, 65535, [], ["sg-alb"])]),
+			"IpPermissionsEgress": all_traffic,
+		}},
+	]),
+), array.concat(
+	[{"id": p.arn, "kind": "iam_policy", "name": split(p.arn, "/")[count(split(p.arn, "/")) - 1], "properties": {"Arn": p.arn, "PolicyName": split(p.arn, "/")[count(split(p.arn, "/")) - 1], "Document": p.document}} | some p in opt(o, "task_managed", [])],
+	opt(o, "images", []),
+))
+
+fixture_edges(o) := array.concat(array.concat(
+	[
+		[arn_service, "uses_task_definition", arn_td],
+		[arn_service, "in_cluster", arn_cluster],
+		[arn_service, "target_group", arn_tg],
+		[arn_tg, "load_balancer", arn_lb],
+		[arn_lb, "security_group", arn_alb_sg],
+		[arn_lb, "subnet", arn_subnet],
+		[arn_td, "task_role", arn_task_role],
+		[arn_td, "execution_role", arn_exec_role],
+	],
+	pick(is_awsvpc(o), [
+		[arn_service, "security_group", arn_task_sg],
+		[arn_service, "subnet", arn_subnet],
+	], [
+		[arn_ci, "in_cluster", arn_cluster],
+		[arn_ci, "security_group", arn_inst_sg],
+	]),
+), array.concat(
+	[[arn_task_role, "attached_policy", p.arn] | some p in opt(o, "task_managed", [])],
+	[[arn_td, "image", img.id] | some img in opt(o, "images", [])],
+))

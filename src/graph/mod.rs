@@ -31,6 +31,7 @@ pub mod kind {
     pub const TARGET_GROUP: &str = "target_group";
     pub const CONTAINER_INSTANCE: &str = "container_instance";
     pub const IMAGE: &str = "image";
+    pub const SUBNET: &str = "subnet";
 }
 
 /// The whole document.
@@ -144,6 +145,41 @@ impl Graph {
         });
     }
 
+    /// Index edges on their nodes: `derived.links.out[kind]` (targets) and
+    /// `derived.links.in[kind]` (sources), so policies follow relations by lookup instead
+    /// of scanning every edge. Nodes without edges get no `links`.
+    pub fn index_links(&mut self) {
+        for n in self.nodes.values_mut() {
+            if let Some(o) = n.derived.as_object_mut() {
+                o.remove("links");
+            }
+        }
+        for e in &self.edges {
+            for (node, dir, other) in [(&e.from, "out", &e.to), (&e.to, "in", &e.from)] {
+                let Some(n) = self.nodes.get_mut(node) else {
+                    continue;
+                };
+                if !n.derived.is_object() {
+                    n.derived = json!({});
+                }
+                let links = n.derived.as_object_mut().and_then(|o| {
+                    o.entry("links")
+                        .or_insert_with(|| json!({"out": {}, "in": {}}))
+                        .get_mut(dir)
+                        .and_then(Value::as_object_mut)
+                });
+                if let Some(links) = links {
+                    let list = links.entry(e.kind.clone()).or_insert_with(|| json!([]));
+                    if let Some(a) = list.as_array_mut() {
+                        if !a.iter().any(|x| x.as_str() == Some(other.as_str())) {
+                            a.push(json!(other));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     pub fn count_kind(&self, kind: &str) -> usize {
         self.nodes.values().filter(|n| n.kind == kind).count()
     }
@@ -161,7 +197,10 @@ impl Graph {
             }
             None => return Err("not a graph document: no `schema_version`".into()),
         }
-        serde_json::from_value(v).map_err(|e| format!("not a valid graph document: {e}"))
+        let mut g: Graph =
+            serde_json::from_value(v).map_err(|e| format!("not a valid graph document: {e}"))?;
+        g.index_links();
+        Ok(g)
     }
 
     /// Split into at most `n` independent sub-graphs (connected components packed by

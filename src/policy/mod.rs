@@ -219,12 +219,27 @@ pub fn load_sources(
         builtin_sources()
     };
     let mut diags = Vec::new();
+    let mut user = Vec::new();
     for d in dirs {
         let (s, dg) = read_dir(d);
-        sources.extend(s);
+        user.extend(s);
         diags.extend(dg);
     }
+    // A directory's own `lib/<name>.rego` replaces the built-in one (so a checkout of
+    // this repository's `policies/` is tested as written, not merged with the copy
+    // compiled into the binary).
+    let shadowed: Vec<String> = user.iter().filter_map(|s| lib_file_name(&s.path)).collect();
+    sources.retain(|s| lib_file_name(&s.path).is_none_or(|n| !shadowed.contains(&n)));
+    sources.extend(user);
     (sources, diags)
+}
+
+/// `X.rego` for a path ending in `lib/X.rego`.
+fn lib_file_name(path: &str) -> Option<String> {
+    let p = path.replace('\\', "/");
+    let mut parts = p.rsplit('/');
+    let name = parts.next()?;
+    (parts.next()? == "lib").then(|| name.to_string())
 }
 
 /// Default parameters of every rule: `{rule_id: {param: default}}`, the shape of

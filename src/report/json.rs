@@ -22,7 +22,7 @@ pub fn render(report: &Report) -> String {
         "version": JSON_VERSION,
         "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
         "findings": report.findings,
-        "errors": pick(&[Level::Error, Level::Warning]),
+        "errors": pick(&[Level::Error, Level::Incomplete, Level::Warning]),
         "skipped": pick(&[Level::Skipped]),
         "summary": report.summary,
     });

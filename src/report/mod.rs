@@ -1,6 +1,8 @@
 //! Output formats. Reporters read a [`crate::scan::Report`]; they know nothing of Rego.
 
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod sarif;
 pub mod text;
 
@@ -10,4 +12,8 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// A summary for pull-request comments and job summaries.
+    Markdown,
+    /// JUnit XML for CI systems.
+    Junit,
 }

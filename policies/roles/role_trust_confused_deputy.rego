@@ -1,0 +1,37 @@
+# METADATA
+# title: Role trust for ECS tasks has no source-account condition
+# description: |
+#   The trust statement letting `ecs-tasks.amazonaws.com` assume the task or execution
+#   role has no `aws:SourceAccount` or `aws:SourceArn` condition. Any account's ECS
+#   tasks could then be handed the role through the service (the confused-deputy
+#   problem).
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+#     description: The confused deputy problem
+#   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+#     description: Amazon ECS task IAM role
+# custom:
+#   id: EA804
+#   severity: low
+#   tags: [security, iam, live]
+#   precision: high
+#   remediation: |
+#     Add `"Condition": {"StringEquals": {"aws:SourceAccount": "<account id>"}}` (or an
+#     `ArnLike` on `aws:SourceArn` for the account's ECS resources) to the trust
+#     statement.
+package ecsaudit.rules.role_trust_confused_deputy
+
+import rego.v1
+
+import data.ecsaudit.lib
+import data.ecsaudit.lib.iam
+
+deny contains finding if {
+	some role in lib.nodes_of_kind("iam_role")
+	lib.complete(role)
+	some i, s in iam.statements(role.properties.AssumeRolePolicyDocument)
+	s in iam.ecs_trust_statements(role)
+	not iam.source_condition(s)
+	users := [td.name | some k in ["task_role", "execution_role"]; some td in lib.linked_from(role, k)]
+	finding := lib.finding_related(role, sprintf("/AssumeRolePolicyDocument/Statement/%d", [i]), sprintf("role %q (used by %s) lets ecs-tasks.amazonaws.com assume it without an aws:SourceAccount or aws:SourceArn condition", [role.name, concat(", ", sort(users))]), [id | some k in ["task_role", "execution_role"]; some id in object.get(role, ["derived", "links", "in", k], [])])
+}

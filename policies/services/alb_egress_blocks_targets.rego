@@ -1,0 +1,47 @@
+# METADATA
+# title: Load balancer security groups do not let traffic out to the targets
+# description: |
+#   Security groups filter egress too. The load balancer's security groups must allow
+#   outbound TCP to the targets on the ports traffic is sent to (the container port in
+#   awsvpc mode, the host port or ephemeral range in bridge mode): to the task or
+#   instance security groups, or to CIDRs covering them. Groups created with custom
+#   egress often forget this, and every target then fails its health check.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html
+#     description: Security groups for your Application Load Balancer
+# custom:
+#   id: EA908
+#   severity: high
+#   tags: [networking, reliability, live]
+#   precision: high
+#   remediation: |
+#     Add an egress rule to the load balancer's security group: TCP on the target ports
+#     to the task (or container instance) security group.
+package ecsaudit.rules.alb_egress_blocks_targets
+
+import rego.v1
+
+import data.ecsaudit.lib
+import data.ecsaudit.lib.network
+
+deny contains finding if {
+	some a in network.attachments
+	count(a.lb_groups) > 0
+	[groups, cidrs] := destinations(a)
+	count(groups) > 0
+	lib.all_complete(groups)
+	not network.egress_admits(a.lb_groups, a.lo, a.hi, network.group_ids(groups), cidrs)
+	msg := sprintf("load balancer %q: security groups %s do not allow egress on %s to the targets of service %q (security groups %s)", [a.lb.name, network.group_names(a.lb_groups), network.ports_label(a), a.service.name, network.group_names(groups)])
+	related := array.concat(array.concat([a.service.id, a.tg.id], [g.id | some g in a.lb_groups]), [g.id | some g in groups])
+	finding := lib.finding_related(a.lb, "/SecurityGroups", msg, related)
+}
+
+# Where the targets are: task groups and subnets (awsvpc), or instance groups and
+# addresses (bridge, host).
+destinations(a) := [lib.linked(a.service, "security_group"), network.subnet_cidrs(a.service)] if a.mode == "awsvpc"
+
+else := [groups, cidrs] if {
+	cis := network.instances(a.service)
+	groups := [g | some ci in cis; some g in lib.linked(ci, "security_group")]
+	cidrs := [sprintf("%s/32", [ci.properties.Ec2Instance.PrivateIpAddress]) | some ci in cis; ci.properties.Ec2Instance.PrivateIpAddress]
+}

@@ -1,0 +1,25 @@
+package ecsaudit.rules.alb_egress_blocks_targets_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.alb_egress_blocks_targets as rule
+
+test_flags_egress_only_to_https if {
+	findings := rule.deny with input as testing.alb_service({"lb_egress": [testing.tcp(443, 443, ["0.0.0.0/0"], [])]})
+	count(findings) == 1
+	some f in findings
+	f.resource == testing.arn_lb
+	contains(f.message, "TCP 8080")
+	contains(f.message, "sg-task (web-task)")
+}
+
+test_flags_bridge_egress_without_ephemeral if {
+	count(rule.deny) == 1 with input as testing.alb_service({"network_mode": "bridge", "lb_egress": [testing.tcp(8080, 8080, [], ["sg-inst"])]})
+}
+
+test_allows_group_and_default_egress if {
+	count(rule.deny) == 0 with input as testing.alb_service({})
+	count(rule.deny) == 0 with input as testing.alb_service({"lb_egress": [testing.tcp(8080, 8080, [], ["sg-task"])]})
+	count(rule.deny) == 0 with input as testing.alb_service({"network_mode": "bridge", "lb_egress": [testing.tcp(32768, 65535, [], ["sg-inst"])]})
+}

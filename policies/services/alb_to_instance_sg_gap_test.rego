@@ -1,0 +1,27 @@
+package ecsaudit.rules.alb_to_instance_sg_gap_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.alb_to_instance_sg_gap as rule
+
+test_flags_missing_ephemeral_range if {
+	findings := rule.deny with input as testing.alb_service({"network_mode": "bridge", "instance_ingress": [testing.tcp(80, 80, [], ["sg-alb"])]})
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "TCP 32768-65535")
+	contains(f.message, "dynamic")
+	contains(f.message, "sg-inst (ecs-instances)")
+	testing.arn_inst_sg in f.related
+}
+
+test_flags_partial_range_and_fixed_port if {
+	count(rule.deny) == 1 with input as testing.alb_service({"network_mode": "bridge", "instance_ingress": [testing.tcp(32768, 40000, [], ["sg-alb"])]})
+	some f in rule.deny with input as testing.alb_service({"network_mode": "bridge", "host_port": 8080, "instance_ingress": [testing.tcp(32768, 65535, [], ["sg-alb"])]})
+	contains(f.message, "TCP 8080")
+}
+
+test_allows_ephemeral_range_from_alb if {
+	count(rule.deny) == 0 with input as testing.alb_service({"network_mode": "bridge"})
+	count(rule.deny) == 0 with input as testing.alb_service({"network_mode": "bridge", "instance_ingress": [testing.tcp(0, 65535, ["10.0.1.0/24"], [])]})
+}

@@ -1,0 +1,27 @@
+package ecsaudit.rules.alb_to_task_sg_gap_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.alb_to_task_sg_gap as rule
+
+test_flags_task_group_without_alb_rule if {
+	findings := rule.deny with input as testing.alb_service({"task_ingress": [testing.tcp(443, 443, [], ["sg-alb"])]})
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "sg-task (web-task)")
+	contains(f.message, "sg-alb (alb)")
+	contains(f.message, "TCP 8080")
+	testing.arn_alb_sg in f.related
+	testing.arn_task_sg in f.related
+}
+
+test_allows_group_rule_cidr_and_all_traffic if {
+	count(rule.deny) == 0 with input as testing.alb_service({})
+	count(rule.deny) == 0 with input as testing.alb_service({"task_ingress": [testing.tcp(8000, 9000, ["10.0.0.0/16"], [])]})
+	count(rule.deny) == 0 with input as testing.alb_service({"task_ingress": [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-alb"}]}]})
+}
+
+test_ignores_bridge_services if {
+	count(rule.deny) == 0 with input as testing.alb_service({"network_mode": "bridge", "instance_ingress": []})
+}

@@ -1,0 +1,239 @@
+//! SDK plumbing shared by every collector: configuration per account and region, a
+//! recorder of every API call made (for the call count and the IAM-policy test), raw
+//! response capture for JSON-protocol services, and error classification.
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    AfterDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Every API call made, as `service:Operation` (IAM action spelling) -> count.
+#[derive(Debug, Clone, Default)]
+pub struct CallLog(Arc<Mutex<BTreeMap<String, u64>>>);
+
+impl CallLog {
+    /// Calls made so far, sorted by action.
+    pub fn snapshot(&self) -> BTreeMap<String, u64> {
+        self.0.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    pub fn total(&self) -> u64 {
+        self.snapshot().values().sum()
+    }
+
+    fn record(&self, action: String) {
+        if let Ok(mut m) = self.0.lock() {
+            *m.entry(action).or_default() += 1;
+        }
+    }
+}
+
+/// Interceptor that records each execution (not each retry) in a [`CallLog`], under the
+/// IAM action prefix of its client.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    pub prefix: &'static str,
+    pub log: CallLog,
+}
+
+impl Intercept for Recorder {
+    fn name(&self) -> &'static str {
+        "ecsaudit-call-recorder"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let op = cfg
+            .load::<Metadata>()
+            .map(|m| m.name().to_string())
+            .unwrap_or_else(|| "Unknown".into());
+        tracing::debug!(action = %format!("{}:{op}", self.prefix), "AWS call");
+        self.log.record(format!("{}:{op}", self.prefix));
+        Ok(())
+    }
+}
+
+/// Interceptor that keeps the raw body of a JSON-protocol response, so ECS objects land in
+/// the graph exactly as AWS sent them (every field, AWS spelling), like the CLI prints them.
+#[derive(Debug, Clone, Default)]
+pub struct Capture(Arc<Mutex<Option<Vec<u8>>>>);
+
+impl Capture {
+    /// The captured body parsed as JSON (after a successful call).
+    pub fn json(&self) -> Result<Value, String> {
+        let body = self
+            .0
+            .lock()
+            .map_err(|_| "response capture poisoned".to_string())?
+            .take()
+            .ok_or_else(|| "no response body captured".to_string())?;
+        serde_json::from_slice(&body).map_err(|e| format!("response is not JSON: {e}"))
+    }
+}
+
+impl Intercept for Capture {
+    fn name(&self) -> &'static str {
+        "ecsaudit-raw-capture"
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(bytes) = context.response().body().bytes() {
+            if let Ok(mut slot) = self.0.lock() {
+                *slot = Some(bytes.to_vec());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A failed API call, classified for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    /// IAM action spelling, e.g. `iam:GetRole`.
+    pub action: String,
+    /// AWS error code (`AccessDenied`, `NoSuchEntity`, `Throttling`...) or a transport label.
+    pub code: String,
+    pub message: String,
+}
+
+impl CallError {
+    /// Access was refused (the audit continues, the affected checks are not performed).
+    pub fn is_access_denied(&self) -> bool {
+        let c = self.code.to_ascii_lowercase();
+        c.contains("accessdenied")
+            || c.contains("unauthorized")
+            || c == "authfailure"
+            || c.contains("notauthorized")
+    }
+
+    /// The resource does not exist (a fact for the graph, not a collection failure).
+    pub fn is_not_found(&self) -> bool {
+        let c = self.code.to_ascii_lowercase();
+        c.contains("nosuchentity") || c.contains("notfound") || c.contains("not_found")
+    }
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} failed: {}", self.action, self.code)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// Turn any SDK error into a [`CallError`] naming the API call.
+pub fn call_error<E, R>(
+    action: &str,
+    err: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
+) -> CallError
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_smithy_runtime_api::client::result::SdkError;
+    let (code, message) = match err {
+        SdkError::ServiceError(se) => (
+            se.err().code().unwrap_or("ServiceError").to_string(),
+            se.err().message().unwrap_or_default().to_string(),
+        ),
+        SdkError::TimeoutError(_) => ("Timeout".to_string(), "the call timed out".to_string()),
+        SdkError::DispatchFailure(d) => (
+            "DispatchFailure".to_string(),
+            format!(
+                "{}",
+                aws_smithy_types::error::display::DisplayErrorContext(d_err(d))
+            ),
+        ),
+        other => (
+            "Error".to_string(),
+            format!(
+                "{}",
+                aws_smithy_types::error::display::DisplayErrorContext(other)
+            ),
+        ),
+    };
+    CallError {
+        action: action.to_string(),
+        code,
+        message,
+    }
+}
+
+fn d_err(
+    d: &aws_smithy_runtime_api::client::result::DispatchFailure,
+) -> &(dyn std::error::Error + 'static) {
+    d.as_connector_error()
+        .map(|c| c as &(dyn std::error::Error + 'static))
+        .unwrap_or(&NoDetail)
+}
+
+#[derive(Debug)]
+struct NoDetail;
+impl std::fmt::Display for NoDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection failed")
+    }
+}
+impl std::error::Error for NoDetail {}
+
+/// Send a request with a [`Capture`] and return the raw JSON body, or the classified error.
+macro_rules! raw_call {
+    ($action:expr, $req:expr) => {{
+        let cap = $crate::collect::client::Capture::default();
+        match $req.customize().interceptor(cap.clone()).send().await {
+            Ok(_) => cap.json().map_err(|m| $crate::collect::client::CallError {
+                action: $action.to_string(),
+                code: "InvalidResponse".to_string(),
+                message: m,
+            }),
+            Err(e) => Err($crate::collect::client::call_error($action, &e)),
+        }
+    }};
+}
+pub(crate) use raw_call;
+
+/// Drain a paginator into a list with `$items` (a closure from page to an iterator of
+/// items). Returns the items and the first error, if a page failed.
+macro_rules! list_all {
+    ($action:expr, $req:expr, $items:expr) => {{
+        let mut out = Vec::new();
+        let mut failed: Option<$crate::collect::client::CallError> = None;
+        let mut stream = $req.into_paginator().send();
+        while let Some(page) = stream.next().await {
+            match page {
+                Ok(p) => out.extend(($items)(&p)),
+                Err(e) => {
+                    failed = Some($crate::collect::client::call_error($action, &e));
+                    break;
+                }
+            }
+        }
+        (out, failed)
+    }};
+}
+pub(crate) use list_all;
+
+/// Split an ARN's partition (`aws`, `aws-cn`, `aws-us-gov`); `aws` when unknown.
+pub fn partition_of(arn: &str) -> &str {
+    arn.split(':')
+        .nth(1)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
+}

@@ -1,0 +1,214 @@
+//! EC2: security groups referenced by services, load balancers and container instances;
+//! the container instances' EC2 instances; the load balancers' subnets. Shaped like
+//! `aws ec2 describe-*` output (AWS field names).
+
+use super::client::call_error;
+use super::ecs::EcsData;
+use super::elbv2::ElbData;
+use super::Region;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Default)]
+pub struct Ec2Data {
+    pub security_groups: Vec<Value>,
+    pub instances: Vec<Value>,
+    pub subnets: Vec<Value>,
+    /// Referenced security groups that do not exist.
+    pub missing_groups: Vec<String>,
+}
+
+pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
+    let mut data = Ec2Data::default();
+    let instance_ids: Vec<String> = ecs
+        .container_instances
+        .iter()
+        .filter_map(|(_, ci)| ci.get("ec2InstanceId").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in instance_ids.chunks(100) {
+        let mut stream = r
+            .ec2
+            .describe_instances()
+            .set_instance_ids(Some(chunk.to_vec()))
+            .into_paginator()
+            .send();
+        while let Some(page) = stream.next().await {
+            match page {
+                Ok(p) => {
+                    for res in p.reservations() {
+                        data.instances.extend(res.instances().iter().map(instance));
+                    }
+                }
+                Err(e) => {
+                    let err = call_error("ec2:DescribeInstances", &e);
+                    for id in chunk {
+                        r.problems.call_failed(
+                            &err,
+                            "EC2 instance could not be read; its security groups were not checked",
+                            Some(id),
+                        );
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    let mut group_ids: BTreeSet<String> = BTreeSet::new();
+    for s in &ecs.services {
+        for g in s
+            .pointer("/networkConfiguration/awsvpcConfiguration/securityGroups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(g) = g.as_str() {
+                group_ids.insert(g.to_string());
+            }
+        }
+    }
+    group_ids.extend(elb.security_group_ids());
+    for i in &data.instances {
+        for g in i
+            .get("SecurityGroups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(id) = g.get("GroupId").and_then(Value::as_str) {
+                group_ids.insert(id.to_string());
+            }
+        }
+    }
+    let group_ids: Vec<String> = group_ids.into_iter().collect();
+    for chunk in group_ids.chunks(200) {
+        match r
+            .ec2
+            .describe_security_groups()
+            .set_group_ids(Some(chunk.to_vec()))
+            .send()
+            .await
+        {
+            Ok(o) => data
+                .security_groups
+                .extend(o.security_groups().iter().map(security_group)),
+            Err(e) => {
+                let err = call_error("ec2:DescribeSecurityGroups", &e);
+                if !err.is_not_found() {
+                    for id in chunk {
+                        r.problems.call_failed(
+                            &err,
+                            "security group could not be read; its checks were not performed",
+                            Some(id),
+                        );
+                    }
+                    continue;
+                }
+                // A missing group fails the whole batch: ask one at a time.
+                for id in chunk {
+                    match r.ec2.describe_security_groups().group_ids(id).send().await {
+                        Ok(o) => data
+                            .security_groups
+                            .extend(o.security_groups().iter().map(security_group)),
+                        Err(e) => {
+                            let err = call_error("ec2:DescribeSecurityGroups", &e);
+                            if err.is_not_found() {
+                                data.missing_groups.push(id.clone());
+                            } else {
+                                r.problems.call_failed(
+                                    &err,
+                                    "security group could not be read; its checks were not performed",
+                                    Some(id),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let mut subnet_ids: BTreeSet<String> = elb.subnet_ids().into_iter().collect();
+    for s in &ecs.services {
+        for g in s
+            .pointer("/networkConfiguration/awsvpcConfiguration/subnets")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(g) = g.as_str() {
+                subnet_ids.insert(g.to_string());
+            }
+        }
+    }
+    let subnet_ids: Vec<String> = subnet_ids.into_iter().collect();
+    for chunk in subnet_ids.chunks(200) {
+        match r
+            .ec2
+            .describe_subnets()
+            .set_subnet_ids(Some(chunk.to_vec()))
+            .send()
+            .await
+        {
+            Ok(o) => data.subnets.extend(o.subnets().iter().map(|s| {
+                json!({
+                    "SubnetId": s.subnet_id(),
+                    "VpcId": s.vpc_id(),
+                    "CidrBlock": s.cidr_block(),
+                    "AvailabilityZone": s.availability_zone(),
+                    "MapPublicIpOnLaunch": s.map_public_ip_on_launch(),
+                })
+            })),
+            Err(e) => {
+                let err = call_error("ec2:DescribeSubnets", &e);
+                r.problems.call_failed(
+                    &err,
+                    "subnets could not be read; CIDR-based security-group rules were not matched",
+                    None,
+                );
+            }
+        }
+    }
+    data
+}
+
+fn instance(i: &aws_sdk_ec2::types::Instance) -> Value {
+    json!({
+        "InstanceId": i.instance_id(),
+        "SubnetId": i.subnet_id(),
+        "VpcId": i.vpc_id(),
+        "PrivateIpAddress": i.private_ip_address(),
+        "PublicIpAddress": i.public_ip_address(),
+        "SecurityGroups": i.security_groups().iter().map(|g| json!({
+            "GroupId": g.group_id(),
+            "GroupName": g.group_name(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn permission(p: &aws_sdk_ec2::types::IpPermission) -> Value {
+    json!({
+        "IpProtocol": p.ip_protocol(),
+        "FromPort": p.from_port(),
+        "ToPort": p.to_port(),
+        "IpRanges": p.ip_ranges().iter().map(|r| json!({"CidrIp": r.cidr_ip(), "Description": r.description()})).collect::<Vec<_>>(),
+        "Ipv6Ranges": p.ipv6_ranges().iter().map(|r| json!({"CidrIpv6": r.cidr_ipv6(), "Description": r.description()})).collect::<Vec<_>>(),
+        "UserIdGroupPairs": p.user_id_group_pairs().iter().map(|g| json!({"GroupId": g.group_id(), "UserId": g.user_id(), "VpcId": g.vpc_id()})).collect::<Vec<_>>(),
+        "PrefixListIds": p.prefix_list_ids().iter().map(|l| json!({"PrefixListId": l.prefix_list_id()})).collect::<Vec<_>>(),
+    })
+}
+
+fn security_group(g: &aws_sdk_ec2::types::SecurityGroup) -> Value {
+    json!({
+        "GroupId": g.group_id(),
+        "GroupName": g.group_name(),
+        "Description": g.description(),
+        "VpcId": g.vpc_id(),
+        "OwnerId": g.owner_id(),
+        "IpPermissions": g.ip_permissions().iter().map(permission).collect::<Vec<_>>(),
+        "IpPermissionsEgress": g.ip_permissions_egress().iter().map(permission).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,131 @@
+//! ECR: size and push date of the private ECR images task definitions reference (images
+//! in this region's registries; raw `describe-images` details).
+
+use super::client::raw_call;
+use super::ecs::EcsData;
+use super::Region;
+use crate::graph::image;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Default)]
+pub struct EcrData {
+    /// Image reference as written in the task definition -> ECR image detail.
+    pub images: BTreeMap<String, Value>,
+    /// References that could not be sized (reference, reason).
+    pub unavailable: Vec<(String, String)>,
+}
+
+/// One image id for DescribeImages: by digest when pinned, else by tag.
+fn image_id(r: &image::ImageRef) -> aws_sdk_ecr::types::ImageIdentifier {
+    let b = aws_sdk_ecr::types::ImageIdentifier::builder();
+    match (&r.digest, &r.tag) {
+        (Some(d), _) => b.image_digest(d),
+        (None, Some(t)) => b.image_tag(t),
+        (None, None) => b.image_tag("latest"),
+    }
+    .build()
+}
+
+/// True when `detail` is the image `r` names.
+fn matches(detail: &Value, r: &image::ImageRef) -> bool {
+    if let Some(d) = &r.digest {
+        return detail.get("imageDigest").and_then(Value::as_str) == Some(d);
+    }
+    let tag = r.tag.as_deref().unwrap_or("latest");
+    detail
+        .get("imageTags")
+        .and_then(Value::as_array)
+        .is_some_and(|ts| ts.iter().any(|t| t.as_str() == Some(tag)))
+}
+
+pub async fn collect(r: &Region, ecs: &EcsData) -> EcrData {
+    let mut data = EcrData::default();
+    // (registry account, repository) -> references.
+    let mut wanted: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for td in ecs.task_definitions.values() {
+        let Some(doc) = &td.doc else { continue };
+        for c in doc
+            .get("containerDefinitions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(reference) = c.get("image").and_then(Value::as_str) else {
+                continue;
+            };
+            let parsed = image::parse(reference);
+            match &parsed.ecr {
+                Some(reg) if reg.region == r.region && !parsed.unresolved => {
+                    wanted
+                        .entry((reg.account.clone(), parsed.repository.clone()))
+                        .or_default()
+                        .insert(reference.to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+    for ((account, repo), refs) in wanted {
+        let refs: Vec<String> = refs.into_iter().collect();
+        for chunk in refs.chunks(100) {
+            let parsed: Vec<image::ImageRef> = chunk.iter().map(|s| image::parse(s)).collect();
+            let ids: Vec<_> = parsed.iter().map(image_id).collect();
+            let batch = raw_call!(
+                "ecr:DescribeImages",
+                r.ecr
+                    .describe_images()
+                    .registry_id(&account)
+                    .repository_name(&repo)
+                    .set_image_ids(Some(ids))
+            );
+            match batch {
+                Ok(v) => record(&mut data, chunk, &parsed, &v),
+                Err(_) => {
+                    // One missing image fails the batch: ask one at a time.
+                    for (reference, p) in chunk.iter().zip(&parsed) {
+                        match raw_call!(
+                            "ecr:DescribeImages",
+                            r.ecr
+                                .describe_images()
+                                .registry_id(&account)
+                                .repository_name(&repo)
+                                .image_ids(image_id(p))
+                        ) {
+                            Ok(v) => record(
+                                &mut data,
+                                std::slice::from_ref(reference),
+                                std::slice::from_ref(p),
+                                &v,
+                            ),
+                            Err(e) => {
+                                if !e.is_not_found() {
+                                    r.problems.call_failed(
+                                        &e,
+                                        "image size could not be read; the size check was not performed",
+                                        Some(reference),
+                                    );
+                                }
+                                data.unavailable.push((reference.clone(), e.to_string()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    data
+}
+
+fn record(data: &mut EcrData, refs: &[String], parsed: &[image::ImageRef], v: &Value) {
+    let details = v
+        .get("imageDetails")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (reference, p) in refs.iter().zip(parsed) {
+        if let Some(d) = details.iter().find(|d| matches(d, p)) {
+            data.images.insert(reference.clone(), d.clone());
+        }
+    }
+}

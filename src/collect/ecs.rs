@@ -1,0 +1,417 @@
+//! ECS: clusters, services, running tasks, container instances and the task definitions
+//! in scope. Describe calls keep AWS's raw JSON (every field, AWS spelling).
+
+use super::client::{list_all, partition_of, raw_call, CallError};
+use super::Region;
+use futures::stream::{self, StreamExt};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Why a task-definition revision was collected.
+pub mod reason {
+    pub const LATEST: &str = "latest ACTIVE revision";
+    pub const SERVICE: &str = "used by a service";
+    pub const RUNNING: &str = "used by a running task";
+    pub const ALL: &str = "--all-revisions";
+}
+
+/// One task-definition revision in scope.
+#[derive(Debug, Clone)]
+pub struct TaskDef {
+    pub arn: String,
+    /// The `taskDefinition` object as AWS returned it; `None` when it could not be read.
+    pub doc: Option<Value>,
+    pub tags: Value,
+    pub reasons: BTreeSet<String>,
+    /// The error that kept it from being read.
+    pub error: Option<CallError>,
+}
+
+/// What ECS holds in one region.
+#[derive(Debug, Default)]
+pub struct EcsData {
+    pub clusters: Vec<Value>,
+    pub services: Vec<Value>,
+    /// (cluster ARN, container instance).
+    pub container_instances: Vec<(String, Value)>,
+    pub task_definitions: BTreeMap<String, TaskDef>,
+}
+
+impl EcsData {
+    /// Task and execution roles referenced, as ARNs (short names are completed).
+    pub fn role_arns(&self, account: &str) -> Vec<String> {
+        let mut out = BTreeSet::new();
+        for td in self.task_definitions.values() {
+            if let Some(doc) = &td.doc {
+                for field in ["taskRoleArn", "executionRoleArn"] {
+                    if let Some(r) = doc.get(field).and_then(Value::as_str) {
+                        out.insert(role_arn(r, account, partition_of(&td.arn)));
+                    }
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Target groups referenced by services.
+    pub fn target_group_arns(&self) -> Vec<String> {
+        let mut out = BTreeSet::new();
+        for s in &self.services {
+            for lb in s
+                .get("loadBalancers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(a) = lb.get("targetGroupArn").and_then(Value::as_str) {
+                    out.insert(a.to_string());
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// A role reference as an ARN: task definitions may hold a bare role name.
+pub fn role_arn(reference: &str, account: &str, partition: &str) -> String {
+    if reference.starts_with("arn:") {
+        reference.to_string()
+    } else {
+        format!("arn:{partition}:iam::{account}:role/{reference}")
+    }
+}
+
+/// Family of a task-definition ARN (`.../family:rev`), and its revision.
+pub fn family_revision(arn: &str) -> Option<(&str, i64)> {
+    let tail = arn.rsplit('/').next()?;
+    let (family, rev) = tail.rsplit_once(':')?;
+    Some((family, rev.parse().ok()?))
+}
+
+pub async fn collect(r: &Region, all_revisions: bool) -> EcsData {
+    let mut data = EcsData::default();
+    let (cluster_arns, failed) = list_all!(
+        "ecs:ListClusters",
+        r.ecs.list_clusters(),
+        |p: &aws_sdk_ecs::operation::list_clusters::ListClustersOutput| p.cluster_arns().to_vec()
+    );
+    if let Some(e) = failed {
+        r.problems.call_failed(
+            &e,
+            &format!("clusters in {} could not be listed", r.region),
+            None,
+        );
+    }
+    for chunk in cluster_arns.chunks(100) {
+        match raw_call!(
+            "ecs:DescribeClusters",
+            r.ecs.describe_clusters().set_clusters(Some(chunk.to_vec()))
+        ) {
+            Ok(v) => data.clusters.extend(array(&v, "clusters")),
+            Err(e) => r
+                .problems
+                .call_failed(&e, "clusters could not be described", None),
+        }
+    }
+
+    let mut in_use: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let per_cluster: Vec<ClusterData> = stream::iter(cluster_arns.iter())
+        .map(|c| cluster(r, c))
+        .buffer_unordered(r.concurrency)
+        .collect()
+        .await;
+    for cd in per_cluster {
+        for s in &cd.services {
+            for arn in service_task_definitions(s) {
+                in_use
+                    .entry(arn)
+                    .or_default()
+                    .insert(reason::SERVICE.into());
+            }
+        }
+        for arn in cd.running {
+            in_use
+                .entry(arn)
+                .or_default()
+                .insert(reason::RUNNING.into());
+        }
+        data.services.extend(cd.services);
+        data.container_instances.extend(cd.container_instances);
+    }
+
+    let mut scope = in_use;
+    for (arn, why) in families(r, all_revisions).await {
+        scope.entry(arn).or_default().insert(why.into());
+    }
+    let described: Vec<TaskDef> = stream::iter(scope)
+        .map(|(arn, reasons)| describe_task_definition(r, arn, reasons))
+        .buffer_unordered(r.concurrency)
+        .collect()
+        .await;
+    for td in described {
+        data.task_definitions.insert(td.arn.clone(), td);
+    }
+    data
+}
+
+fn array(v: &Value, key: &str) -> Vec<Value> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The task definition a service runs, and those of its deployments in flight.
+fn service_task_definitions(s: &Value) -> Vec<String> {
+    let mut out: Vec<String> = s
+        .get("taskDefinition")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    for d in s
+        .get("deployments")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(a) = d.get("taskDefinition").and_then(Value::as_str) {
+            out.push(a.to_string());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+struct ClusterData {
+    services: Vec<Value>,
+    container_instances: Vec<(String, Value)>,
+    running: Vec<String>,
+}
+
+async fn cluster(r: &Region, cluster: &str) -> ClusterData {
+    let mut out = ClusterData {
+        services: Vec::new(),
+        container_instances: Vec::new(),
+        running: Vec::new(),
+    };
+    let (arns, failed) = list_all!(
+        "ecs:ListServices",
+        r.ecs.list_services().cluster(cluster),
+        |p: &aws_sdk_ecs::operation::list_services::ListServicesOutput| p.service_arns().to_vec()
+    );
+    if let Some(e) = failed {
+        r.problems.call_failed(
+            &e,
+            "services could not be listed; their task definitions may be missing from the audit",
+            Some(cluster),
+        );
+    }
+    for chunk in arns.chunks(10) {
+        match raw_call!(
+            "ecs:DescribeServices",
+            r.ecs
+                .describe_services()
+                .cluster(cluster)
+                .set_services(Some(chunk.to_vec()))
+                .include(aws_sdk_ecs::types::ServiceField::Tags)
+        ) {
+            Ok(v) => out.services.extend(array(&v, "services")),
+            Err(e) => {
+                for arn in chunk {
+                    r.problems
+                        .call_failed(&e, "service could not be described", Some(arn));
+                }
+            }
+        }
+    }
+
+    let (ci_arns, failed) = list_all!(
+        "ecs:ListContainerInstances",
+        r.ecs.list_container_instances().cluster(cluster),
+        |p: &aws_sdk_ecs::operation::list_container_instances::ListContainerInstancesOutput| p
+            .container_instance_arns()
+            .to_vec()
+    );
+    if let Some(e) = failed {
+        r.problems
+            .call_failed(&e, "container instances could not be listed", Some(cluster));
+    }
+    for chunk in ci_arns.chunks(100) {
+        match raw_call!(
+            "ecs:DescribeContainerInstances",
+            r.ecs
+                .describe_container_instances()
+                .cluster(cluster)
+                .set_container_instances(Some(chunk.to_vec()))
+        ) {
+            Ok(v) => out.container_instances.extend(
+                array(&v, "containerInstances")
+                    .into_iter()
+                    .map(|ci| (cluster.to_string(), ci)),
+            ),
+            Err(e) => {
+                for arn in chunk {
+                    r.problems.call_failed(
+                        &e,
+                        "container instance could not be described",
+                        Some(arn),
+                    );
+                }
+            }
+        }
+    }
+
+    let (task_arns, failed) = list_all!(
+        "ecs:ListTasks",
+        r.ecs
+            .list_tasks()
+            .cluster(cluster)
+            .desired_status(aws_sdk_ecs::types::DesiredStatus::Running),
+        |p: &aws_sdk_ecs::operation::list_tasks::ListTasksOutput| p.task_arns().to_vec()
+    );
+    if let Some(e) = failed {
+        r.problems.call_failed(
+            &e,
+            "running tasks could not be listed; revisions they use may be missing from the audit",
+            Some(cluster),
+        );
+    }
+    for chunk in task_arns.chunks(100) {
+        match r
+            .ecs
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(chunk.to_vec()))
+            .send()
+            .await
+        {
+            Ok(o) => out.running.extend(
+                o.tasks()
+                    .iter()
+                    .filter_map(|t| t.task_definition_arn().map(str::to_string)),
+            ),
+            Err(e) => r.problems.call_failed(
+                &super::client::call_error("ecs:DescribeTasks", &e),
+                "running tasks could not be described",
+                Some(cluster),
+            ),
+        }
+    }
+    out.running.sort();
+    out.running.dedup();
+    out
+}
+
+/// Revisions in scope by family: the latest ACTIVE one of each (or all with
+/// `--all-revisions`).
+async fn families(r: &Region, all_revisions: bool) -> Vec<(String, &'static str)> {
+    use aws_sdk_ecs::types::{SortOrder, TaskDefinitionFamilyStatus, TaskDefinitionStatus};
+    if all_revisions {
+        let (arns, failed) = list_all!(
+            "ecs:ListTaskDefinitions",
+            r.ecs
+                .list_task_definitions()
+                .status(TaskDefinitionStatus::Active),
+            |p: &aws_sdk_ecs::operation::list_task_definitions::ListTaskDefinitionsOutput| p
+                .task_definition_arns()
+                .to_vec()
+        );
+        if let Some(e) = failed {
+            r.problems
+                .call_failed(&e, "task definitions could not be listed", None);
+        }
+        return arns.into_iter().map(|a| (a, reason::ALL)).collect();
+    }
+    let (fams, failed) = list_all!(
+        "ecs:ListTaskDefinitionFamilies",
+        r.ecs
+            .list_task_definition_families()
+            .status(TaskDefinitionFamilyStatus::Active),
+        |p: &aws_sdk_ecs::operation::list_task_definition_families::ListTaskDefinitionFamiliesOutput| p
+            .families()
+            .to_vec()
+    );
+    if let Some(e) = failed {
+        r.problems.call_failed(
+            &e,
+            "task-definition families could not be listed; only revisions in use are audited",
+            None,
+        );
+    }
+    let latest: Vec<Option<String>> = stream::iter(fams.iter())
+        .map(|family| async move {
+            // One call per family: newest first; the family filter is a prefix, so
+            // keep only exact matches.
+            let mut stream = r
+                .ecs
+                .list_task_definitions()
+                .family_prefix(family)
+                .status(TaskDefinitionStatus::Active)
+                .sort(SortOrder::Desc)
+                .into_paginator()
+                .send();
+            while let Some(page) = stream.next().await {
+                match page {
+                    Ok(p) => {
+                        let best = p
+                            .task_definition_arns()
+                            .iter()
+                            .filter_map(|a| family_revision(a).map(|(f, n)| (f, n, a)))
+                            .filter(|(f, _, _)| f == family)
+                            .max_by_key(|(_, n, _)| *n);
+                        if let Some((_, _, a)) = best {
+                            return Some(a.clone());
+                        }
+                    }
+                    Err(e) => {
+                        r.problems.call_failed(
+                            &super::client::call_error("ecs:ListTaskDefinitions", &e),
+                            &format!("revisions of family {family} could not be listed"),
+                            None,
+                        );
+                        return None;
+                    }
+                }
+            }
+            None
+        })
+        .buffer_unordered(r.concurrency)
+        .collect()
+        .await;
+    latest
+        .into_iter()
+        .flatten()
+        .map(|a| (a, reason::LATEST))
+        .collect()
+}
+
+async fn describe_task_definition(r: &Region, arn: String, reasons: BTreeSet<String>) -> TaskDef {
+    match raw_call!(
+        "ecs:DescribeTaskDefinition",
+        r.ecs
+            .describe_task_definition()
+            .task_definition(&arn)
+            .include(aws_sdk_ecs::types::TaskDefinitionField::Tags)
+    ) {
+        Ok(v) => TaskDef {
+            arn,
+            doc: v.get("taskDefinition").cloned(),
+            tags: v.get("tags").cloned().unwrap_or(Value::Array(Vec::new())),
+            reasons,
+            error: None,
+        },
+        Err(e) => {
+            r.problems
+                .call_failed(&e, "task definition could not be described", Some(&arn));
+            TaskDef {
+                arn,
+                doc: None,
+                tags: Value::Array(Vec::new()),
+                reasons,
+                error: Some(e),
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! `--format junit`: JUnit XML for CI systems. One test suite per rule that ran, one
+//! failed test case per finding (a passing case when the rule found nothing), and a
+//! `collection` suite whose errored cases are inputs or resources that could not be read.
+
+use crate::diagnostics::Level;
+use crate::scan::Report;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+fn xml(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn render(report: &Report) -> String {
+    let mut by_rule: BTreeMap<&str, Vec<&crate::findings::Finding>> = BTreeMap::new();
+    for m in &report.rules {
+        by_rule.entry(m.id.as_str()).or_default();
+    }
+    for f in report.active() {
+        by_rule.entry(f.rule_id.as_str()).or_default().push(f);
+    }
+    let titles: BTreeMap<&str, &str> = report
+        .rules
+        .iter()
+        .map(|m| (m.id.as_str(), m.title.as_str()))
+        .collect();
+    let problems: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.level, Level::Error | Level::Incomplete))
+        .collect();
+    let failures = report.active().count();
+    let tests: usize = by_rule.values().map(|v| v.len().max(1)).sum::<usize>() + problems.len();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"ecsaudit\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{}\">",
+        problems.len()
+    );
+    for (rule, findings) in &by_rule {
+        let title = titles.get(rule).copied().unwrap_or("");
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
+            xml(rule),
+            xml(title),
+            findings.len().max(1),
+            findings.len()
+        );
+        if findings.is_empty() {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"ecsaudit.{}\" name=\"no findings\"/>",
+                xml(rule)
+            );
+        }
+        for f in findings {
+            let place = f
+                .location
+                .as_ref()
+                .map(|l| l.to_string())
+                .unwrap_or_else(|| f.resource.clone());
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"ecsaudit.{}\" name=\"{}\"{}>",
+                xml(rule),
+                xml(&place),
+                f.location
+                    .as_ref()
+                    .map(|l| format!(
+                        " file=\"{}\"{}",
+                        xml(&l.file),
+                        l.line.map(|n| format!(" line=\"{n}\"")).unwrap_or_default()
+                    ))
+                    .unwrap_or_default()
+            );
+            let _ = writeln!(
+                out,
+                "      <failure type=\"{}\" message=\"{}\">{}&#10;resource: {}&#10;fingerprint: {}</failure>",
+                f.severity,
+                xml(&f.message),
+                xml(&f.title),
+                xml(&f.resource),
+                f.fingerprint
+            );
+            let _ = writeln!(out, "    </testcase>");
+        }
+        let _ = writeln!(out, "  </testsuite>");
+    }
+    if !problems.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"collection\" tests=\"{}\" failures=\"0\" errors=\"{}\">",
+            problems.len(),
+            problems.len()
+        );
+        for d in problems {
+            let name = d
+                .resource
+                .clone()
+                .or_else(|| d.location.as_ref().map(|l| l.to_string()))
+                .unwrap_or_else(|| d.code.clone());
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"ecsaudit.collection\" name=\"{}\">\n      <error type=\"{}\" message=\"{}\"/>\n    </testcase>",
+                xml(&name),
+                xml(&d.code),
+                xml(&d.message)
+            );
+        }
+        let _ = writeln!(out, "  </testsuite>");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
