@@ -162,3 +162,69 @@ fn sarif_golden() {
         .replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
     insta::assert_snapshot!("flawed_sarif", text);
 }
+
+/// A graph collected from the moto scenario of tests/aws/seed.py (see tests/data/README.md).
+const LIVE_GRAPH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/live-graph.json");
+
+#[test]
+fn live_audit_sarif_points_at_snapshot_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("ecsaudit")
+            .unwrap()
+            .current_dir(dir.path())
+            .args([
+                "scan",
+                "--graph",
+                LIVE_GRAPH,
+                "-f",
+                "sarif",
+                "--fail-on",
+                "none",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Without snapshots: results have no file, so they are left out and we say why.
+    let out = run(&[]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    validate(&doc);
+    assert!(doc["runs"][0]["results"].as_array().unwrap().is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--snapshot-dir"));
+
+    let out = run(&["--snapshot-dir", "snapshots"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    validate(&doc);
+    github_rules(&doc);
+    let run0 = &doc["runs"][0];
+    assert_eq!(
+        run0["automationDetails"]["id"],
+        "ecsaudit/aws/123456789012/us-east-1/"
+    );
+    let results = run0["results"].as_array().unwrap();
+    assert!(results.len() >= 9, "{}", results.len());
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(uri.starts_with("snapshots/123456789012/"), "{uri}");
+        let text = std::fs::read_to_string(dir.path().join(uri)).unwrap();
+        let line = loc["region"]["startLine"].as_u64().unwrap() as usize;
+        assert!(line >= 1 && line <= text.lines().count(), "{uri}:{line}");
+        // Relational findings point at the field they are about.
+        if r["ruleId"] == "EA906" {
+            let at = text.lines().nth(line - 1).unwrap();
+            assert!(at.contains("\"securityGroups\""), "{uri}:{line}: {at}");
+        }
+    }
+    // A second run rewrites nothing and removes stale files.
+    let stale = dir
+        .path()
+        .join("snapshots/123456789012/us-east-1/service/gone.json");
+    std::fs::write(&stale, "{}\n").unwrap();
+    let again = run(&["--snapshot-dir", "snapshots"]);
+    let doc2: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(doc2["runs"][0]["results"], doc["runs"][0]["results"]);
+    assert!(!stale.exists(), "stale snapshot removed");
+}

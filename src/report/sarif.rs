@@ -214,21 +214,26 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
     let rules: Vec<Value> = report.rules.iter().map(rule_descriptor).collect();
     let mut results = Vec::new();
     let mut notifications = Vec::new();
+    let mut unlocated: Vec<String> = Vec::new();
     for f in &report.findings {
         let Some(index) = report.rules.iter().position(|m| m.id == f.rule_id) else {
             continue;
         };
         match result(f, index, &uris) {
             Some(r) => results.push(r),
-            None => {
-                let msg = format!(
-                    "finding {} on {} has no file location and is left out of SARIF (GitHub rejects results without one); write a snapshot to locate it",
-                    f.rule_id, f.resource
-                );
-                notifications.push(json!({"level": "warning", "message": {"text": msg}}));
-                problems.push(msg);
-            }
+            None => unlocated.push(format!("{} on {}", f.rule_id, f.resource)),
         }
+    }
+    if !unlocated.is_empty() {
+        let shown: Vec<&str> = unlocated.iter().take(5).map(String::as_str).collect();
+        let msg = format!(
+            "{} finding(s) have no file location and are left out of SARIF, because GitHub rejects results without one ({}{}); for live audits, pass --snapshot-dir DIR to locate them in snapshot files",
+            unlocated.len(),
+            shown.join("; "),
+            if unlocated.len() > shown.len() { "; ..." } else { "" }
+        );
+        notifications.push(json!({"level": "warning", "message": {"text": msg}}));
+        problems.push(msg);
     }
     if results.len() > GITHUB_MAX_RESULTS {
         problems.push(format!(
