@@ -103,7 +103,7 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
 struct UriMapper {
     cwd: Option<PathBuf>,
     root_abs: PathBuf,
-    cache: std::cell::RefCell<std::collections::HashMap<String, String>>,
+    cache: std::cell::RefCell<std::collections::HashMap<String, Value>>,
 }
 
 impl UriMapper {
@@ -115,10 +115,11 @@ impl UriMapper {
         }
     }
 
-    /// Repository-relative URI of a scanned path.
-    fn uri(&self, file: &str) -> String {
-        if let Some(u) = self.cache.borrow().get(file) {
-            return u.clone();
+    /// SARIF `artifactLocation` of a scanned path: `%SRCROOT%`-relative inside the root,
+    /// an absolute `file://` URI outside it (relative URIs must not start with `/`).
+    fn artifact(&self, file: &str) -> Value {
+        if let Some(v) = self.cache.borrow().get(file) {
+            return v.clone();
         }
         let p = Path::new(file);
         let abs = match &self.cwd {
@@ -126,21 +127,28 @@ impl UriMapper {
             _ => p.to_path_buf(),
         };
         let abs = abs.canonicalize().unwrap_or(abs);
-        let rel = abs
-            .strip_prefix(&self.root_abs)
-            .map(Path::to_path_buf)
-            .unwrap_or(abs);
-        let uri = rel
-            .to_string_lossy()
-            .replace('\\', "/")
-            .split('/')
-            .map(|seg| seg.replace('%', "%25").replace(' ', "%20"))
-            .collect::<Vec<_>>()
-            .join("/");
-        self.cache
-            .borrow_mut()
-            .insert(file.to_string(), uri.clone());
-        uri
+        let encode = |path: &Path| {
+            path.to_string_lossy()
+                .replace('\\', "/")
+                .split('/')
+                .map(|seg| seg.replace('%', "%25").replace(' ', "%20"))
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let v = match abs.strip_prefix(&self.root_abs) {
+            Ok(rel) => json!({"uri": encode(rel), "uriBaseId": "%SRCROOT%"}),
+            Err(_) => {
+                let e = encode(&abs);
+                let uri = if e.starts_with('/') {
+                    format!("file://{e}")
+                } else {
+                    format!("file:///{e}")
+                };
+                json!({ "uri": uri })
+            }
+        };
+        self.cache.borrow_mut().insert(file.to_string(), v.clone());
+        v
     }
 
     /// `file://` URI of the root, for `originalUriBaseIds`.
@@ -182,7 +190,7 @@ fn result(f: &Finding, index: usize, uris: &UriMapper) -> Option<Value> {
         "message": {"text": f.message},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": uris.uri(&loc.file), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": uris.artifact(&loc.file),
                 "region": region,
             },
             "logicalLocations": logical,
@@ -251,8 +259,7 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
             "descriptor": {"id": d.code},
         });
         if let Some(loc) = &d.location {
-            let mut pl =
-                json!({"artifactLocation": {"uri": uris.uri(&loc.file), "uriBaseId": "%SRCROOT%"}});
+            let mut pl = json!({"artifactLocation": uris.artifact(&loc.file)});
             if let Some(l) = loc.line {
                 pl["region"] = json!({"startLine": l, "startColumn": loc.column.unwrap_or(1)});
             }
