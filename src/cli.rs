@@ -265,6 +265,7 @@ fn live_graph(args: &AwsArgs) -> Result<Graph, Box<Diagnostic>> {
         all_revisions: args.all_revisions,
         concurrency: args.concurrency,
         progress: args.verbose == 0,
+        ..Default::default()
     };
     crate::collect::collect_blocking(&opts)
         .map(|c| c.graph)

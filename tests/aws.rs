@@ -325,7 +325,7 @@ fn access_denied_gives_a_partial_audit_that_says_what_was_not_checked() {
 fn collector_calls_nothing_outside_the_example_iam_policy() {
     seeded();
     let proxy = Proxy::start(&[]);
-    let (_, code, stderr) = audit(&proxy.url, &[]);
+    let (report, code, stderr) = audit(&proxy.url, &[]);
     assert_eq!(code, 1, "{stderr}");
     let policy: Value = serde_json::from_str(
         &std::fs::read_to_string(format!(
@@ -344,6 +344,12 @@ fn collector_calls_nothing_outside_the_example_iam_policy() {
         .collect();
     let calls = proxy.calls();
     assert!(calls.len() > 10, "{calls:?}");
+    // The reported API call count is what went over the wire.
+    assert_eq!(
+        report["summary"]["collected"][0]["api_calls"].as_u64(),
+        Some(calls.len() as u64),
+        "{calls:?}"
+    );
     for c in &calls {
         assert!(
             allowed.contains(&c.to_ascii_lowercase()),

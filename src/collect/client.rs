@@ -48,9 +48,12 @@ impl Intercept for Recorder {
         "ecsaudit-call-recorder"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: client interceptors run that hook before the
+    // operation's configuration (and its `Metadata`) is in the bag.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let op = cfg

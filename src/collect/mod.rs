@@ -39,6 +39,10 @@ pub struct CollectOptions {
     pub concurrency: usize,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Use this HTTP client instead of the default one (embedding, canned-response tests).
+    pub http_client: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
+    /// Use these credentials instead of the standard chain.
+    pub credentials: Option<aws_sdk_sts::config::SharedCredentialsProvider>,
 }
 
 /// The collected graph, the calls made and the problems met.
@@ -155,6 +159,12 @@ async fn base_config(opts: &CollectOptions) -> SdkConfig {
     }
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
+    }
+    if let Some(c) = &opts.http_client {
+        loader = loader.http_client(c.clone());
+    }
+    if let Some(c) = &opts.credentials {
+        loader = loader.credentials_provider(c.clone());
     }
     loader.load().await
 }

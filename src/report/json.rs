@@ -1,5 +1,5 @@
 //! `--format json`: `{"version", "findings": [...], "errors": [...], "skipped": [...],
-//! "summary": {...}}`. Documented in docs/output.md; field names are a stable wire format.
+//! "summary": {...}}`. Documented in the README; field names are a stable wire format.
 
 use crate::diagnostics::Level;
 use crate::scan::Report;

@@ -295,5 +295,49 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
     }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
+    if let Some(size) = over_upload_limit(&s) {
+        problems.push(format!(
+            "this SARIF is {size} bytes gzip-compressed, over GitHub code scanning's upload limit of {GITHUB_MAX_GZIP_BYTES}; GitHub will reject it (split the scan by directory or account)"
+        ));
+    }
     (s, problems)
+}
+
+/// GitHub code scanning rejects SARIF files larger than this, gzip-compressed.
+pub const GITHUB_MAX_GZIP_BYTES: usize = 10 * 1024 * 1024;
+
+/// The gzip size of `doc` when it is over GitHub's limit (only compressed when the
+/// plain text is large enough to possibly be).
+fn over_upload_limit(doc: &str) -> Option<usize> {
+    if doc.len() <= GITHUB_MAX_GZIP_BYTES {
+        return None;
+    }
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(doc.as_bytes()).ok()?;
+    let size = enc.finish().ok()?.len();
+    (size > GITHUB_MAX_GZIP_BYTES).then_some(size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_limit_counts_compressed_bytes() {
+        // 11 MiB that compress well are fine; 11 MiB of noise are not.
+        let plain = "a".repeat(11 * 1024 * 1024);
+        assert_eq!(over_upload_limit(&plain), None);
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let noise: String = (0..11 * 1024 * 1024)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'!' + (x % 90) as u8)
+            })
+            .collect();
+        assert!(over_upload_limit(&noise).is_some_and(|n| n > GITHUB_MAX_GZIP_BYTES));
+        assert_eq!(over_upload_limit("{}"), None);
+    }
 }
