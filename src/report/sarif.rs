@@ -295,7 +295,7 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
     }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
-    if let Some(size) = over_upload_limit(&s) {
+    if let Some(size) = over_upload_limit(&s, GITHUB_MAX_GZIP_BYTES) {
         problems.push(format!(
             "this SARIF is {size} bytes gzip-compressed, over GitHub code scanning's upload limit of {GITHUB_MAX_GZIP_BYTES}; GitHub will reject it (split the scan by directory or account)"
         ));
@@ -306,17 +306,17 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
 /// GitHub code scanning rejects SARIF files larger than this, gzip-compressed.
 pub const GITHUB_MAX_GZIP_BYTES: usize = 10 * 1024 * 1024;
 
-/// The gzip size of `doc` when it is over GitHub's limit (only compressed when the
+/// The gzip size of `doc` when it is over `limit` bytes (only compressed when the
 /// plain text is large enough to possibly be).
-fn over_upload_limit(doc: &str) -> Option<usize> {
-    if doc.len() <= GITHUB_MAX_GZIP_BYTES {
+fn over_upload_limit(doc: &str, limit: usize) -> Option<usize> {
+    if doc.len() <= limit {
         return None;
     }
     use std::io::Write;
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     enc.write_all(doc.as_bytes()).ok()?;
     let size = enc.finish().ok()?.len();
-    (size > GITHUB_MAX_GZIP_BYTES).then_some(size)
+    (size > limit).then_some(size)
 }
 
 #[cfg(test)]
@@ -325,11 +325,12 @@ mod tests {
 
     #[test]
     fn upload_limit_counts_compressed_bytes() {
-        // 11 MiB that compress well are fine; 11 MiB of noise are not.
-        let plain = "a".repeat(11 * 1024 * 1024);
-        assert_eq!(over_upload_limit(&plain), None);
+        const LIMIT: usize = 64 * 1024;
+        // Text over the limit that compresses well is fine; noise of the same size is not.
+        let plain = "a".repeat(4 * LIMIT);
+        assert_eq!(over_upload_limit(&plain, LIMIT), None);
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let noise: String = (0..11 * 1024 * 1024)
+        let noise: String = (0..4 * LIMIT)
             .map(|_| {
                 x ^= x << 13;
                 x ^= x >> 7;
@@ -337,7 +338,11 @@ mod tests {
                 char::from(b'!' + (x % 90) as u8)
             })
             .collect();
-        assert!(over_upload_limit(&noise).is_some_and(|n| n > GITHUB_MAX_GZIP_BYTES));
-        assert_eq!(over_upload_limit("{}"), None);
+        // ~6.5 bits of entropy per byte: gzip cannot get 4x the limit under it.
+        let size = over_upload_limit(&noise, LIMIT).expect("noise is over the limit");
+        assert!(size > 3 * LIMIT, "{size}");
+        assert_eq!(over_upload_limit("{}", LIMIT), None);
+        // The shipped limit is GitHub's documented 10 MB.
+        assert_eq!(GITHUB_MAX_GZIP_BYTES, 10 * 1024 * 1024);
     }
 }
