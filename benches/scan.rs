@@ -3,6 +3,8 @@
 //! findings, render JSON) and report wall time and peak RSS.
 //!
 //! `cargo bench --bench scan -- 1000 10000`
+//! `cargo bench --bench scan -- --per-rule 1000` times each rule alone on one core.
+//! `--vm` evaluates with regorus' bytecode VM (`scan --engine vm`) instead of the interpreter.
 
 use std::time::Instant;
 
@@ -62,11 +64,51 @@ fn peak_rss_kib() -> Option<u64> {
         .and_then(|n| n.parse().ok())
 }
 
-fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
+/// Write `n` generated task definitions into a fresh temporary directory.
+fn corpus(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        std::fs::write(
+            dir.path().join(format!("td-{i:05}.json")),
+            task_definition(i),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// Time every rule alone over an `n`-task-definition graph on one engine, slowest first.
+fn per_rule(engine: &ecsaudit::policy::engine::PolicyEngine, n: usize) {
+    let dir = corpus(n);
+    let scan = ecsaudit::source::files::scan(&[dir.path().to_path_buf()], &Default::default());
+    let graph = ecsaudit::graph::from_files(&["bench".into()], &scan.task_definitions, Vec::new());
+    let mut times: Vec<(f64, String)> = engine
+        .rules()
+        .iter()
+        .map(|meta| {
+            let mut one = engine.clone();
+            one.retain_rules(|m| m.id == meta.id);
+            let t = Instant::now();
+            let (findings, _) = one.evaluate(&graph, 1);
+            (
+                t.elapsed().as_secs_f64() * 1e3,
+                format!("{} {} ({} findings)", meta.id, meta.package, findings.len()),
+            )
+        })
         .collect();
+    times.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total: f64 = times.iter().map(|t| t.0).sum();
+    println!("per rule over {n} task definitions, one core (sum {total:.0} ms):");
+    for (ms, what) in times {
+        println!("{ms:>9.1} ms  {what}");
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let profile = args.iter().any(|a| a == "--per-rule");
+    let vm = args.iter().any(|a| a == "--vm");
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() {
         vec![1000, 10_000]
     } else {
@@ -76,23 +118,27 @@ fn main() {
     let (set, _) = ecsaudit::policy::PolicySet::from_sources(sources);
     let params = ecsaudit::policy::default_params(&set);
     let t = Instant::now();
-    let (engine, diags) = ecsaudit::policy::engine::PolicyEngine::new(&set, &params);
+    let (mut engine, diags) = ecsaudit::policy::engine::PolicyEngine::new(&set, &params);
     assert!(diags.is_empty(), "{diags:?}");
+    if vm {
+        engine.set_backend(ecsaudit::policy::engine::Backend::Vm);
+        assert_eq!(engine.backend(), ecsaudit::policy::engine::Backend::Vm);
+    }
     println!(
-        "policy load + validation: {:.0} ms ({} rules)",
+        "policy load + validation: {:.0} ms ({} rules, {:?})",
         t.elapsed().as_secs_f64() * 1e3,
-        engine.rules().len()
+        engine.rules().len(),
+        engine.backend()
     );
+    if profile {
+        for n in sizes {
+            per_rule(&engine, n);
+        }
+        return;
+    }
     let config = ecsaudit::config::Config::default();
     for n in sizes {
-        let dir = tempfile::tempdir().unwrap();
-        for i in 0..n {
-            std::fs::write(
-                dir.path().join(format!("td-{i:05}.json")),
-                task_definition(i),
-            )
-            .unwrap();
-        }
+        let dir = corpus(n);
         let threads = rayon::current_num_threads();
         let start = Instant::now();
         let scan = ecsaudit::source::files::scan(&[dir.path().to_path_buf()], &Default::default());

@@ -168,3 +168,85 @@ fn canonical(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// regorus 0.14's VM (`scan --engine vm`) binds `x := ref` even when `ref` is undefined,
+/// where Rego fails the body. That only changes results when nothing after the binding
+/// fails on an undefined `x`, as with a following `not`. Built-in rules therefore follow
+/// each `x := plain.ref` with a statement that uses `x` and is not a negation.
+#[test]
+fn builtin_rules_guard_plain_reference_bindings() {
+    let mut problems = Vec::new();
+    for src in policy::builtin_sources() {
+        if src.is_test() || src.path.ends_with("lib/testing.rego") {
+            continue;
+        }
+        let lines: Vec<&str> = src.text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            let Some(var) = plain_ref_binding(line) else {
+                continue;
+            };
+            let next = lines.get(n + 1).map(|l| l.trim()).unwrap_or_default();
+            let uses = next
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|w| w == var);
+            if !uses || next.starts_with("not ") {
+                problems.push(format!(
+                    "{}:{}: `{}` then `{next}`",
+                    src.path,
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "unguarded bindings:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The variable of a rule-body line `name := a.b[c]` (a reference, no call), if it is one.
+fn plain_ref_binding(line: &str) -> Option<String> {
+    let trimmed = line.trim();
+    let (var, rhs) = trimmed.split_once(" := ")?;
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if !line.starts_with('\t') || !ident(var) {
+        return None;
+    }
+    // A plain reference: identifiers joined by dots and [index] parts, nothing else.
+    let mut rest = rhs;
+    let head_len = rest.find(['.', '[']).unwrap_or(rest.len());
+    if !ident(&rest[..head_len]) || head_len == rest.len() {
+        return None;
+    }
+    rest = &rest[head_len..];
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            if !ident(&r[..end])
+                && !r[..end]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return None;
+            }
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            if r[..end].contains('(') {
+                return None;
+            }
+            rest = &r[end + 1..];
+        } else {
+            return None;
+        }
+    }
+    Some(var.to_string())
+}

@@ -483,20 +483,61 @@ deny contains f if {
     let mut strange = strange;
     strange["containerDefinitions"][0]["cpu"] = Value::String("lots".into());
     write(&tds, "strange.json", &strange.to_string());
+    for engine in ["interpreter", "vm"] {
+        let (_, report) = run_json(&[
+            "scan",
+            tds.to_str().unwrap(),
+            "--no-builtin",
+            "--policy",
+            pol.to_str().unwrap(),
+            "--engine",
+            engine,
+        ]);
+        let hits: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["resource"].as_str().unwrap())
+            .collect();
+        assert_eq!(hits, ["weird", "weird"], "{engine}: {report:#}");
+    }
+}
+
+#[test]
+fn engine_vm_reports_the_same_and_falls_back_loudly() {
+    let key = |r: &Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {} {}", f["fingerprint"], f["location"], f["message"]))
+            .collect()
+    };
+    let (code_i, interp) = run_json(&["scan", "examples"]);
+    let (code_v, vm) = run_json(&["scan", "examples", "--engine", "vm"]);
+    assert_eq!((code_i, key(&interp)), (code_v, key(&vm)));
+    assert!(vm["errors"].as_array().unwrap().is_empty(), "{vm:#}");
+    // A rule the VM compiler refuses (it reads the whole `data` document): a warning,
+    // and every rule still runs in the interpreter.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "root.rego", "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: U9\n#   severity: low\n#   remediation: r\npackage ecsaudit.rules.u9\n\nimport rego.v1\n\ndeny contains {\"resource\": td.id, \"message\": sprintf(\"%d\", [count(data.ecsaudit.params)])} if {\n\tkeys := object.keys(data)\n\tsome td in input.nodes\n\ttd.kind == \"task_definition\"\n}\n");
     let (_, report) = run_json(&[
         "scan",
-        tds.to_str().unwrap(),
-        "--no-builtin",
+        "examples/flawed",
+        "--engine",
+        "vm",
         "--policy",
-        pol.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
     ]);
-    let hits: Vec<&str> = report["findings"]
+    let warning = report["errors"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["resource"].as_str().unwrap())
-        .collect();
-    assert_eq!(hits, ["weird", "weird"], "{report:#}");
+        .find(|e| e["code"] == "engine-fallback")
+        .unwrap_or_else(|| panic!("a fallback warning: {report:#}"));
+    assert_eq!(warning["level"], "warning");
+    let ids = rule_ids(&report);
+    assert!(ids.contains(&"U9".to_string()) && ids.contains(&"EA101".to_string()));
 }
 
 #[test]

@@ -27,6 +27,7 @@ deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
 	img := td.derived.containers[i].image
+	is_object(img)
 	not img.unresolved
 	not img.pinned
 	not img.mutable_latest

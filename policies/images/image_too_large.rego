@@ -31,6 +31,7 @@ deny contains finding if {
 	some img in lib.linked(td, "image")
 	lib.complete(img)
 	size := img.properties.imageSizeInBytes
+	is_number(size)
 	limit := lib.param("EA204", "max_bytes", 1073741824)
 	size > limit
 	some i, c in td.properties.containerDefinitions

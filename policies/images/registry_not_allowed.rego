@@ -36,6 +36,7 @@ deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
 	img := td.derived.containers[i].image
+	is_object(img)
 	not img.unresolved
 	not registry_allowed(img.registry)
 	finding := lib.finding(

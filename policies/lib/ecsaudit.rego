@@ -4,11 +4,9 @@ package ecsaudit.lib
 
 import rego.v1
 
-# Every task-definition node of the graph.
-task_definitions contains td if {
-	some td in input.nodes
-	td.kind == "task_definition"
-}
+# Every task-definition node of the graph, in id order. (An array, not a set: a set of
+# whole nodes costs a deep comparison per insertion.)
+task_definitions := [td | some td in input.nodes; td.kind == "task_definition"]
 
 # Every node of a kind.
 nodes_of_kind(kind) := [n | some n in input.nodes; n.kind == kind]
@@ -42,7 +40,7 @@ else := sprintf("container #%d", [i])
 td_label(td) := sprintf("task definition %q", [td.name])
 
 # Rule parameters: data.ecsaudit.params[rule_id] (defaults come from METADATA).
-params(rule_id) := object.get(object.get(data, ["ecsaudit", "params"], {}), rule_id, {})
+params(rule_id) := object.get(data.ecsaudit.params, rule_id, {})
 
 param(rule_id, name, default_value) := object.get(params(rule_id), name, default_value)
 

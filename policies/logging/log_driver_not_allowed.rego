@@ -33,6 +33,7 @@ deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
 	driver := c.logConfiguration.logDriver
+	driver != null
 	not driver in allowed
 	finding := lib.finding(
 		td,

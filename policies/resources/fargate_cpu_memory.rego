@@ -67,8 +67,8 @@ deny contains finding if {
 	some td in lib.task_definitions
 	lib.is_fargate(td)
 	cpu := td.derived.cpu_units
-	mem := td.derived.memory_mib
 	is_number(cpu)
+	mem := td.derived.memory_mib
 	is_number(mem)
 	not valid(cpu, mem)
 	finding := lib.finding(td, "/memory", sprintf("%s: Fargate has no size with cpu %d and memory %d MiB; pick a supported pair", [lib.td_label(td), cpu, mem]))

@@ -61,6 +61,7 @@ log_needs(td) := {n |
 	c.logConfiguration.logDriver == "awslogs"
 	opts := object.get(c.logConfiguration, "options", {})
 	group := opts["awslogs-group"]
+	is_string(group)
 	region := object.get(opts, "awslogs-region", lib.region_of(td))
 	base := sprintf("arn:%s:logs:%s:%s:log-group:%s", [lib.partition_of(td), region, lib.account_of(td), group])
 	stream := sprintf("%s:log-stream:%s", [base, stream_name(opts, c)])

@@ -28,6 +28,7 @@ expected := {"awsvpc": "ip", "bridge": "instance", "host": "instance"}
 deny contains finding if {
 	some a in network.attachments
 	want := expected[a.mode]
+	is_string(want)
 	got := a.tg.properties.TargetType
 	got != want
 	msg := sprintf("service %q runs %s in %s mode, but target group %q has target type %q; it needs %q", [a.service.name, lib.td_label(a.td), a.mode, a.tg.name, got, want])

@@ -28,6 +28,7 @@ deny contains finding if {
 	some td in lib.task_definitions
 	some i, v in td.properties.volumes
 	efs := v.efsVolumeConfiguration
+	is_object(efs)
 	not efs.authorizationConfig.iam == "ENABLED"
 	finding := lib.finding(td, sprintf("/volumes/%d/efsVolumeConfiguration", [i]), sprintf("EFS volume %q does not use IAM authorization; set authorizationConfig.iam to ENABLED", [v.name]))
 }

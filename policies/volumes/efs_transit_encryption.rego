@@ -27,6 +27,7 @@ deny contains finding if {
 	some td in lib.task_definitions
 	some i, v in td.properties.volumes
 	efs := v.efsVolumeConfiguration
+	is_object(efs)
 	not efs.transitEncryption == "ENABLED"
 	finding := lib.finding(td, sprintf("/volumes/%d/efsVolumeConfiguration", [i]), sprintf("EFS volume %q does not encrypt data in transit; set transitEncryption to ENABLED", [v.name]))
 }

@@ -1,6 +1,13 @@
-//! The regorus engine: policies compiled once, then cloned per shard of the graph and
-//! evaluated on every core. All rules are asked for in one query per shard, so helper
-//! rules in `data.ecsaudit.lib` are computed once per shard, not once per rule.
+//! The regorus engine: policies compiled once, then evaluated per shard of the graph on
+//! every core. All rules are asked for in one entry point per shard, so helper rules in
+//! `data.ecsaudit.lib` are computed once per shard, not once per rule.
+//!
+//! Two backends: regorus' interpreter (the default, the reference semantics, also used by
+//! `eval` and the Rego test runner) and, opt-in (`--engine vm`), the rules compiled to its
+//! bytecode VM (RVM), several times faster. regorus 0.14's VM departs from Rego semantics
+//! in places (see README "Performance"), so the built-in pack is checked for identical
+//! results under both (`tests/backends.rs`). Whatever the backend, a rule that fails on a
+//! shard is retried on smaller parts of it, so an odd resource costs only itself.
 //!
 //! A rule's `deny` set holds finding objects:
 //! `{"resource": <node id>, "message": <text>, "pointer"?: <JSON pointer into the node's
@@ -11,8 +18,28 @@ use super::{PolicySet, PolicySource};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::graph::Graph;
 use rayon::prelude::*;
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::program::Program;
+use regorus::rvm::vm::RegoVM;
 use regorus::Value as RegoValue;
 use serde_json::Value;
+use std::sync::Arc;
+
+/// The generated rule that gathers every rule's `deny` set: `{rule_id: set}`.
+const ENTRY_POINT: &str = "data.ecsaudit.internal.scan.findings";
+
+/// Nodes per evaluation shard (connected resources always share a shard).
+const SHARD_NODES: usize = 256;
+
+/// How rules are evaluated during a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// regorus' bytecode VM (falls back to the interpreter if the policies do not
+    /// compile for it).
+    Vm,
+    /// regorus' interpreter (the default).
+    Interpreter,
+}
 
 /// A finding as a rule produced it, before locations and fingerprints.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +58,12 @@ pub struct PolicyEngine {
     engine: regorus::Engine,
     rules: Vec<RuleMeta>,
     query: String,
+    /// `data` as the VM sees it (the rule parameters).
+    data: RegoValue,
+    /// The rules compiled for the VM; `None` runs the interpreter.
+    program: Option<Arc<Program>>,
+    /// Why the VM is not in use, when it was asked for but could not compile the rules.
+    vm_unavailable: Option<String>,
 }
 
 /// Turn a regorus error into a diagnostic positioned at `path:line:col` when the error
@@ -146,6 +179,8 @@ impl PolicyEngine {
         if let Err(d) = add_params(&mut engine, params) {
             diags.push(d);
         }
+        let data = to_rego(&serde_json::json!({"ecsaudit": {"params": params}}))
+            .unwrap_or_else(|_| RegoValue::new_object());
         // Validate each rule once, strictly, against the sample graph.
         let sample = to_rego(&sample_graph()).expect("sample graph converts");
         let mut checked = engine.clone();
@@ -166,14 +201,68 @@ impl PolicyEngine {
         );
         engine.set_strict_builtin_errors(false);
         let query = Self::query_for(&rules);
-        (
-            PolicyEngine {
-                engine,
-                rules,
-                query,
-            },
-            diags,
-        )
+        let mut this = PolicyEngine {
+            engine,
+            rules,
+            query,
+            data,
+            program: None,
+            vm_unavailable: None,
+        };
+        this.set_backend(Backend::Interpreter);
+        (this, diags)
+    }
+
+    /// Choose how scans evaluate rules. Asking for the VM compiles the current rules for
+    /// it; if that fails the interpreter is used and [`Self::vm_unavailable`] says why.
+    pub fn set_backend(&mut self, backend: Backend) {
+        self.program = None;
+        self.vm_unavailable = None;
+        if backend == Backend::Vm && !self.rules.is_empty() {
+            match self.compile_for_vm() {
+                Ok(program) => self.program = Some(program),
+                Err(e) => self.vm_unavailable = Some(e.to_string()),
+            }
+        }
+    }
+
+    /// The backend scans use now.
+    pub fn backend(&self) -> Backend {
+        if self.program.is_some() {
+            Backend::Vm
+        } else {
+            Backend::Interpreter
+        }
+    }
+
+    /// Why the rules could not be compiled for the VM (they run in the interpreter).
+    pub fn vm_unavailable(&self) -> Option<&str> {
+        self.vm_unavailable.as_deref()
+    }
+
+    /// A module whose one rule gathers every rule's `deny` set, compiled with all policies
+    /// into one VM program.
+    fn compile_for_vm(&self) -> anyhow::Result<Arc<Program>> {
+        let members: Vec<String> = self
+            .rules
+            .iter()
+            .map(|m| {
+                format!(
+                    "\t{}: data.{}.deny,",
+                    serde_json::to_string(&m.id).unwrap_or_default(),
+                    m.package
+                )
+            })
+            .collect();
+        let module = format!(
+            "package ecsaudit.internal.scan\n\nfindings := {{\n{}\n}}\n",
+            members.join("\n")
+        );
+        let mut engine = self.engine.clone();
+        engine.add_policy("<ecsaudit scan entry point>".into(), module)?;
+        let entry: regorus::Rc<str> = ENTRY_POINT.into();
+        let compiled = engine.compile_with_entrypoint(&entry)?;
+        Ok(Compiler::compile_from_policy(&compiled, &[ENTRY_POINT])?)
     }
 
     fn query_for(rules: &[RuleMeta]) -> String {
@@ -197,8 +286,20 @@ impl PolicyEngine {
 
     /// Keep only the rules `keep` accepts (config enable/disable).
     pub fn retain_rules(&mut self, keep: impl Fn(&RuleMeta) -> bool) {
+        let before = self.rules.len();
         self.rules.retain(|m| keep(m));
         self.query = Self::query_for(&self.rules);
+        if self.rules.len() != before {
+            self.set_backend(self.backend_requested());
+        }
+    }
+
+    fn backend_requested(&self) -> Backend {
+        if self.program.is_some() || self.vm_unavailable.is_some() {
+            Backend::Vm
+        } else {
+            Backend::Interpreter
+        }
     }
 
     /// Evaluate an ad-hoc Rego query with `graph` as input (`ecsaudit eval`): one JSON
@@ -220,7 +321,9 @@ impl PolicyEngine {
         if self.rules.is_empty() || graph.nodes.is_empty() {
             return (Vec::new(), Vec::new());
         }
-        let shards = graph.shards(threads);
+        // Many small shards rather than one per thread: the regorus copy of the input and
+        // the evaluation state of a shard live only while it runs, which bounds memory.
+        let shards = graph.shards(threads.max(graph.nodes.len() / SHARD_NODES));
         let results: Vec<(Vec<RawFinding>, Vec<Diagnostic>)> = shards
             .par_iter()
             .map(|shard| self.evaluate_shard(shard))
@@ -237,7 +340,6 @@ impl PolicyEngine {
     }
 
     fn evaluate_shard(&self, shard: &Graph) -> (Vec<RawFinding>, Vec<Diagnostic>) {
-        let mut engine = self.engine.clone();
         let input = match to_rego(shard) {
             Ok(v) => v,
             Err(e) => {
@@ -250,6 +352,20 @@ impl PolicyEngine {
                 )
             }
         };
+        if let Some(program) = &self.program {
+            let mut vm = RegoVM::new();
+            vm.load_program(program.clone());
+            vm.set_max_instructions(usize::MAX);
+            vm.set_strict_builtin_errors(false);
+            if vm.set_data(self.data.clone()).is_ok() {
+                vm.set_input(input.clone());
+                if let Ok(value) = vm.execute_entry_point_by_name(ENTRY_POINT) {
+                    return self.collect(shard, &value);
+                }
+            }
+            // The VM failed on this shard: the interpreter below isolates the failing rule.
+        }
+        let mut engine = self.engine.clone();
         engine.set_input(input);
         match engine.eval_query(self.query.clone(), false) {
             Ok(results) => {
@@ -263,30 +379,77 @@ impl PolicyEngine {
                     None => (Vec::new(), Vec::new()),
                 }
             }
-            // One rule failed: evaluate rule by rule so the others still report.
+            // A rule failed: evaluate rule by rule so the others still report, and narrow
+            // each failure down to the resources it failed on.
             Err(_) => {
                 let mut findings = Vec::new();
                 let mut diags = Vec::new();
                 for meta in &self.rules {
-                    let mut e = engine.clone();
-                    match e.eval_rule(format!("data.{}.deny", meta.package)) {
-                        Ok(set) => {
-                            let mut obj = std::collections::BTreeMap::new();
-                            obj.insert(RegoValue::from(meta.id.as_str()), set);
-                            let (f, d) = self.collect(shard, &RegoValue::from(obj));
-                            findings.extend(f);
-                            diags.extend(d);
-                        }
-                        Err(err) => diags.push(rule_eval_error(
-                            meta,
-                            &err,
-                            "could not be evaluated, its checks were not performed",
-                        )),
-                    }
+                    let (f, d) = self.evaluate_rule_isolated(meta, &engine, shard);
+                    findings.extend(f);
+                    diags.extend(d);
                 }
                 (findings, diags)
             }
         }
+    }
+
+    /// Evaluate one rule on `shard` (already `engine`'s input). When it fails, split the
+    /// shard into its connected parts and retry each, so one odd resource costs the rule
+    /// only that resource, which the diagnostic names.
+    fn evaluate_rule_isolated(
+        &self,
+        meta: &RuleMeta,
+        engine: &regorus::Engine,
+        shard: &Graph,
+    ) -> (Vec<RawFinding>, Vec<Diagnostic>) {
+        let mut e = engine.clone();
+        let err = match e.eval_rule(format!("data.{}.deny", meta.package)) {
+            Ok(set) => {
+                let mut obj = std::collections::BTreeMap::new();
+                obj.insert(RegoValue::from(meta.id.as_str()), set);
+                return self.collect(shard, &RegoValue::from(obj));
+            }
+            Err(err) => err,
+        };
+        let parts = shard.shards(2);
+        if parts.len() < 2 {
+            let resource = shard
+                .nodes
+                .values()
+                .find(|n| n.kind == crate::graph::kind::TASK_DEFINITION)
+                .or_else(|| shard.nodes.values().next())
+                .map(|n| n.id.clone());
+            let mut d = rule_eval_error(
+                meta,
+                &err,
+                "could not be evaluated on this resource, its checks were not performed on it",
+            );
+            if let Some(id) = &resource {
+                d.message = format!("{} (resource {id})", d.message);
+            }
+            d.resource = resource;
+            return (Vec::new(), vec![d]);
+        }
+        let mut findings = Vec::new();
+        let mut diags = Vec::new();
+        for part in &parts {
+            let mut sub = self.engine.clone();
+            match to_rego(part) {
+                Ok(input) => sub.set_input(input),
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        "policy-input",
+                        format!("cannot convert graph: {e}"),
+                    ));
+                    continue;
+                }
+            }
+            let (f, d) = self.evaluate_rule_isolated(meta, &sub, part);
+            findings.extend(f);
+            diags.extend(d);
+        }
+        (findings, diags)
     }
 
     /// Read `{rule_id: set of findings}` into raw findings, checking their shape.
