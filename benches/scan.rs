@@ -56,10 +56,15 @@ fn task_definition(i: usize) -> String {
 }
 
 fn peak_rss_kib() -> Option<u64> {
+    status_kib("VmHWM:")
+}
+
+/// A memory figure from /proc/self/status, in KiB.
+fn status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|n| n.parse().ok())
 }
@@ -148,7 +153,10 @@ fn main() {
             &scan.task_definitions,
             scan.diagnostics,
         );
+        // As in the CLI: the parsed documents are not kept once the graph holds them.
+        drop(scan.task_definitions);
         let t_graph = start.elapsed();
+        let rss_graph = status_kib("VmRSS:").unwrap_or(0) / 1024;
         let report = ecsaudit::scan::run(
             &graph,
             &engine,
@@ -158,10 +166,11 @@ fn main() {
             threads,
         );
         let t_eval = start.elapsed();
+        let rss_eval = status_kib("VmRSS:").unwrap_or(0) / 1024;
         let json = ecsaudit::report::json::render(&report);
         let total = start.elapsed();
         println!(
-            "{n:>6} task definitions: total {:.2} s (read+parse {:.2} s, graph {:.2} s, evaluate+locate {:.2} s, render {:.2} s); {} findings, {} KiB JSON, {threads} threads, peak RSS {} MiB",
+            "{n:>6} task definitions: total {:.2} s (read+parse {:.2} s, graph {:.2} s, evaluate+locate {:.2} s, render {:.2} s); {} findings, {} KiB JSON, {threads} threads, peak RSS {} MiB (RSS {rss_graph} MiB after graph, {rss_eval} MiB after evaluation)",
             total.as_secs_f64(),
             t_read.as_secs_f64(),
             (t_graph - t_read).as_secs_f64(),
