@@ -167,10 +167,11 @@ fn main() {
         );
         let t_eval = start.elapsed();
         let rss_eval = status_kib("VmRSS:").unwrap_or(0) / 1024;
+        let peak_eval = peak_rss_kib().unwrap_or(0) / 1024;
         let json = ecsaudit::report::json::render(&report);
         let total = start.elapsed();
         println!(
-            "{n:>6} task definitions: total {:.2} s (read+parse {:.2} s, graph {:.2} s, evaluate+locate {:.2} s, render {:.2} s); {} findings, {} KiB JSON, {threads} threads, peak RSS {} MiB (RSS {rss_graph} MiB after graph, {rss_eval} MiB after evaluation)",
+            "{n:>6} task definitions: total {:.2} s (read+parse {:.2} s, graph {:.2} s, evaluate+locate {:.2} s, render {:.2} s); {} findings, {} KiB JSON, {threads} threads, peak RSS {} MiB (RSS {rss_graph} MiB after graph, {rss_eval} MiB after evaluation, peak {peak_eval} MiB by then)",
             total.as_secs_f64(),
             t_read.as_secs_f64(),
             (t_graph - t_read).as_secs_f64(),

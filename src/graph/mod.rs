@@ -205,14 +205,42 @@ impl Graph {
 
     /// Split into at most `n` independent sub-graphs (connected components packed by
     /// size) so policies can be evaluated on several cores. Relational rules see every
-    /// node reachable from theirs, so results equal one whole-graph evaluation.
-    pub fn shards(&self, n: usize) -> Vec<Graph> {
-        let ids: Vec<&String> = self.nodes.keys().collect();
-        let pos: BTreeMap<&str, usize> = ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), i))
-            .collect();
+    /// node reachable from theirs, so results equal one whole-graph evaluation. The parts
+    /// borrow from this graph: splitting copies no node.
+    pub fn shards(&self, n: usize) -> Vec<GraphView<'_>> {
+        self.view().shards(n)
+    }
+
+    /// The whole graph as a borrowed view.
+    pub fn view(&self) -> GraphView<'_> {
+        GraphView {
+            schema_version: self.schema_version,
+            generator: &self.generator,
+            sources: &self.sources,
+            nodes: self.nodes.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+            edges: self.edges.iter().collect(),
+            diagnostics: [],
+        }
+    }
+}
+
+/// A borrowed part of a [`Graph`] that serialises as a graph document (without the
+/// graph's diagnostics): what one policy evaluation sees.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphView<'a> {
+    pub schema_version: u32,
+    pub generator: &'a Generator,
+    pub sources: &'a [Value],
+    pub nodes: BTreeMap<&'a str, &'a Node>,
+    pub edges: Vec<&'a Edge>,
+    diagnostics: [Diagnostic; 0],
+}
+
+impl<'a> GraphView<'a> {
+    /// See [`Graph::shards`].
+    pub fn shards(&self, n: usize) -> Vec<GraphView<'a>> {
+        let ids: Vec<&'a str> = self.nodes.keys().copied().collect();
+        let pos: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let mut parent: Vec<usize> = (0..ids.len()).collect();
         fn find(p: &mut [usize], mut x: usize) -> usize {
             while p[x] != x {
@@ -237,14 +265,7 @@ impl Graph {
         let n = n.max(1).min(components.len().max(1));
         let mut comps: Vec<Vec<usize>> = components.into_values().collect();
         comps.sort_by_key(|c| std::cmp::Reverse(c.len()));
-        let mut shards: Vec<Graph> = (0..n)
-            .map(|_| {
-                let mut g = Graph::new(self.sources.clone());
-                g.schema_version = self.schema_version;
-                g.generator = self.generator.clone();
-                g
-            })
-            .collect();
+        let mut shards: Vec<GraphView<'a>> = (0..n).map(|_| self.clone_empty()).collect();
         let mut sizes = vec![0usize; n];
         let mut shard_of = vec![0usize; ids.len()];
         for comp in comps {
@@ -256,14 +277,25 @@ impl Graph {
             sizes[target] += comp.len();
             for i in comp {
                 shard_of[i] = target;
-                shards[target].add_node(self.nodes[ids[i]].clone());
+                shards[target].nodes.insert(ids[i], self.nodes[ids[i]]);
             }
         }
         for e in &self.edges {
             let target = pos.get(e.from.as_str()).map_or(0, |&i| shard_of[i]);
-            shards[target].edges.push(e.clone());
+            shards[target].edges.push(e);
         }
         shards
+    }
+
+    fn clone_empty(&self) -> GraphView<'a> {
+        GraphView {
+            schema_version: self.schema_version,
+            generator: self.generator,
+            sources: self.sources,
+            nodes: BTreeMap::new(),
+            edges: Vec::new(),
+            diagnostics: [],
+        }
     }
 }
 

@@ -16,7 +16,7 @@
 use super::metadata::{RuleMeta, Severity};
 use super::{PolicySet, PolicySource};
 use crate::diagnostics::{Diagnostic, Location};
-use crate::graph::Graph;
+use crate::graph::{Graph, GraphView};
 use rayon::prelude::*;
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::program::Program;
@@ -339,7 +339,7 @@ impl PolicyEngine {
         (findings, diags)
     }
 
-    fn evaluate_shard(&self, shard: &Graph) -> (Vec<RawFinding>, Vec<Diagnostic>) {
+    fn evaluate_shard(&self, shard: &GraphView) -> (Vec<RawFinding>, Vec<Diagnostic>) {
         let input = match to_rego(shard) {
             Ok(v) => v,
             Err(e) => {
@@ -401,7 +401,7 @@ impl PolicyEngine {
         &self,
         meta: &RuleMeta,
         engine: &regorus::Engine,
-        shard: &Graph,
+        shard: &GraphView,
     ) -> (Vec<RawFinding>, Vec<Diagnostic>) {
         let mut e = engine.clone();
         let err = match e.eval_rule(format!("data.{}.deny", meta.package)) {
@@ -453,7 +453,7 @@ impl PolicyEngine {
     }
 
     /// Read `{rule_id: set of findings}` into raw findings, checking their shape.
-    fn collect(&self, shard: &Graph, value: &RegoValue) -> (Vec<RawFinding>, Vec<Diagnostic>) {
+    fn collect(&self, shard: &GraphView, value: &RegoValue) -> (Vec<RawFinding>, Vec<Diagnostic>) {
         let mut findings = Vec::new();
         let mut diags = Vec::new();
         let json: Value = match serde_json::to_value(value) {
@@ -491,7 +491,7 @@ impl PolicyEngine {
     }
 }
 
-fn parse_finding(rule_id: &str, item: &Value, shard: &Graph) -> Result<RawFinding, String> {
+fn parse_finding(rule_id: &str, item: &Value, shard: &GraphView) -> Result<RawFinding, String> {
     let obj = item.as_object().ok_or("a finding must be an object")?;
     let resource = obj
         .get("resource")
