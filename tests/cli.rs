@@ -504,6 +504,38 @@ deny contains f if {
 }
 
 #[test]
+fn unknown_function_on_an_unreached_branch_is_a_load_error() {
+    // The sample graph never has input.never, so only a static check finds the call.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "hidden.rego", "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: U7\n#   severity: low\n#   remediation: r\npackage ecsaudit.rules.u7\n\nimport rego.v1\n\ndeny contains {\"resource\": td.id, \"message\": \"m\"} if {\n\tsome td in input.nodes\n\ttd.properties.never == 1\n\tcrypto.x509.parse_certificates(td.properties.never)\n}\n");
+    let (code, report) = run_json(&[
+        "scan",
+        "examples/flawed",
+        "--policy",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{report:#}");
+    let error = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "policy-unknown-function")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert!(error["location"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("hidden.rego"));
+    assert_eq!(error["location"]["line"], 15);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("U7") && message.contains("crypto.x509.parse_certificates"),
+        "{message}"
+    );
+    let ids = rule_ids(&report);
+    assert!(!ids.contains(&"U7".to_string()) && ids.contains(&"EA101".to_string()));
+}
+
+#[test]
 fn engine_vm_reports_the_same_and_falls_back_loudly() {
     let key = |r: &Value| -> Vec<String> {
         r["findings"]

@@ -146,6 +146,81 @@ fn sample_graph() -> Graph {
     crate::graph::from_files(&["sample.json".into()], &docs, Vec::new())
 }
 
+/// A module whose one rule gathers every rule's `deny` set, compiled with all policies
+/// into one VM program.
+fn compile_program(engine: &regorus::Engine, rules: &[RuleMeta]) -> anyhow::Result<Arc<Program>> {
+    let members: Vec<String> = rules
+        .iter()
+        .map(|m| {
+            format!(
+                "\t{}: data.{}.deny,",
+                serde_json::to_string(&m.id).unwrap_or_default(),
+                m.package
+            )
+        })
+        .collect();
+    let module = format!(
+        "package ecsaudit.internal.scan\n\nfindings := {{\n{}\n}}\n",
+        members.join("\n")
+    );
+    let mut engine = engine.clone();
+    engine.add_policy("<ecsaudit scan entry point>".into(), module)?;
+    let entry: regorus::Rc<str> = ENTRY_POINT.into();
+    let compiled = engine.compile_with_entrypoint(&entry)?;
+    Ok(Compiler::compile_from_policy(&compiled, &[ENTRY_POINT])?)
+}
+
+/// regorus' interpreter notices an unknown function only when evaluation reaches the
+/// call; its VM compiler resolves every call up front. Compile the rules for the VM to
+/// find unknown functions on branches the sample graph does not reach: such a rule is
+/// left out and reported at the call. (Rules the VM refuses for other reasons are only
+/// left out of this check.)
+fn check_functions(
+    engine: &regorus::Engine,
+    rules: &mut Vec<RuleMeta>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut candidates: Vec<RuleMeta> = rules.clone();
+    while !candidates.is_empty() {
+        let Err(err) = compile_program(engine, &candidates) else {
+            return;
+        };
+        let text = err.to_string();
+        let unknown = text
+            .split("Unknown function: '")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .map(str::to_string);
+        let d = rego_error("policy-unknown-function", "", &err);
+        let file = d
+            .location
+            .as_ref()
+            .map(|l| l.file.clone())
+            .unwrap_or_default();
+        let Some(pos) = candidates.iter().position(|m| m.file == file) else {
+            // In a library (or not placed): report an unknown function, then stop.
+            if let Some(name) = unknown {
+                let mut d = d;
+                d.message = format!(
+                    "unknown function `{name}`: regorus does not provide it (see README \"Your own rules\"); rules that call this code fail"
+                );
+                diags.push(d);
+            }
+            return;
+        };
+        let meta = candidates.remove(pos);
+        if let Some(name) = unknown {
+            let mut d = d;
+            d.message = format!(
+                "rule {} calls unknown function `{name}`: regorus does not provide it (see README \"Your own rules\"), so the rule was not run",
+                meta.id
+            );
+            diags.push(d);
+            rules.retain(|m| m.id != meta.id);
+        }
+    }
+}
+
 impl PolicyEngine {
     /// Compile `set` with `params` as `data.ecsaudit.params`. Modules that do not parse
     /// and rules that fail on the sample graph are left out and reported; the rest load.
@@ -200,6 +275,7 @@ impl PolicyEngine {
             },
         );
         engine.set_strict_builtin_errors(false);
+        check_functions(&engine, &mut rules, &mut diags);
         let query = Self::query_for(&rules);
         let mut this = PolicyEngine {
             engine,
@@ -240,29 +316,8 @@ impl PolicyEngine {
         self.vm_unavailable.as_deref()
     }
 
-    /// A module whose one rule gathers every rule's `deny` set, compiled with all policies
-    /// into one VM program.
     fn compile_for_vm(&self) -> anyhow::Result<Arc<Program>> {
-        let members: Vec<String> = self
-            .rules
-            .iter()
-            .map(|m| {
-                format!(
-                    "\t{}: data.{}.deny,",
-                    serde_json::to_string(&m.id).unwrap_or_default(),
-                    m.package
-                )
-            })
-            .collect();
-        let module = format!(
-            "package ecsaudit.internal.scan\n\nfindings := {{\n{}\n}}\n",
-            members.join("\n")
-        );
-        let mut engine = self.engine.clone();
-        engine.add_policy("<ecsaudit scan entry point>".into(), module)?;
-        let entry: regorus::Rc<str> = ENTRY_POINT.into();
-        let compiled = engine.compile_with_entrypoint(&entry)?;
-        Ok(Compiler::compile_from_policy(&compiled, &[ENTRY_POINT])?)
+        compile_program(&self.engine, &self.rules)
     }
 
     fn query_for(rules: &[RuleMeta]) -> String {
