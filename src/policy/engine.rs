@@ -146,22 +146,27 @@ fn sample_graph() -> Graph {
     crate::graph::from_files(&["sample.json".into()], &docs, Vec::new())
 }
 
-/// A module whose one rule gathers every rule's `deny` set, compiled with all policies
-/// into one VM program.
-fn compile_program(engine: &regorus::Engine, rules: &[RuleMeta]) -> anyhow::Result<Arc<Program>> {
+/// `{"<rule id>": data.<package>.deny, ...}`: every rule's findings by rule id.
+fn findings_object(rules: &[RuleMeta]) -> String {
     let members: Vec<String> = rules
         .iter()
         .map(|m| {
             format!(
-                "\t{}: data.{}.deny,",
+                "{}: data.{}.deny",
                 serde_json::to_string(&m.id).unwrap_or_default(),
                 m.package
             )
         })
         .collect();
+    format!("{{{}}}", members.join(", "))
+}
+
+/// A module whose one rule gathers every rule's `deny` set, compiled with all policies
+/// into one VM program.
+fn compile_program(engine: &regorus::Engine, rules: &[RuleMeta]) -> anyhow::Result<Arc<Program>> {
     let module = format!(
-        "package ecsaudit.internal.scan\n\nfindings := {{\n{}\n}}\n",
-        members.join("\n")
+        "package ecsaudit.internal.scan\n\nfindings := {}\n",
+        findings_object(rules)
     );
     let mut engine = engine.clone();
     engine.add_policy("<ecsaudit scan entry point>".into(), module)?;
@@ -276,7 +281,7 @@ impl PolicyEngine {
         );
         engine.set_strict_builtin_errors(false);
         check_functions(&engine, &mut rules, &mut diags);
-        let query = Self::query_for(&rules);
+        let query = findings_object(&rules);
         let mut this = PolicyEngine {
             engine,
             rules,
@@ -320,20 +325,6 @@ impl PolicyEngine {
         compile_program(&self.engine, &self.rules)
     }
 
-    fn query_for(rules: &[RuleMeta]) -> String {
-        let members: Vec<String> = rules
-            .iter()
-            .map(|m| {
-                format!(
-                    "{}: data.{}.deny",
-                    serde_json::to_string(&m.id).unwrap_or_default(),
-                    m.package
-                )
-            })
-            .collect();
-        format!("{{{}}}", members.join(", "))
-    }
-
     /// Rules that loaded and validated.
     pub fn rules(&self) -> &[RuleMeta] {
         &self.rules
@@ -343,7 +334,7 @@ impl PolicyEngine {
     pub fn retain_rules(&mut self, keep: impl Fn(&RuleMeta) -> bool) {
         let before = self.rules.len();
         self.rules.retain(|m| keep(m));
-        self.query = Self::query_for(&self.rules);
+        self.query = findings_object(&self.rules);
         if self.rules.len() != before {
             self.set_backend(self.backend_requested());
         }
