@@ -158,7 +158,7 @@ fn findings_object(rules: &[RuleMeta]) -> String {
             )
         })
         .collect();
-    format!("{{{}}}", members.join(", "))
+    format!("{{\n\t{}\n}}", members.join(",\n\t"))
 }
 
 /// A module whose one rule gathers every rule's `deny` set, compiled with all policies
