@@ -250,3 +250,171 @@ fn plain_ref_binding(line: &str) -> Option<String> {
     }
     Some(var.to_string())
 }
+
+/// Policies must be real Rego that OPA also runs. OPA itself cannot be installed from the
+/// package registries this project builds from, so the pack is held to the builtins OPA
+/// documents: every function it calls that it does not define is on the vendored list.
+#[test]
+fn builtin_pack_calls_only_documented_opa_builtins() {
+    let documented = opa_builtins();
+    let sources = policy::builtin_sources();
+    let defined: std::collections::BTreeSet<String> = sources
+        .iter()
+        .flat_map(|s| defined_functions(&s.text))
+        .collect();
+    let mut problems = Vec::new();
+    let mut used = std::collections::BTreeSet::new();
+    for src in &sources {
+        for (line, name) in foreign_calls(&src.text, &defined) {
+            used.insert(name.clone());
+            if !documented.contains(&name) {
+                problems.push(format!(
+                    "{}:{line}: `{name}(` is not a documented OPA builtin",
+                    src.path
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The extractor really sees the pack's calls (a broken one would pass vacuously).
+    for expected in [
+        "sprintf",
+        "object.get",
+        "regex.match",
+        "net.cidr_contains",
+        "numbers.range",
+    ] {
+        assert!(
+            used.contains(expected),
+            "{expected} not seen among {used:?}"
+        );
+    }
+}
+
+#[test]
+fn opa_builtin_check_flags_unknown_and_regorus_only_calls() {
+    let text = "package p\n\nimport data.ecsaudit.lib\nimport data.x.y as alias\n\nhelper(v) := v\n\n\
+                r if {\n\t# strings.ignored(\"in a comment\")\n\tx := lib.finding(\"not_a_call(\")\n\
+                \ty := alias.thing(1)\n\tz := helper(upper(\"a\"))\n\tnet.cidr_merge([\"10.0.0.0/8\"])\n\
+                \tstrings.bogus(x)\n}\n";
+    let defined = defined_functions(text);
+    assert_eq!(defined, vec!["helper".to_string()]);
+    let documented = opa_builtins();
+    let unknown: Vec<(usize, String)> = foreign_calls(text, &defined.into_iter().collect())
+        .into_iter()
+        .filter(|(_, n)| !documented.contains(n))
+        .collect();
+    assert_eq!(
+        unknown,
+        vec![
+            (13, "net.cidr_merge".to_string()),
+            (14, "strings.bogus".to_string())
+        ]
+    );
+}
+
+/// Names in tests/data/opa-builtins.txt (one per line, `#` comments).
+fn opa_builtins() -> std::collections::BTreeSet<String> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/opa-builtins.txt"
+    ))
+    .expect("tests/data/opa-builtins.txt");
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+/// Rego source with comments removed and string contents blanked (line structure kept).
+fn code_only(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push('"');
+                while let Some(s) = chars.next() {
+                    match s {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                out.push('"');
+            }
+            '`' => {
+                out.push('`');
+                for s in chars.by_ref() {
+                    if s == '`' {
+                        break;
+                    }
+                    if s == '\n' {
+                        out.push('\n');
+                    }
+                }
+                out.push('`');
+            }
+            '#' => {
+                for s in chars.by_ref() {
+                    if s == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Functions a module defines: rule heads `name(` at the start of a line.
+fn defined_functions(text: &str) -> Vec<String> {
+    let head = regex::Regex::new(r"^([a-z_][A-Za-z0-9_]*)\(").unwrap();
+    let mut names: Vec<String> = code_only(text)
+        .lines()
+        .filter_map(|l| head.captures(l).map(|c| c[1].to_string()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Calls (line, dotted name) that are neither defined in the pack nor reached through an
+/// import alias of this module.
+fn foreign_calls(text: &str, defined: &std::collections::BTreeSet<String>) -> Vec<(usize, String)> {
+    let code = code_only(text);
+    let import =
+        regex::Regex::new(r"^import\s+data\.([A-Za-z0-9_.]+)(?:\s+as\s+([A-Za-z_][A-Za-z0-9_]*))?")
+            .unwrap();
+    let aliases: Vec<String> = code
+        .lines()
+        .filter_map(|l| import.captures(l))
+        .map(|c| match c.get(2) {
+            Some(a) => a.as_str().to_string(),
+            None => c[1].rsplit('.').next().unwrap_or_default().to_string(),
+        })
+        .collect();
+    let call =
+        regex::Regex::new(r"(^|[^A-Za-z0-9_.])([a-z_][A-Za-z0-9_]*(?:\.[a-z_][A-Za-z0-9_]*)*)\(")
+            .unwrap();
+    let mut calls = Vec::new();
+    for (n, line) in code.lines().enumerate() {
+        for c in call.captures_iter(line) {
+            let name = c[2].to_string();
+            let first = name.split('.').next().unwrap_or_default();
+            if name.starts_with("data.")
+                || defined.contains(&name)
+                || aliases.iter().any(|a| a == first)
+            {
+                continue;
+            }
+            calls.push((n + 1, name));
+        }
+    }
+    calls
+}
