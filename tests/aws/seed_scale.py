@@ -73,10 +73,20 @@ for f in range(families):
         first_revision.setdefault(f, arn)
         n += 1
 
+target_groups = [elb.create_target_group(Name=f"tg-{s:04d}", Protocol="HTTP", Port=8080, VpcId=vpc,
+                                          TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+                 for s in range(SERVICES)]
+# One listener; each target group is reached through a path rule, so every target group
+# belongs to the load balancer as in a real account.
+if target_groups:
+    listener = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=[
+        {"Type": "forward", "TargetGroupArn": target_groups[0]}])["Listeners"][0]["ListenerArn"]
+    for s, tg in enumerate(target_groups[1:], start=1):
+        elb.create_rule(ListenerArn=listener, Priority=s, Actions=[{"Type": "forward", "TargetGroupArn": tg}],
+                        Conditions=[{"Field": "path-pattern", "Values": [f"/svc-{s:04d}/*"]}])
 for s in range(SERVICES):
     f = s % families
-    tg = elb.create_target_group(Name=f"tg-{s:04d}", Protocol="HTTP", Port=8080, VpcId=vpc,
-                                 TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    tg = target_groups[s]
     ecs.create_service(
         cluster="bench", serviceName=f"svc-{s:04d}", taskDefinition=first_revision[f], desiredCount=1,
         launchType="FARGATE",
