@@ -86,7 +86,7 @@ fn corpus(n: usize) -> tempfile::TempDir {
 fn per_rule(engine: &ecsaudit::policy::engine::PolicyEngine, n: usize) {
     let dir = corpus(n);
     let scan = ecsaudit::source::files::scan(&[dir.path().to_path_buf()], &Default::default());
-    let graph = ecsaudit::graph::from_files(&["bench".into()], &scan.task_definitions, Vec::new());
+    let graph = ecsaudit::graph::from_files(&["bench".into()], scan.task_definitions, Vec::new());
     let mut times: Vec<(f64, String)> = engine
         .rules()
         .iter()
@@ -148,13 +148,8 @@ fn main() {
         let start = Instant::now();
         let scan = ecsaudit::source::files::scan(&[dir.path().to_path_buf()], &Default::default());
         let t_read = start.elapsed();
-        let graph = ecsaudit::graph::from_files(
-            &["bench".into()],
-            &scan.task_definitions,
-            scan.diagnostics,
-        );
-        // As in the CLI: the parsed documents are not kept once the graph holds them.
-        drop(scan.task_definitions);
+        let graph =
+            ecsaudit::graph::from_files(&["bench".into()], scan.task_definitions, scan.diagnostics);
         let t_graph = start.elapsed();
         let rss_graph = status_kib("VmRSS:").unwrap_or(0) / 1024;
         let report = ecsaudit::scan::run(

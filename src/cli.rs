@@ -258,7 +258,7 @@ fn file_graph(paths: &[PathBuf], max_file_size: u64) -> (Graph, usize) {
         .iter()
         .map(|p| crate::source::files::display_path(p))
         .collect();
-    let graph = crate::graph::from_files(&shown, &scan.task_definitions, scan.diagnostics);
+    let graph = crate::graph::from_files(&shown, scan.task_definitions, scan.diagnostics);
     (graph, scan.files_read)
 }
 

@@ -56,7 +56,7 @@ fn files_graph(paths: &[PathBuf]) -> Graph {
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>(),
-        &scan.task_definitions,
+        scan.task_definitions,
         scan.diagnostics,
     )
 }

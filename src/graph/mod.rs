@@ -338,33 +338,39 @@ pub fn derive_task_definition(td: &Value) -> Value {
 
 /// Node for a task definition read from a file. Describe-output tags are merged into
 /// `properties.tags` (the register-input field name).
-pub fn task_definition_node(doc: &TaskDefinitionDoc) -> Node {
-    let mut properties = doc.value.clone();
-    if let (Some(tags), Some(obj)) = (&doc.tags, properties.as_object_mut()) {
+pub fn task_definition_node(doc: TaskDefinitionDoc) -> Node {
+    let TaskDefinitionDoc {
+        file,
+        pointer,
+        shape,
+        value: mut properties,
+        tags,
+    } = doc;
+    if let (Some(tags), Some(obj)) = (tags, properties.as_object_mut()) {
         if !obj.contains_key("tags") {
-            obj.insert("tags".into(), tags.clone());
+            obj.insert("tags".into(), tags);
         }
     }
-    let family = doc.value.get("family").and_then(Value::as_str);
-    let revision = doc.value.get("revision").and_then(Value::as_i64);
+    let family = properties.get("family").and_then(Value::as_str);
+    let revision = properties.get("revision").and_then(Value::as_i64);
     let name = match (family, revision) {
         (Some(f), Some(r)) => format!("{f}:{r}"),
         (Some(f), None) => f.to_string(),
-        (None, _) => format!("{}#{}", doc.file, doc.pointer),
+        (None, _) => format!("{file}#{pointer}"),
     };
     let identity = match family {
-        Some(f) => format!("file:{}#family={f}", doc.file),
-        None => file_node_id(&doc.file, &doc.pointer),
+        Some(f) => format!("file:{file}#family={f}"),
+        None => file_node_id(&file, &pointer),
     };
     Node {
-        id: file_node_id(&doc.file, &doc.pointer),
+        id: file_node_id(&file, &pointer),
         kind: kind::TASK_DEFINITION.to_string(),
         name,
         identity,
         source: NodeSource::File {
-            file: doc.file.clone(),
-            pointer: doc.pointer.clone(),
-            shape: doc.shape,
+            file,
+            pointer,
+            shape,
         },
         status: Status::Complete,
         derived: derive_task_definition(&properties),
@@ -372,10 +378,10 @@ pub fn task_definition_node(doc: &TaskDefinitionDoc) -> Node {
     }
 }
 
-/// Build the graph of a file scan.
+/// Build the graph of a file scan; the documents move into it (no copy is kept).
 pub fn from_files(
     paths: &[String],
-    docs: &[TaskDefinitionDoc],
+    docs: Vec<TaskDefinitionDoc>,
     diagnostics: Vec<Diagnostic>,
 ) -> Graph {
     let mut g = Graph::new(vec![json!({"type": "files", "paths": paths})]);

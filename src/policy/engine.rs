@@ -143,7 +143,7 @@ fn sample_graph() -> Graph {
         value: doc,
         tags: None,
     }];
-    crate::graph::from_files(&["sample.json".into()], &docs, Vec::new())
+    crate::graph::from_files(&["sample.json".into()], docs, Vec::new())
 }
 
 /// `{"<rule id>": data.<package>.deny, ...}`: every rule's findings by rule id.
