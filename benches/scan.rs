@@ -163,7 +163,12 @@ fn main() {
         let t_eval = start.elapsed();
         let rss_eval = status_kib("VmRSS:").unwrap_or(0) / 1024;
         let peak_eval = peak_rss_kib().unwrap_or(0) / 1024;
-        let json = ecsaudit::report::json::render(&report);
+        // As `scan -f json -o FILE`: streamed to the file, never held whole in memory.
+        let out_path = dir.path().join("report.json");
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&out_path).unwrap());
+        ecsaudit::report::json::write(&report, &mut out).unwrap();
+        std::io::Write::flush(&mut out).unwrap();
+        let json_len = std::fs::metadata(&out_path).unwrap().len() as usize;
         let total = start.elapsed();
         println!(
             "{n:>6} task definitions: total {:.2} s (read+parse {:.2} s, graph {:.2} s, evaluate+locate {:.2} s, render {:.2} s); {} findings, {} KiB JSON, {threads} threads, peak RSS {} MiB (RSS {rss_graph} MiB after graph, {rss_eval} MiB after evaluation, peak {peak_eval} MiB by then)",
@@ -173,7 +178,7 @@ fn main() {
             (t_eval - t_graph).as_secs_f64(),
             (total - t_eval).as_secs_f64(),
             report.summary.findings,
-            json.len() / 1024,
+            json_len / 1024,
             peak_rss_kib().map_or(0, |k| k / 1024),
         );
     }

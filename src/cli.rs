@@ -236,15 +236,35 @@ fn eprint_diag(d: &Diagnostic) {
 }
 
 fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostic> {
+    write_output_with(path, |w| w.write_all(text.as_bytes()))
+}
+
+/// Write to the output file (or stdout) through `write`, buffered, without first
+/// rendering the whole document into memory.
+fn write_output_with(
+    path: Option<&PathBuf>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Diagnostic> {
+    let failed = |e: std::io::Error| {
+        let d = Diagnostic::error("io-error", format!("cannot write output: {e}"));
+        match path {
+            Some(p) => d.in_file(&crate::source::files::display_path(p)),
+            None => d,
+        }
+    };
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| {
-            Diagnostic::error("io-error", format!("cannot write output: {e}"))
-                .in_file(&crate::source::files::display_path(p))
-        }),
+        Some(p) => {
+            let file = std::fs::File::create(p).map_err(failed)?;
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out).and_then(|()| out.flush()).map_err(failed)
+        }
         None => {
-            let mut out = anstream::stdout();
-            out.write_all(text.as_bytes())
-                .map_err(|e| Diagnostic::error("io-error", format!("cannot write output: {e}")))
+            let mut out = std::io::BufWriter::new(anstream::stdout());
+            match write(&mut out).and_then(|()| out.flush()) {
+                // The reader stopped reading (`| head`): not an error of ours.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(failed),
+            }
         }
     }
 }
@@ -507,11 +527,12 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     if let (Some(set), Some(path)) = (&baseline, &args.baseline) {
         report.apply_baseline(set, &crate::source::files::display_path(path));
     }
+    // JSON, the largest output, is written straight to the output (None here).
     let rendered = match args.format {
-        Format::Text => report::text::render(&report),
-        Format::Json => report::json::render(&report),
-        Format::Markdown => report::markdown::render(&report),
-        Format::Junit => report::junit::render(&report),
+        Format::Json => None,
+        Format::Text => Some(report::text::render(&report)),
+        Format::Markdown => Some(report::markdown::render(&report)),
+        Format::Junit => Some(report::junit::render(&report)),
         Format::Sarif => {
             let (doc, problems) = report::sarif::render(
                 &report,
@@ -522,7 +543,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             for p in problems {
                 eprint_diag(&Diagnostic::warning("sarif", p));
             }
-            doc
+            Some(doc)
         }
     };
     if args.format != Format::Text || args.output.is_some() {
@@ -535,7 +556,11 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             eprint_diag(d);
         }
     }
-    if let Err(d) = write_output(args.output.as_ref(), &rendered) {
+    let written = match &rendered {
+        Some(text) => write_output(args.output.as_ref(), text),
+        None => write_output_with(args.output.as_ref(), |w| report::json::write(&report, w)),
+    };
+    if let Err(d) = written {
         eprint_diag(&d);
         return 2;
     }

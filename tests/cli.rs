@@ -2,6 +2,7 @@
 //! fingerprints, redaction, custom policies, configuration.
 
 use assert_cmd::Command;
+use predicates::prelude::PredicateBooleanExt;
 use serde_json::Value;
 use std::path::Path;
 
@@ -377,8 +378,35 @@ fn output_file_and_fail_on() {
         ])
         .assert()
         .code(0);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let written = std::fs::read_to_string(&out).unwrap();
+    let v: Value = serde_json::from_str(&written).unwrap();
     assert!(v["summary"]["findings"].as_u64().unwrap() > 10);
+    // The JSON written to a file (streamed) is byte for byte what stdout gets.
+    let stdout = ecsaudit()
+        .args(["scan", "examples/flawed", "-f", "json", "--fail-on", "none"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(written.as_bytes(), &stdout[..]);
+    // An output path that cannot be written: exit 2, naming it.
+    let bad = dir.path().join("missing-dir").join("r.json");
+    ecsaudit()
+        .args([
+            "scan",
+            "examples/flawed",
+            "-f",
+            "json",
+            "--fail-on",
+            "none",
+            "-o",
+        ])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("missing-dir")
+                .and(predicates::str::contains("cannot write output")),
+        );
     ecsaudit()
         .args(["scan", "examples/clean", "--fail-on", "bogus"])
         .assert()

@@ -29,6 +29,17 @@ struct Tool {
 
 /// Render the report as pretty JSON.
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    match write(report, &mut out) {
+        // serde_json writes UTF-8; the report's types always serialise.
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Write the report as pretty JSON straight to `out` (no copy of the whole document in
+/// memory: at 10k task definitions it is ~50 MB).
+pub fn write<W: std::io::Write + ?Sized>(report: &Report, out: &mut W) -> std::io::Result<()> {
     let pick = |levels: &[Level]| -> Vec<&Diagnostic> {
         report
             .diagnostics
@@ -47,7 +58,6 @@ pub fn render(report: &Report) -> String {
         skipped: pick(&[Level::Skipped]),
         summary: &report.summary,
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
