@@ -365,41 +365,19 @@ fn text_format_groups_and_counts() {
 fn output_file_and_fail_on() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
-    ecsaudit()
-        .args([
-            "scan",
-            "examples/flawed",
-            "-f",
-            "json",
-            "-o",
-            out.to_str().unwrap(),
-            "--fail-on",
-            "none",
-        ])
-        .assert()
-        .code(0);
+    let scan = ["scan", "examples/flawed", "-f", "json", "--fail-on", "none"];
+    ecsaudit().args(scan).arg("-o").arg(&out).assert().code(0);
     let written = std::fs::read_to_string(&out).unwrap();
     let v: Value = serde_json::from_str(&written).unwrap();
     assert!(v["summary"]["findings"].as_u64().unwrap() > 10);
     // The JSON written to a file (streamed) is byte for byte what stdout gets.
-    let stdout = ecsaudit()
-        .args(["scan", "examples/flawed", "-f", "json", "--fail-on", "none"])
-        .output()
-        .unwrap()
-        .stdout;
+    let stdout = ecsaudit().args(scan).output().unwrap().stdout;
     assert_eq!(written.as_bytes(), &stdout[..]);
     // An output path that cannot be written: exit 2, naming it.
     let bad = dir.path().join("missing-dir").join("r.json");
     ecsaudit()
-        .args([
-            "scan",
-            "examples/flawed",
-            "-f",
-            "json",
-            "--fail-on",
-            "none",
-            "-o",
-        ])
+        .args(scan)
+        .arg("-o")
         .arg(&bad)
         .assert()
         .code(2)
