@@ -239,6 +239,14 @@ fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostic> {
     write_output_with(path, |w| w.write_all(text.as_bytes()))
 }
 
+/// Write a graph document as pretty JSON, streamed (it is the largest document we write).
+fn write_graph(path: Option<&PathBuf>, graph: &Graph) -> Result<(), Diagnostic> {
+    write_output_with(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, graph)?;
+        w.write_all(b"\n")
+    })
+}
+
 /// Write to the output file (or stdout) through `write`, buffered, without first
 /// rendering the whole document into memory.
 fn write_output_with(
@@ -349,17 +357,7 @@ fn cmd_collect(args: CollectArgs) -> i32 {
     {
         eprint_diag(d);
     }
-    let text = match serde_json::to_string_pretty(&graph) {
-        Ok(t) => t + "\n",
-        Err(e) => {
-            eprint_diag(&Diagnostic::error(
-                "internal",
-                format!("cannot write graph: {e}"),
-            ));
-            return 2;
-        }
-    };
-    if let Err(d) = write_output(args.output.as_ref(), &text) {
+    if let Err(d) = write_graph(args.output.as_ref(), &graph) {
         eprint_diag(&d);
         return 2;
     }
@@ -573,9 +571,7 @@ fn cmd_graph(args: GraphArgs) -> i32 {
     for d in g.diagnostics.iter().filter(|d| d.level != Level::Skipped) {
         eprint_diag(d);
     }
-    let mut text = serde_json::to_string_pretty(&g).unwrap_or_default();
-    text.push('\n');
-    if let Err(d) = write_output(args.output.as_ref(), &text) {
+    if let Err(d) = write_graph(args.output.as_ref(), &g) {
         eprint_diag(&d);
         return 2;
     }
