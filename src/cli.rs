@@ -474,38 +474,6 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         }
     };
     let diagnostics = loaded.diagnostics;
-    let (mut graph, files_read) = if args.aws {
-        match live_graph(&args.aws_options) {
-            Ok(g) => (g, 0),
-            Err(d) => {
-                eprint_diag(&d);
-                return 2;
-            }
-        }
-    } else if let Some(path) = &args.graph {
-        match read_graph(path) {
-            Ok(g) => (g, 0),
-            Err(d) => {
-                eprint_diag(&d);
-                return 2;
-            }
-        }
-    } else {
-        if args.paths.is_empty() {
-            eprint_diag(&Diagnostic::error(
-                "usage",
-                "give files or directories to scan, --graph FILE, or --aws",
-            ));
-            return 2;
-        }
-        file_graph(&args.paths, args.max_file_size)
-    };
-    if let Some(dir) = &args.aws_options.snapshot_dir {
-        if let Err(d) = crate::snapshot::write(&mut graph, dir) {
-            eprint_diag(&d);
-            return 2;
-        }
-    }
     let baseline = match args.baseline.as_deref().map(read_baseline).transpose() {
         Ok(b) => b,
         Err(d) => {
@@ -513,15 +481,63 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             return 2;
         }
     };
-    let threads = rayon::current_num_threads();
-    let mut report = scan::run(
-        &graph,
-        &loaded.engine,
-        &loaded.config,
-        diagnostics,
-        files_read,
-        threads,
-    );
+    let files = !args.aws && args.graph.is_none();
+    if files && args.paths.is_empty() {
+        eprint_diag(&Diagnostic::error(
+            "usage",
+            "give files or directories to scan, --graph FILE, or --aws",
+        ));
+        return 2;
+    }
+    // Files are scanned batch by batch, never as one whole graph (unless snapshots of
+    // the whole graph are asked for).
+    let mut report = if files && args.aws_options.snapshot_dir.is_none() {
+        let opts = crate::source::files::FileOptions {
+            max_file_size: args.max_file_size,
+        };
+        scan::run_files(
+            &args.paths,
+            &opts,
+            &loaded.engine,
+            &loaded.config,
+            diagnostics,
+        )
+    } else {
+        let (mut graph, files_read) = if args.aws {
+            match live_graph(&args.aws_options) {
+                Ok(g) => (g, 0),
+                Err(d) => {
+                    eprint_diag(&d);
+                    return 2;
+                }
+            }
+        } else if let Some(path) = &args.graph {
+            match read_graph(path) {
+                Ok(g) => (g, 0),
+                Err(d) => {
+                    eprint_diag(&d);
+                    return 2;
+                }
+            }
+        } else {
+            file_graph(&args.paths, args.max_file_size)
+        };
+        if let Some(dir) = &args.aws_options.snapshot_dir {
+            if let Err(d) = crate::snapshot::write(&mut graph, dir) {
+                eprint_diag(&d);
+                return 2;
+            }
+        }
+        let threads = rayon::current_num_threads();
+        scan::run(
+            &graph,
+            &loaded.engine,
+            &loaded.config,
+            diagnostics,
+            files_read,
+            threads,
+        )
+    };
     if let (Some(set), Some(path)) = (&baseline, &args.baseline) {
         report.apply_baseline(set, &crate::source::files::display_path(path));
     }

@@ -140,13 +140,19 @@ pub fn read_text(path: &str) -> Option<String> {
     Some(crate::source::files::strip_bom(&text).to_string())
 }
 
+/// File texts already in memory (display path -> text, BOM stripped), so positioning
+/// does not read those files again.
+pub type Texts = std::collections::HashMap<String, String>;
+
 /// Join raw findings with metadata and graph, position them and fingerprint them.
-/// `severity_override` applies config overrides by rule id.
+/// `severity_override` applies config overrides by rule id. Files not in `texts` are
+/// read from disk to position findings in them.
 pub fn resolve(
     raw: Vec<RawFinding>,
     graph: &Graph,
     rules: &[RuleMeta],
     severity_override: &BTreeMap<String, Severity>,
+    texts: &Texts,
 ) -> Vec<Finding> {
     let metas: BTreeMap<&str, &RuleMeta> = rules.iter().map(|m| (m.id.as_str(), m)).collect();
     let mut findings: Vec<Finding> = raw
@@ -197,8 +203,8 @@ pub fn resolve(
             })
         })
         .collect();
-    position(&mut findings);
-    findings.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
+    position(&mut findings, texts);
+    sort_for_report(&mut findings);
     findings.dedup_by(|a, b| {
         a.resource_id == b.resource_id && a.fingerprint == b.fingerprint && a.message == b.message
     });
@@ -264,6 +270,11 @@ type OrderKey<'a> = (
     &'a str,
 );
 
+/// Put findings in report order (stable: equal keys keep their order).
+pub fn sort_for_report(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
+}
+
 /// Report order: most severe first, then by file and line, rule and resource.
 fn report_order(f: &Finding) -> OrderKey<'_> {
     (
@@ -274,8 +285,9 @@ fn report_order(f: &Finding) -> OrderKey<'_> {
     )
 }
 
-/// Fill in line/column from each file's pointer index (one index per file).
-fn position(findings: &mut [Finding]) {
+/// Fill in line/column from each file's pointer index (one index per file, of the
+/// pointers findings name there).
+fn position(findings: &mut [Finding], texts: &Texts) {
     let mut by_file: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         if let Some(loc) = &f.location {
@@ -286,7 +298,16 @@ fn position(findings: &mut [Finding]) {
     let spans: Vec<(usize, Option<(String, crate::source::json_index::Span)>)> = by_file
         .par_iter()
         .flat_map_iter(|(file, idxs)| {
-            let index = read_text(file).map(|t| JsonIndex::build(&t));
+            let pointers = idxs.iter().filter_map(|&i| {
+                findings[i]
+                    .location
+                    .as_ref()
+                    .and_then(|l| l.pointer.as_deref())
+            });
+            let index = match texts.get(file) {
+                Some(text) => Some(JsonIndex::build_for(text, pointers)),
+                None => read_text(file).map(|t| JsonIndex::build_for(&t, pointers)),
+            };
             idxs.iter()
                 .map(|&i| {
                     let p = findings[i]

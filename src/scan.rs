@@ -8,8 +8,11 @@ use crate::findings::{self, Finding};
 use crate::graph::Graph;
 use crate::policy::engine::PolicyEngine;
 use crate::policy::metadata::{RuleMeta, Severity};
+use crate::source::files::{self, FileOptions};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// Counts shown at the end of every report.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -114,15 +117,13 @@ pub fn run(
     threads: usize,
 ) -> Report {
     diagnostics.extend(graph.diagnostics.iter().cloned());
-    let (raw, eval_diags) = engine.evaluate(graph, threads);
-    diagnostics.extend(eval_diags);
-    let mut found = findings::resolve(raw, graph, engine.rules(), &config.severity_overrides());
-    diagnostics.extend(config.apply_suppressions(&mut found, graph));
-    let mut summary = Summary {
+    let part = evaluate(graph, engine, config, threads, &findings::Texts::new());
+    diagnostics.extend(part.evaluation);
+    diagnostics.extend(part.suppression);
+    let summary = Summary {
         files_read,
         task_definitions: graph.count_kind(crate::graph::kind::TASK_DEFINITION),
         resources: graph.nodes.len(),
-        rules_run: engine.rules().len(),
         collected: graph
             .sources
             .iter()
@@ -131,6 +132,115 @@ pub fn run(
             .collect(),
         ..Summary::default()
     };
+    assemble(
+        part.findings,
+        diagnostics,
+        summary,
+        engine,
+        category_of(graph),
+    )
+}
+
+/// Files read, evaluated and reported on together by [`run_files`]: enough to keep both
+/// cores busy, few enough that only a small part of a large scan is in memory at once.
+const FILES_PER_BATCH: usize = 64;
+
+/// Scan files and directories batch by batch: each batch of files is read, turned into
+/// its graph, evaluated and its findings positioned (from the text already read) before
+/// its graph is dropped, so memory holds the findings, not the whole graph. Gives the
+/// same report as building the whole graph with [`crate::graph::from_files`] and calling
+/// [`run`] (file task definitions are not connected to each other).
+pub fn run_files(
+    paths: &[PathBuf],
+    opts: &FileOptions,
+    engine: &PolicyEngine,
+    config: &Config,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Report {
+    let candidates = files::discover(paths, &mut diagnostics);
+    let shown: Vec<String> = paths.iter().map(|p| files::display_path(p)).collect();
+    let batches: Vec<(Part, Vec<Diagnostic>, usize, usize)> = candidates
+        .par_chunks(FILES_PER_BATCH)
+        .map(|chunk| {
+            let mut docs = Vec::new();
+            let mut read_diags = Vec::new();
+            let mut texts = findings::Texts::new();
+            for c in chunk {
+                let loaded = files::load_one(c, opts);
+                docs.extend(loaded.task_definitions);
+                read_diags.extend(loaded.diagnostics);
+                if let Some((file, text)) = loaded.text {
+                    texts.insert(file, text);
+                }
+            }
+            let graph = crate::graph::from_files(&shown, docs, Vec::new());
+            let part = evaluate(&graph, engine, config, 1, &texts);
+            let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
+            (part, read_diags, tds, graph.nodes.len())
+        })
+        .collect();
+    let mut summary = Summary {
+        files_read: candidates.len(),
+        ..Summary::default()
+    };
+    let mut found = Vec::new();
+    let mut evaluation = Vec::new();
+    let mut suppression: Vec<Diagnostic> = Vec::new();
+    for (part, read_diags, tds, resources) in batches {
+        diagnostics.extend(read_diags);
+        found.extend(part.findings);
+        evaluation.extend(part.evaluation);
+        for d in part.suppression {
+            if !suppression.contains(&d) {
+                suppression.push(d);
+            }
+        }
+        summary.task_definitions += tds;
+        summary.resources += resources;
+    }
+    // As one evaluation of the whole graph reports them: sorted, each once.
+    evaluation.sort_by(|a, b| a.message.cmp(&b.message));
+    evaluation.dedup();
+    diagnostics.extend(evaluation);
+    diagnostics.extend(suppression);
+    findings::sort_for_report(&mut found);
+    assemble(found, diagnostics, summary, engine, "files".into())
+}
+
+/// Findings of one graph (or batch), with the diagnostics evaluating it produced.
+struct Part {
+    findings: Vec<Finding>,
+    evaluation: Vec<Diagnostic>,
+    suppression: Vec<Diagnostic>,
+}
+
+fn evaluate(
+    graph: &Graph,
+    engine: &PolicyEngine,
+    config: &Config,
+    threads: usize,
+    texts: &findings::Texts,
+) -> Part {
+    let (raw, evaluation) = engine.evaluate(graph, threads);
+    let overrides = config.severity_overrides();
+    let mut found = findings::resolve(raw, graph, engine.rules(), &overrides, texts);
+    let suppression = config.apply_suppressions(&mut found, graph);
+    Part {
+        findings: found,
+        evaluation,
+        suppression,
+    }
+}
+
+/// The report: findings and diagnostics counted into `summary`.
+fn assemble(
+    found: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+    mut summary: Summary,
+    engine: &PolicyEngine,
+    category: String,
+) -> Report {
+    summary.rules_run = engine.rules().len();
     summary.count_findings(&found);
     for d in &diagnostics {
         match d.level {
@@ -145,7 +255,7 @@ pub fn run(
         diagnostics,
         rules: engine.rules().to_vec(),
         summary,
-        category: category_of(graph),
+        category,
     }
 }
 

@@ -35,10 +35,20 @@ pub struct FileScan {
 }
 
 /// A file to read and whether the user named it (naming a non-task-definition warns).
-#[derive(Debug)]
-struct Candidate {
-    path: PathBuf,
-    explicit: bool,
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub explicit: bool,
+}
+
+/// One file read: its task definitions, its problems, and (when it holds task
+/// definitions) its text, for positioning findings without reading it again.
+#[derive(Debug, Default)]
+pub struct LoadedFile {
+    pub task_definitions: Vec<TaskDefinitionDoc>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// `file` (display path) and text (BOM stripped), when task definitions were found.
+    pub text: Option<(String, String)>,
 }
 
 /// The text without a leading UTF-8 byte-order mark. Positions are counted after it, by
@@ -53,8 +63,10 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Candidate> {
-    let mut out = Vec::new();
+/// Files to read under `paths`, in walk order, each once (a file named twice, or named
+/// and also inside a named directory, is read once: its first appearance wins).
+pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
     for root in paths {
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
@@ -105,13 +117,19 @@ fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Candida
             }
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| seen.insert(display_path(&c.path)));
     out
 }
 
 /// Read, parse and classify one file.
-fn load_one(c: &Candidate, opts: &FileOptions) -> (Vec<TaskDefinitionDoc>, Vec<Diagnostic>) {
+pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
     let file = display_path(&c.path);
     let mut diags = Vec::new();
+    let done = |diagnostics| LoadedFile {
+        diagnostics,
+        ..LoadedFile::default()
+    };
     match std::fs::metadata(&c.path) {
         Ok(m) if m.len() > opts.max_file_size => {
             diags.push(
@@ -125,11 +143,11 @@ fn load_one(c: &Candidate, opts: &FileOptions) -> (Vec<TaskDefinitionDoc>, Vec<D
                 )
                 .in_file(&file),
             );
-            return (Vec::new(), diags);
+            return done(diags);
         }
         Err(e) => {
             diags.push(Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(&file));
-            return (Vec::new(), diags);
+            return done(diags);
         }
         _ => {}
     }
@@ -137,7 +155,7 @@ fn load_one(c: &Candidate, opts: &FileOptions) -> (Vec<TaskDefinitionDoc>, Vec<D
         Ok(b) => b,
         Err(e) => {
             diags.push(Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(&file));
-            return (Vec::new(), diags);
+            return done(diags);
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -153,7 +171,7 @@ fn load_one(c: &Candidate, opts: &FileOptions) -> (Vec<TaskDefinitionDoc>, Vec<D
                 Diagnostic::skipped("not-utf8", msg)
             };
             diags.push(d.in_file(&file));
-            return (Vec::new(), diags);
+            return done(diags);
         }
     };
     let text_no_bom = strip_bom(&text);
@@ -167,7 +185,7 @@ fn load_one(c: &Candidate, opts: &FileOptions) -> (Vec<TaskDefinitionDoc>, Vec<D
                 ..Location::default()
             };
             diags.push(Diagnostic::error("parse-error", format!("malformed JSON: {e}")).at(loc));
-            return (Vec::new(), diags);
+            return done(diags);
         }
     };
     match classify(&doc) {
@@ -179,7 +197,7 @@ fn load_one(c: &Candidate, opts: &FileOptions) -> (Vec<TaskDefinitionDoc>, Vec<D
                 Diagnostic::skipped("not-a-task-definition", msg)
             };
             diags.push(d.in_file(&file));
-            (Vec::new(), diags)
+            done(diags)
         }
         Classified::TaskDefinitions(found, rejected) => {
             // Positions are only needed when something is wrong; build the index lazily.
@@ -224,7 +242,20 @@ fn load_one(c: &Candidate, opts: &FileOptions) -> (Vec<TaskDefinitionDoc>, Vec<D
                     tags: f.tags.cloned(),
                 });
             }
-            (tds, diags)
+            let bom = text.len() - text_no_bom.len();
+            let text = Some((
+                file,
+                if bom == 0 {
+                    text
+                } else {
+                    text[bom..].to_string()
+                },
+            ));
+            LoadedFile {
+                task_definitions: tds,
+                diagnostics: diags,
+                text,
+            }
         }
     }
 }
@@ -239,9 +270,9 @@ pub fn scan(paths: &[PathBuf], opts: &FileOptions) -> FileScan {
         ..FileScan::default()
     };
     scan.diagnostics = diagnostics;
-    for (tds, diags) in results {
-        scan.task_definitions.extend(tds);
-        scan.diagnostics.extend(diags);
+    for loaded in results {
+        scan.task_definitions.extend(loaded.task_definitions);
+        scan.diagnostics.extend(loaded.diagnostics);
     }
     scan
 }

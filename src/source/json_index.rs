@@ -5,7 +5,7 @@
 //! keyed by RFC 6901 JSON pointer. Lines are 1-based; columns are 1-based UTF-16 code
 //! units, which is SARIF's default `columnKind`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A region of a text file: 1-based lines, 1-based UTF-16 columns, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -26,12 +26,30 @@ impl JsonIndex {
     /// Index `text`, which must already be valid JSON (parse it first; an invalid tail is
     /// indexed as far as it goes).
     pub fn build(text: &str) -> Self {
+        Self::scan(text, None)
+    }
+
+    /// Index only `pointers` and their ancestors (what [`Self::locate`] falls back to);
+    /// subtrees no pointer enters are skipped without being indexed.
+    pub fn build_for<'p>(text: &str, pointers: impl IntoIterator<Item = &'p str>) -> Self {
+        let mut wanted = HashSet::new();
+        for p in pointers {
+            let mut p = p;
+            while wanted.insert(p.to_string()) && !p.is_empty() {
+                p = p.rfind('/').map_or("", |i| &p[..i]);
+            }
+        }
+        Self::scan(text, Some(wanted))
+    }
+
+    fn scan(text: &str, wanted: Option<HashSet<String>>) -> Self {
         let mut scanner = Scanner {
             bytes: text.as_bytes(),
             text,
             pos: 0,
             lines: LineMap::new(text),
             spans: HashMap::new(),
+            wanted,
         };
         scanner.skip_ws();
         let mut pointer = String::new();
@@ -119,6 +137,8 @@ struct Scanner<'a> {
     pos: usize,
     lines: LineMap,
     spans: HashMap<String, Span>,
+    /// Pointers to index (with their ancestors); `None` indexes everything.
+    wanted: Option<HashSet<String>>,
 }
 
 impl Scanner<'_> {
@@ -130,6 +150,14 @@ impl Scanner<'_> {
             column,
             end_line,
             end_column,
+        }
+    }
+
+    /// Index `pointer` as spanning `start` to the current position, if it is wanted.
+    fn record(&mut self, pointer: &str, start: usize) {
+        if self.wants(pointer) {
+            let span = self.span(start, self.pos);
+            self.spans.insert(pointer.to_string(), span);
         }
     }
 
@@ -145,28 +173,87 @@ impl Scanner<'_> {
 
     /// Scan one value at `pos`, recording spans of its children under `pointer`.
     /// Returns false when the text ends early or is not JSON.
+    fn wants(&self, pointer: &str) -> bool {
+        self.wanted.as_ref().is_none_or(|w| w.contains(pointer))
+    }
+
     fn value(&mut self, pointer: &mut String, depth: usize) -> bool {
         if depth > 512 {
             return false;
         }
+        if !self.wants(pointer) {
+            return self.skip_value();
+        }
         match self.bytes.get(self.pos) {
             Some(b'{') => self.object(pointer, depth),
             Some(b'[') => self.array(pointer, depth),
-            Some(b'"') => self.string().is_some(),
-            Some(_) => {
-                while let Some(b) = self.bytes.get(self.pos) {
-                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-                true
-            }
+            Some(b'"') => self.skip_string(),
+            Some(_) => self.skip_scalar(),
             None => false,
         }
     }
 
     /// Scan a string literal; returns its decoded contents.
+    /// Move past one value without indexing it (the file already parsed as JSON).
+    fn skip_value(&mut self) -> bool {
+        match self.bytes.get(self.pos) {
+            Some(b'"') => self.skip_string(),
+            Some(b'{' | b'[') => {
+                let mut depth = 0usize;
+                while let Some(&b) = self.bytes.get(self.pos) {
+                    match b {
+                        b'"' => {
+                            if !self.skip_string() {
+                                return false;
+                            }
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.pos += 1;
+                                return true;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+                false
+            }
+            Some(_) => self.skip_scalar(),
+            None => false,
+        }
+    }
+
+    /// Move past a number, `true`, `false` or `null`.
+    fn skip_scalar(&mut self) -> bool {
+        while let Some(b) = self.bytes.get(self.pos) {
+            if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                break;
+            }
+            self.pos += 1;
+        }
+        true
+    }
+
+    /// Move past a string (the position is at its opening quote).
+    fn skip_string(&mut self) -> bool {
+        self.pos += 1;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'\\' => self.pos += 2,
+                b'"' => {
+                    self.pos += 1;
+                    return true;
+                }
+                _ => self.pos += 1,
+            }
+        }
+        false
+    }
+
     fn string(&mut self) -> Option<String> {
         let start = self.pos;
         self.pos += 1;
@@ -213,8 +300,7 @@ impl Scanner<'_> {
             pointer.push('/');
             pointer.push_str(&escape_token(&key));
             let ok = self.value(pointer, depth + 1);
-            let span = self.span(key_start, self.pos);
-            self.spans.insert(pointer.clone(), span);
+            self.record(pointer, key_start);
             pointer.truncate(len);
             if !ok {
                 return false;
@@ -244,8 +330,7 @@ impl Scanner<'_> {
             pointer.push('/');
             pointer.push_str(&index.to_string());
             let ok = self.value(pointer, depth + 1);
-            let span = self.span(start, self.pos);
-            self.spans.insert(pointer.clone(), span);
+            self.record(pointer, start);
             pointer.truncate(len);
             index += 1;
             if !ok {
@@ -317,5 +402,27 @@ mod tests {
     fn utf16_columns_count_astral_chars_twice() {
         let idx = JsonIndex::build("{\"😀\": 1, \"b\": 2}");
         assert_eq!(idx.get("/b").unwrap().column, 11);
+    }
+
+    #[test]
+    fn index_for_some_pointers_agrees_with_the_full_index() {
+        let full = JsonIndex::build(DOC);
+        let wanted = [
+            "/containerDefinitions/0/environment/1/value",
+            "/containerDefinitions/0/logConfiguration/options",
+            "/a~1b/~0x/1",
+        ];
+        let part = JsonIndex::build_for(DOC, wanted);
+        for p in wanted {
+            assert_eq!(part.locate(p), full.locate(p), "{p}");
+        }
+        // Ancestors are there for the fallback; siblings nobody asked for are not.
+        assert_eq!(
+            part.get("/containerDefinitions/0"),
+            full.get("/containerDefinitions/0")
+        );
+        assert_eq!(part.get(""), full.get(""));
+        assert!(part.get("/family").is_none());
+        assert!(part.get("/containerDefinitions/0/environment/0").is_none());
     }
 }
