@@ -407,7 +407,11 @@ fn foreign_calls(text: &str, defined: &std::collections::BTreeSet<String>) -> Ve
         for c in call.captures_iter(line) {
             let name = c[2].to_string();
             let first = name.split('.').next().unwrap_or_default();
+            // `set()` is the empty-set literal, not a call.
+            let empty_set =
+                name == "set" && line[c.get(2).map_or(0, |m| m.end())..].starts_with("()");
             if name.starts_with("data.")
+                || empty_set
                 || defined.contains(&name)
                 || aliases.iter().any(|a| a == first)
             {

@@ -26,11 +26,13 @@ import rego.v1
 
 import data.ecsaudit.lib
 
+exempt_containers := lib.param("EA406", "exempt_containers", [])
+
 deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
 	object.get(c, "essential", true) == true
 	not c.healthCheck
-	not c.name in lib.param("EA406", "exempt_containers", [])
+	not c.name in exempt_containers
 	finding := lib.finding(td, lib.container_field_pointer(i, "healthCheck"), sprintf("essential %s has no `healthCheck`; add one so ECS replaces it when it hangs", [lib.container_label(c, i)]))
 }

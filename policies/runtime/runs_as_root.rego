@@ -31,10 +31,12 @@ import data.ecsaudit.lib
 
 root_user(u) if lower(split(u, ":")[0]) in {"root", "0"}
 
+exempt_containers := lib.param("EA503", "exempt_containers", [])
+
 deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
-	not c.name in lib.param("EA503", "exempt_containers", [])
+	not c.name in exempt_containers
 	not c.user
 	finding := lib.finding(td, lib.container_pointer(i), sprintf("%s sets no `user`, so it runs as the image's default user (usually root); set a non-root user", [lib.container_label(c, i)]))
 }
@@ -42,7 +44,7 @@ deny contains finding if {
 deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
-	not c.name in lib.param("EA503", "exempt_containers", [])
+	not c.name in exempt_containers
 	is_string(c.user)
 	root_user(trim_space(c.user))
 	finding := lib.finding(td, lib.container_field_pointer(i, "user"), sprintf("%s runs as root (`user` is %q); use a non-root uid", [lib.container_label(c, i), c.user]))

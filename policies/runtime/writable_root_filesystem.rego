@@ -29,10 +29,12 @@ import rego.v1
 
 import data.ecsaudit.lib
 
+exempt_containers := lib.param("EA502", "exempt_containers", [])
+
 deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
 	not c.readonlyRootFilesystem == true
-	not c.name in lib.param("EA502", "exempt_containers", [])
+	not c.name in exempt_containers
 	finding := lib.finding(td, lib.container_field_pointer(i, "readonlyRootFilesystem"), sprintf("%s has a writable root filesystem; set `readonlyRootFilesystem` to true", [lib.container_label(c, i)]))
 }

@@ -43,12 +43,14 @@ import data.ecsaudit.lib.secrets
 
 tokens := array.concat(secrets.default_name_tokens, lib.param("EA101", "extra_name_tokens", []))
 
+ignore_names := lib.param("EA101", "ignore_names", [])
+
 deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
 	some j, e in c.environment
 	is_string(e.name)
-	not e.name in lib.param("EA101", "ignore_names", [])
+	not e.name in ignore_names
 	secrets.name_suggests_secret(e.name, tokens)
 	not secrets.trivial_value(e.value)
 	not secrets.value_kind(e.value)

@@ -36,12 +36,14 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
 
+ignore_names := lib.param("EA102", "ignore_names", [])
+
 deny contains finding if {
 	some td in lib.task_definitions
 	some i, c in td.properties.containerDefinitions
 	some j, e in c.environment
 	is_string(e.value)
-	not e.name in lib.param("EA102", "ignore_names", [])
+	not e.name in ignore_names
 	kind := secrets.value_kind(e.value)
 	reportable(kind, e.name)
 	finding := lib.finding(

@@ -23,6 +23,9 @@ test_flags_github_token if flags("GH", "ghp_abcdefghijklmnopqrstuvwxyz0123456789
 
 test_flags_slack_token if flags("SLACK", "xoxb-123456789012-abcdefghijkl")
 
+# The shortest value any pattern matches (secrets.format_min_length characters).
+test_flags_shortest_slack_token if flags("SLACK", "xoxb-123456789a")
+
 test_flags_stripe_key if flags("PAY", "sk_live_abcdefghijklmnop1234")
 
 test_flags_high_entropy if flags("SIGNATURE_SEED", "q8Zr2LwX9vN4mK7pT1sY6dB3")
