@@ -147,9 +147,10 @@ pub struct ScanArgs {
     /// Files larger than this many bytes are reported, not read.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     pub max_file_size: u64,
-    /// How rules run: `interpreter` (regorus' reference interpreter) or `vm` (its
-    /// bytecode VM: several times faster on large scans; see README "Performance").
-    #[arg(long, value_enum, default_value_t = Engine::Interpreter)]
+    /// How rules run: `auto` (the built-in rules on regorus' bytecode VM, several times
+    /// faster; your own rules in its reference interpreter), `vm` (every rule on the VM)
+    /// or `interpreter` (every rule in the interpreter). See README "Performance".
+    #[arg(long, value_enum, default_value_t = Engine::Auto)]
     pub engine: Engine,
     #[command(flatten)]
     pub policies: PolicyArgs,
@@ -158,8 +159,9 @@ pub struct ScanArgs {
 /// Rule evaluation backend (`scan --engine`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Engine {
-    Interpreter,
+    Auto,
     Vm,
+    Interpreter,
 }
 
 #[derive(Debug, Args)]
@@ -452,10 +454,13 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     let Some(mut loaded) = load_or_report(&args.policies) else {
         return 2;
     };
+    use crate::policy::engine::Backend;
+    match args.engine {
+        Engine::Auto => {} // how the engine was built
+        Engine::Vm => loaded.engine.set_backend(Backend::Vm),
+        Engine::Interpreter => loaded.engine.set_backend(Backend::Interpreter),
+    }
     if args.engine == Engine::Vm {
-        loaded
-            .engine
-            .set_backend(crate::policy::engine::Backend::Vm);
         if let Some(why) = loaded.engine.vm_unavailable() {
             loaded.diagnostics.push(Diagnostic::warning(
                 "engine-fallback",

@@ -180,7 +180,11 @@ deny contains {"resource": td.id, "message": sprintf("params has %d keys", [coun
     assert!(diags.is_empty(), "{diags:#?}");
     let (mut engine, diags) = PolicyEngine::new(&set, &policy::default_params(&set));
     assert!(diags.is_empty(), "{diags:#?}");
-    assert_eq!(engine.backend(), Backend::Interpreter, "the default");
+    assert_eq!(
+        engine.backend(),
+        Backend::Auto,
+        "the default: the built-in rules on the VM, this one in the interpreter"
+    );
     engine.set_backend(Backend::Vm);
     assert_eq!(engine.backend(), Backend::Interpreter, "the VM was refused");
     let why = engine.vm_unavailable().expect("a reason is kept");
@@ -191,6 +195,69 @@ deny contains {"resource": td.id, "message": sprintf("params has %d keys", [coun
     assert!(diags.is_empty(), "{diags:#?}");
     assert!(findings.iter().any(|f| f.rule_id == "CUSTOM1"));
     assert!(findings.iter().any(|f| f.rule_id == "EA101"));
+}
+
+/// A user rule written the way the VM gets wrong (`x := ref` on an undefined reference)
+/// gets Rego's answer under the default backend: user rules run in the interpreter, the
+/// built-in pack on the VM.
+#[test]
+fn the_default_backend_runs_user_rules_in_the_interpreter() {
+    let mut sources = policy::builtin_sources();
+    sources.push(PolicySource {
+        path: "custom/efs_bound.rego".into(),
+        text: r#"# METADATA
+# title: EFS volume without transit encryption
+# description: Test rule.
+# related_resources:
+#   - ref: https://example.com
+# custom:
+#   id: CUSTOM2
+#   severity: low
+#   tags: [test]
+#   remediation: None.
+package custom.efs_bound
+
+import rego.v1
+
+deny contains {"resource": td.id, "message": sprintf("volume %s", [v.name])} if {
+	some td in input.nodes
+	td.kind == "task_definition"
+	some v in object.get(td.properties, "volumes", [])
+	efs := v.efsVolumeConfiguration
+	not efs.transitEncryption == "ENABLED"
+}
+"#
+        .into(),
+        builtin: false,
+    });
+    let (set, diags) = PolicySet::from_sources(sources);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let (engine, diags) = PolicyEngine::new(&set, &policy::default_params(&set));
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(engine.backend(), Backend::Auto);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let graph = files_graph(&[root.join("examples")]);
+    let custom = |backend: Backend| -> Vec<String> {
+        let mut e = engine.clone();
+        e.set_backend(backend);
+        let (findings, diags) = e.evaluate(&graph, 2);
+        assert!(diags.is_empty(), "{diags:#?}");
+        let mut m: Vec<String> = findings
+            .into_iter()
+            .filter(|f| f.rule_id == "CUSTOM2")
+            .map(|f| f.message)
+            .collect();
+        m.sort();
+        m
+    };
+    let auto = custom(Backend::Auto);
+    assert_eq!(auto, vec!["volume shared".to_string()], "Rego's answer");
+    assert_eq!(auto, custom(Backend::Interpreter));
+    // On the VM the volumes without efsVolumeConfiguration are reported too.
+    assert_eq!(
+        custom(Backend::Vm),
+        vec!["volume docker-sock", "volume shared", "volume tmp"]
+    );
 }
 
 /// The regorus VM deviations README "Performance" describes, pinned so that a regorus

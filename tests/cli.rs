@@ -489,7 +489,7 @@ deny contains f if {
     let mut strange = strange;
     strange["containerDefinitions"][0]["cpu"] = Value::String("lots".into());
     write(&tds, "strange.json", &strange.to_string());
-    for engine in ["interpreter", "vm"] {
+    for engine in ["interpreter", "vm", "auto"] {
         let (_, report) = run_json(&[
             "scan",
             tds.to_str().unwrap(),
@@ -542,7 +542,7 @@ fn unknown_function_on_an_unreached_branch_is_a_load_error() {
 }
 
 #[test]
-fn engine_vm_reports_the_same_and_falls_back_loudly() {
+fn every_engine_reports_the_same_and_vm_falls_back_loudly() {
     let key = |r: &Value| -> Vec<String> {
         r["findings"]
             .as_array()
@@ -551,9 +551,11 @@ fn engine_vm_reports_the_same_and_falls_back_loudly() {
             .map(|f| format!("{} {} {}", f["fingerprint"], f["location"], f["message"]))
             .collect()
     };
-    let (code_i, interp) = run_json(&["scan", "examples"]);
+    let (code_i, interp) = run_json(&["scan", "examples", "--engine", "interpreter"]);
     let (code_v, vm) = run_json(&["scan", "examples", "--engine", "vm"]);
+    let (code_a, auto) = run_json(&["scan", "examples"]);
     assert_eq!((code_i, key(&interp)), (code_v, key(&vm)));
+    assert_eq!((code_i, key(&interp)), (code_a, key(&auto)));
     assert!(vm["errors"].as_array().unwrap().is_empty(), "{vm:#}");
     // A rule the VM compiler refuses (it reads the whole `data` document): a warning,
     // and every rule still runs in the interpreter.

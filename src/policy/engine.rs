@@ -2,12 +2,14 @@
 //! every core. All rules are asked for in one entry point per shard, so helper rules in
 //! `data.ecsaudit.lib` are computed once per shard, not once per rule.
 //!
-//! Two backends: regorus' interpreter (the default, the reference semantics, also used by
-//! `eval` and the Rego test runner) and, opt-in (`--engine vm`), the rules compiled to its
-//! bytecode VM (RVM), several times faster. regorus 0.14's VM departs from Rego semantics
-//! in places (see README "Performance"), so the built-in pack is checked for identical
-//! results under both (`tests/backends.rs`). Whatever the backend, a rule that fails on a
-//! shard is retried on smaller parts of it, so an odd resource costs only itself.
+//! Two backends: regorus' interpreter (the reference semantics, also used by `eval` and
+//! the Rego test runner) and the rules compiled to its bytecode VM (RVM), several times
+//! faster. regorus 0.14's VM departs from Rego semantics in places (see README
+//! "Performance"), so only rules known to avoid those places run on it by default: the
+//! built-in pack, checked for identical results under both (`tests/backends.rs`). User
+//! rules run in the interpreter unless asked for (`--engine vm`). Whatever the backend, a
+//! rule that fails on a shard is retried on smaller parts of it, so an odd resource costs
+//! only itself.
 //!
 //! A rule's `deny` set holds finding objects:
 //! `{"resource": <node id>, "message": <text>, "pointer"?: <JSON pointer into the node's
@@ -34,10 +36,12 @@ const SHARD_NODES: usize = 256;
 /// How rules are evaluated during a scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
-    /// regorus' bytecode VM (falls back to the interpreter if the policies do not
-    /// compile for it).
+    /// The built-in rules on the VM, user rules in the interpreter (the default).
+    Auto,
+    /// Every rule on regorus' bytecode VM (falls back to the interpreter if the policies
+    /// do not compile for it).
     Vm,
-    /// regorus' interpreter (the default).
+    /// Every rule in regorus' interpreter.
     Interpreter,
 }
 
@@ -57,11 +61,18 @@ pub struct RawFinding {
 pub struct PolicyEngine {
     engine: regorus::Engine,
     rules: Vec<RuleMeta>,
+    /// Interpreter query for every rule (the VM's rules included, for when it fails).
     query: String,
+    /// Interpreter query for the rules the VM does not run (empty when it runs them all).
+    query_rest: String,
     /// `data` as the VM sees it (the rule parameters).
     data: RegoValue,
-    /// The rules compiled for the VM; `None` runs the interpreter.
+    /// The rules of `on_vm` compiled for the VM; `None` runs them all in the interpreter.
     program: Option<Arc<Program>>,
+    /// Per rule (as `rules`): whether `program` runs it.
+    on_vm: Vec<bool>,
+    /// The backend asked for.
+    requested: Backend,
     /// Why the VM is not in use, when it was asked for but could not compile the rules.
     vm_unavailable: Option<String>,
 }
@@ -286,43 +297,75 @@ impl PolicyEngine {
             engine,
             rules,
             query,
+            query_rest: String::new(),
             data,
             program: None,
+            on_vm: Vec::new(),
+            requested: Backend::Auto,
             vm_unavailable: None,
         };
-        this.set_backend(Backend::Interpreter);
+        this.set_backend(Backend::Auto);
         (this, diags)
     }
 
-    /// Choose how scans evaluate rules. Asking for the VM compiles the current rules for
-    /// it; if that fails the interpreter is used and [`Self::vm_unavailable`] says why.
+    /// Choose how scans evaluate rules. Asking for the VM compiles the rules it is to run;
+    /// if that fails they run in the interpreter and [`Self::vm_unavailable`] says why.
     pub fn set_backend(&mut self, backend: Backend) {
+        self.requested = backend;
         self.program = None;
         self.vm_unavailable = None;
-        if backend == Backend::Vm && !self.rules.is_empty() {
-            match self.compile_for_vm() {
+        self.on_vm = self
+            .rules
+            .iter()
+            .map(|m| match backend {
+                Backend::Vm => true,
+                Backend::Auto => m.builtin,
+                Backend::Interpreter => false,
+            })
+            .collect();
+        let vm_rules: Vec<RuleMeta> = self.rules_where(true).cloned().collect();
+        if !vm_rules.is_empty() {
+            match compile_program(&self.engine, &vm_rules) {
                 Ok(program) => self.program = Some(program),
                 Err(e) => self.vm_unavailable = Some(e.to_string()),
             }
         }
+        if self.program.is_none() {
+            self.on_vm = vec![false; self.rules.len()];
+        }
+        let rest: Vec<RuleMeta> = self.rules_where(false).cloned().collect();
+        self.query_rest = if rest.is_empty() {
+            String::new()
+        } else {
+            findings_object(&rest)
+        };
     }
 
-    /// The backend scans use now.
+    /// The rules the VM runs (`true`) or the interpreter runs (`false`).
+    fn rules_where(&self, vm: bool) -> impl Iterator<Item = &RuleMeta> {
+        self.rules
+            .iter()
+            .zip(&self.on_vm)
+            .filter(move |(_, &v)| v == vm)
+            .map(|(m, _)| m)
+    }
+
+    /// Where scans evaluate rules now: [`Backend::Vm`] when the VM runs every rule,
+    /// [`Backend::Interpreter`] when it runs none, [`Backend::Auto`] when it runs some.
     pub fn backend(&self) -> Backend {
-        if self.program.is_some() {
+        let on_vm = self.on_vm.iter().filter(|&&v| v).count();
+        if on_vm == 0 {
+            Backend::Interpreter
+        } else if on_vm == self.rules.len() {
             Backend::Vm
         } else {
-            Backend::Interpreter
+            Backend::Auto
         }
     }
 
     /// Why the rules could not be compiled for the VM (they run in the interpreter).
     pub fn vm_unavailable(&self) -> Option<&str> {
         self.vm_unavailable.as_deref()
-    }
-
-    fn compile_for_vm(&self) -> anyhow::Result<Arc<Program>> {
-        compile_program(&self.engine, &self.rules)
     }
 
     /// Rules that loaded and validated.
@@ -336,15 +379,7 @@ impl PolicyEngine {
         self.rules.retain(|m| keep(m));
         self.query = findings_object(&self.rules);
         if self.rules.len() != before {
-            self.set_backend(self.backend_requested());
-        }
-    }
-
-    fn backend_requested(&self) -> Backend {
-        if self.program.is_some() || self.vm_unavailable.is_some() {
-            Backend::Vm
-        } else {
-            Backend::Interpreter
+            self.set_backend(self.requested);
         }
     }
 
@@ -398,6 +433,9 @@ impl PolicyEngine {
                 )
             }
         };
+        // The VM's rules first; when it fails on this shard, the interpreter runs them too
+        // and isolates the failing rule.
+        let mut vm_done = None;
         if let Some(program) = &self.program {
             let mut vm = RegoVM::new();
             vm.load_program(program.clone());
@@ -406,38 +444,44 @@ impl PolicyEngine {
             if vm.set_data(self.data.clone()).is_ok() {
                 vm.set_input(input.clone());
                 if let Ok(value) = vm.execute_entry_point_by_name(ENTRY_POINT) {
-                    return self.collect(shard, &value);
+                    vm_done = Some(self.collect(shard, &value));
                 }
             }
-            // The VM failed on this shard: the interpreter below isolates the failing rule.
+        }
+        let (query, rules): (&str, Vec<&RuleMeta>) = match &vm_done {
+            Some(_) => (&self.query_rest, self.rules_where(false).collect()),
+            None => (&self.query, self.rules.iter().collect()),
+        };
+        let (mut findings, mut diags) = vm_done.unwrap_or_default();
+        if rules.is_empty() {
+            return (findings, diags);
         }
         let mut engine = self.engine.clone();
         engine.set_input(input);
-        match engine.eval_query(self.query.clone(), false) {
+        match engine.eval_query(query.to_string(), false) {
             Ok(results) => {
                 let value = results
                     .result
                     .first()
                     .and_then(|r| r.expressions.first())
                     .map(|e| e.value.clone());
-                match value {
-                    Some(v) => self.collect(shard, &v),
-                    None => (Vec::new(), Vec::new()),
+                if let Some(v) = value {
+                    let (f, d) = self.collect(shard, &v);
+                    findings.extend(f);
+                    diags.extend(d);
                 }
             }
             // A rule failed: evaluate rule by rule so the others still report, and narrow
             // each failure down to the resources it failed on.
             Err(_) => {
-                let mut findings = Vec::new();
-                let mut diags = Vec::new();
-                for meta in &self.rules {
+                for meta in rules {
                     let (f, d) = self.evaluate_rule_isolated(meta, &engine, shard);
                     findings.extend(f);
                     diags.extend(d);
                 }
-                (findings, diags)
             }
         }
+        (findings, diags)
     }
 
     /// Evaluate one rule on `shard` (already `engine`'s input). When it fails, split the
