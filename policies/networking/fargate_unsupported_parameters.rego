@@ -24,6 +24,17 @@ import rego.v1
 import data.ecsaudit.lib
 
 # [pointer, what] pairs of task-level parameters Fargate rejects.
+# The fields every check below needs: most task definitions and containers set none of
+# them, and then the checks are not run at all.
+task_fields := ["volumes", "ipcMode", "pidMode", "placementConstraints"]
+
+container_fields := ["privileged", "linuxParameters", "dockerSecurityOptions", "links"]
+
+has_any(obj, fields) if {
+	some f in fields
+	obj[f]
+}
+
 task_problems(td) := ((((host_volumes(td) | docker_volumes(td)) | ipc(td)) | pid(td)) | placement(td))
 
 host_volumes(td) := {[sprintf("/volumes/%d/host/sourcePath", [i]), sprintf("volume %q uses a host source path", [v.name])] |
@@ -65,6 +76,7 @@ capabilities(c) := {[sprintf("linuxParameters/capabilities/add/%d", [j]), sprint
 deny contains finding if {
 	some td in lib.task_definitions
 	lib.is_fargate(td)
+	has_any(td.properties, task_fields)
 	some [pointer, what] in task_problems(td)
 	finding := lib.finding(td, pointer, sprintf("%s requires FARGATE but %s, which Fargate does not support", [lib.td_label(td), what]))
 }
@@ -73,6 +85,7 @@ deny contains finding if {
 	some td in lib.task_definitions
 	lib.is_fargate(td)
 	some i, c in td.properties.containerDefinitions
+	has_any(c, container_fields)
 	some [field, what] in container_problems(c)
 	finding := lib.finding(td, sprintf("/containerDefinitions/%d/%s", [i, field]), sprintf("%s %s, which Fargate does not support", [lib.container_label(c, i), what]))
 }

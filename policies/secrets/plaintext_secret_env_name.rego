@@ -41,7 +41,7 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
 
-tokens := array.concat(secrets.default_name_tokens, lib.param("EA101", "extra_name_tokens", []))
+tokens := secrets.token_set(array.concat(secrets.default_name_tokens, lib.param("EA101", "extra_name_tokens", [])))
 
 ignore_names := lib.param("EA101", "ignore_names", [])
 

@@ -2,6 +2,7 @@ package ecsaudit.rules.plaintext_secret_env_name_test
 
 import rego.v1
 
+import data.ecsaudit.lib.secrets
 import data.ecsaudit.lib.testing
 import data.ecsaudit.rules.plaintext_secret_env_name as rule
 
@@ -42,4 +43,14 @@ test_ignores_ignored_names if {
 
 test_leaves_known_formats_to_ea102 if {
 	count(rule.deny) == 0 with input as testing.with_environment([{"name": "AWS_SECRET_TOKEN", "value": "AKIAIOSFODNN7EXAMPLE"}])
+}
+
+# The library helper user rules call: tokens as a list or as a token set.
+test_name_suggests_secret_takes_a_list_or_a_token_set if {
+	secrets.name_suggests_secret("db_password", ["PASSWORD"])
+	secrets.name_suggests_secret("db_password", secrets.token_set(["PASSWORD"]))
+	secrets.name_suggests_secret("MY_API_KEY", secrets.default_name_token_set)
+	not secrets.name_suggests_secret("db_password_file", ["PASSWORD"])
+	not secrets.name_suggests_secret("db_user", secrets.default_name_token_set)
+	not secrets.name_suggests_secret("db_user", [])
 }

@@ -75,7 +75,7 @@ else := "a secret-named option with a literal value" if {
 	startswith(arg, "-")
 	parts := split(trim_left(arg, "-"), "=")
 	count(parts) >= 2
-	secrets.name_suggests_secret(replace(parts[0], "-", "_"), secrets.default_name_tokens)
+	secrets.name_suggests_secret(replace(parts[0], "-", "_"), secrets.default_name_token_set)
 	not secrets.trivial_value(concat("=", array.slice(parts, 1, count(parts))))
 }
 
@@ -86,6 +86,6 @@ map_problem(key, value) := msg if {
 
 else := "a secret-named key with a literal value" if {
 	is_string(value)
-	secrets.name_suggests_secret(replace(key, "-", "_"), secrets.default_name_tokens)
+	secrets.name_suggests_secret(replace(key, "-", "_"), secrets.default_name_token_set)
 	not secrets.trivial_value(value)
 }
