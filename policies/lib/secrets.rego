@@ -100,12 +100,17 @@ else := set()
 
 # What a string value looks like: the first known format it matches (by name), else a
 # high-entropy string; undefined when it looks like neither.
+# (The length checks come first and repeat the helpers' own: they spare most values,
+# which are short, the function calls. The shortest value any of them flags is a URL
+# with credentials, `a://b:c@`; high_entropy needs 20 characters.)
 value_kind(v) := sort(kinds)[0] if {
 	is_string(v)
+	count(v) >= 8
 	kinds := format_kinds(v) | url_kinds(v)
 	count(kinds) > 0
 } else := "a high-entropy string" if {
 	is_string(v)
+	count(v) >= 20
 	high_entropy(v)
 }
 
