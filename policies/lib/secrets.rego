@@ -86,12 +86,31 @@ url_with_credentials(v) if {
 # (each call costs microseconds: regorus starts every match with a cold regex cache).
 format_min_length := 15
 
-# Every pattern as one alternation, tried before the patterns one by one.
-any_format := concat("|", [sprintf("(?:%s)", [p]) | some p in patterns])
+# Text every match of a pattern contains (one of them): a value without any is not run
+# through the regexes at all, which is most values. One strings.replace_n call (the value
+# changes when it holds a marker) instead of a regex: a large alternation costs tens of
+# microseconds per call in regorus.
+markers := {
+	"an AWS access key id": ["AKIA", "ASIA", "ABIA", "ACCA"],
+	"a private key (PEM)": ["-----BEGIN"],
+	"a GitHub token": ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+	"a Slack token": ["xox"],
+	"a Slack webhook URL": ["hooks.slack.com/services/T"],
+	"a Stripe live key": ["_live_"],
+	"a Google API key": ["AIza"],
+	"a JSON Web Token": ["eyJ"],
+}
 
-format_kinds(v) := {k | some k, p in patterns; regex.match(p, v)} if {
+marker_set := {m: "" | some ms in markers; some m in ms}
+
+has_marker(v, kind) if {
+	some m in markers[kind]
+	contains(v, m)
+}
+
+format_kinds(v) := {k | some k, p in patterns; has_marker(v, k); regex.match(p, v)} if {
 	count(v) >= format_min_length
-	regex.match(any_format, v)
+	strings.replace_n(marker_set, v) != v
 } else := set()
 
 url_kinds(v) := {"a URL with embedded credentials"} if url_with_credentials(v)
@@ -162,6 +181,8 @@ entropy(s) := h if {
 }
 
 # Random-looking token: long, no spaces, mixed letters and digits, high entropy.
+digits := {"0": "", "1": "", "2": "", "3": "", "4": "", "5": "", "6": "", "7": "", "8": "", "9": ""}
+
 # Characters of tokens, keys and base64/base64url (URL-safe) text.
 token_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~"
 
@@ -172,7 +193,7 @@ high_entropy(v) if {
 	not contains(v, "://")
 	not startswith(v, "/")
 	trim(v, token_chars) == ""
-	regex.match(`[0-9]`, v)
+	strings.replace_n(digits, v) != v # a digit
 	upper(v) != v # a lower-case letter (v is ASCII: token_chars)
 	lower(v) != v # an upper-case letter
 	not sequential(v)

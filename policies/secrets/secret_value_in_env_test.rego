@@ -2,6 +2,7 @@ package ecsaudit.rules.secret_value_in_env_test
 
 import rego.v1
 
+import data.ecsaudit.lib.secrets
 import data.ecsaudit.lib.testing
 import data.ecsaudit.rules.secret_value_in_env as rule
 
@@ -13,6 +14,13 @@ flags(name, value) if {
 	not contains(f.message, value)
 }
 
+# Flagged, and as `kind`.
+flags_as(name, value, kind) if {
+	flags(name, value)
+	some f in rule.deny with input as testing.with_environment([{"name": name, "value": value}])
+	contains(f.message, sprintf("looks like %s (", [kind]))
+}
+
 test_flags_aws_access_key if flags("KEY", "AKIAIOSFODNN7EXAMPLE")
 
 test_flags_pem_private_key if flags("TLS", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----")
@@ -22,6 +30,23 @@ test_flags_url_credentials if flags("DATABASE_URL", "postgres://app:s3cr3tPass@d
 test_flags_github_token if flags("GH", "ghp_abcdefghijklmnopqrstuvwxyz0123456789")
 
 test_flags_slack_token if flags("SLACK", "xoxb-123456789012-abcdefghijkl")
+
+test_flags_google_api_key if flags_as("MAPS", "AIzaSyA1234567890abcdefghijklmnopqrstuv", "a Google API key")
+
+test_flags_json_web_token if flags_as("SESSION", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "a JSON Web Token")
+
+test_flags_slack_webhook if flags_as("HOOK", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "a Slack webhook URL")
+
+test_flags_github_fine_grained_token if flags_as("GH", "github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "a GitHub token")
+
+test_flags_temporary_aws_key if flags_as("KEY", "ASIAIOSFODNN7EXAMPLE", "an AWS access key id")
+
+# Each format is found only in values holding one of its markers: every format has some.
+test_every_format_has_markers if {
+	every kind, _ in secrets.patterns {
+		count(secrets.markers[kind]) > 0
+	}
+}
 
 # The shortest value any pattern matches (secrets.format_min_length characters).
 test_flags_shortest_slack_token if flags("SLACK", "xoxb-123456789a")
