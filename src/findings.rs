@@ -61,31 +61,49 @@ pub struct Finding {
 /// survives reordering: `/containerDefinitions/1/environment/3` becomes
 /// `/containerDefinitions/[web]/environment/[DB_PASSWORD]`.
 pub fn semantic_path(properties: &Value, pointer: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(pointer.len() + 16);
     let mut cur = Some(properties);
-    for tok in pointer_tokens(pointer) {
+    for raw in pointer.split('/').skip(1) {
+        let tok = unescape_token(raw);
         let next = cur.and_then(|v| match v {
             Value::Array(a) => tok.parse::<usize>().ok().and_then(|i| a.get(i)),
-            Value::Object(o) => o.get(&tok),
+            Value::Object(o) => o.get(tok.as_ref()),
             _ => None,
         });
-        let named = match (cur, next) {
+        out.push('/');
+        let name = match (cur, next) {
             (Some(Value::Array(_)), Some(Value::Object(o))) => {
                 ["name", "sourceVolume", "containerPort", "key"]
                     .iter()
                     .find_map(|k| o.get(*k))
-                    .map(|v| match v {
-                        Value::String(s) => format!("[{s}]"),
-                        other => format!("[{other}]"),
-                    })
             }
             _ => None,
         };
-        out.push('/');
-        out.push_str(&named.unwrap_or(tok));
+        match name {
+            Some(Value::String(s)) => {
+                out.push('[');
+                out.push_str(s);
+                out.push(']');
+            }
+            Some(other) => {
+                out.push('[');
+                out.push_str(&other.to_string());
+                out.push(']');
+            }
+            None => out.push_str(&tok),
+        }
         cur = next;
     }
     out
+}
+
+/// A JSON-pointer token with `~1` and `~0` decoded (borrowed when there are none).
+fn unescape_token(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.contains('~') {
+        std::borrow::Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    }
 }
 
 /// Name of the container a pointer points into.
@@ -106,8 +124,17 @@ fn container_of(properties: &Value, pointer: &str) -> Option<String> {
 /// Fingerprint from identity: rule id, resource identity and semantic path.
 pub fn fingerprint(rule_id: &str, node: &Node, pointer: &str) -> String {
     let path = semantic_path(&node.properties, pointer);
-    let digest = Sha256::digest(format!("{rule_id}\u{0}{}\u{0}{path}", node.identity).as_bytes());
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    let mut hasher = Sha256::new();
+    for part in [rule_id, "\u{0}", &node.identity, "\u{0}", &path] {
+        hasher.update(part.as_bytes());
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in hasher.finalize().iter().take(16) {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 /// Display name of a node: its ARN when it has one, else its name.
