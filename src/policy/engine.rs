@@ -69,6 +69,8 @@ pub struct PolicyEngine {
     data: RegoValue,
     /// The rules of `on_vm` compiled for the VM; `None` runs them all in the interpreter.
     program: Option<Arc<Program>>,
+    /// Every rule of `rules` compiled for the VM, kept from the load-time check.
+    full_program: Option<Arc<Program>>,
     /// Per rule (as `rules`): whether `program` runs it.
     on_vm: Vec<bool>,
     /// The backend asked for.
@@ -221,15 +223,25 @@ fn compile_program(engine: &regorus::Engine, rules: &[RuleMeta]) -> anyhow::Resu
 /// find unknown functions on branches the sample graph does not reach: such a rule is
 /// left out and reported at the call. (Rules the VM refuses for other reasons are only
 /// left out of this check.)
+///
+/// Returns the VM program of every remaining rule, when they all compiled together.
 fn check_functions(
     engine: &regorus::Engine,
     rules: &mut Vec<RuleMeta>,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Option<Arc<Program>> {
     let mut candidates: Vec<RuleMeta> = rules.clone();
     while !candidates.is_empty() {
-        let Err(err) = compile_program(engine, &candidates) else {
-            return;
+        let err = match compile_program(engine, &candidates) {
+            Ok(program) => {
+                let all = candidates.len() == rules.len()
+                    && candidates
+                        .iter()
+                        .zip(rules.iter())
+                        .all(|(a, b)| a.id == b.id);
+                return all.then_some(program);
+            }
+            Err(err) => err,
         };
         let text = err.to_string();
         let unknown = text
@@ -252,7 +264,7 @@ fn check_functions(
                 );
                 diags.push(d);
             }
-            return;
+            return None;
         };
         let meta = candidates.remove(pos);
         if let Some(name) = unknown {
@@ -265,6 +277,7 @@ fn check_functions(
             rules.retain(|m| m.id != meta.id);
         }
     }
+    None
 }
 
 impl PolicyEngine {
@@ -321,7 +334,7 @@ impl PolicyEngine {
             },
         );
         engine.set_strict_builtin_errors(false);
-        check_functions(&engine, &mut rules, &mut diags);
+        let full_program = check_functions(&engine, &mut rules, &mut diags);
         let query = findings_object(&rules);
         let mut this = PolicyEngine {
             engine,
@@ -330,6 +343,7 @@ impl PolicyEngine {
             query_rest: String::new(),
             data,
             program: None,
+            full_program,
             on_vm: Vec::new(),
             requested: Backend::Auto,
             vm_unavailable: None,
@@ -354,7 +368,9 @@ impl PolicyEngine {
             })
             .collect();
         let vm_rules: Vec<RuleMeta> = self.rules_where(true).cloned().collect();
-        if !vm_rules.is_empty() {
+        if vm_rules.len() == self.rules.len() && self.full_program.is_some() {
+            self.program = self.full_program.clone();
+        } else if !vm_rules.is_empty() {
             match compile_program(&self.engine, &vm_rules) {
                 Ok(program) => self.program = Some(program),
                 Err(e) => self.vm_unavailable = Some(e.to_string()),
@@ -409,6 +425,7 @@ impl PolicyEngine {
         self.rules.retain(|m| keep(m));
         self.query = findings_object(&self.rules);
         if self.rules.len() != before {
+            self.full_program = None;
             self.set_backend(self.requested);
         }
     }
@@ -667,7 +684,8 @@ mod tests {
     fn shards_convert_as_their_json_would() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let scan = crate::source::files::scan(&[root.join("examples")], &Default::default());
-        let files = crate::graph::from_files(&["examples".into()], scan.task_definitions, Vec::new());
+        let files =
+            crate::graph::from_files(&["examples".into()], scan.task_definitions, Vec::new());
         let live = Graph::from_json(
             &std::fs::read_to_string(root.join("tests/data/live-graph.json")).unwrap(),
         )
