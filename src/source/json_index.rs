@@ -141,7 +141,7 @@ struct Scanner<'a> {
     wanted: Option<HashSet<String>>,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
     fn span(&self, start: usize, end: usize) -> Span {
         let (line, column) = self.lines.position(self.text, start);
         let (end_line, end_column) = self.lines.position(self.text, end);
@@ -254,15 +254,25 @@ impl Scanner<'_> {
         false
     }
 
-    fn string(&mut self) -> Option<String> {
+    /// A string's value (borrowed from the text unless it has escapes).
+    fn string(&mut self) -> Option<std::borrow::Cow<'a, str>> {
         let start = self.pos;
+        let mut escaped = false;
         self.pos += 1;
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
-                b'\\' => self.pos += 2,
+                b'\\' => {
+                    escaped = true;
+                    self.pos += 2;
+                }
                 b'"' => {
                     self.pos += 1;
-                    return serde_json::from_str(&self.text[start..self.pos]).ok();
+                    let text: &'a str = self.text;
+                    return if escaped {
+                        serde_json::from_str(&text[start..self.pos]).ok().map(std::borrow::Cow::Owned)
+                    } else {
+                        Some(std::borrow::Cow::Borrowed(&text[start + 1..self.pos - 1]))
+                    };
                 }
                 _ => self.pos += 1,
             }
@@ -298,7 +308,11 @@ impl Scanner<'_> {
             self.skip_ws();
             let len = pointer.len();
             pointer.push('/');
-            pointer.push_str(&escape_token(&key));
+            if key.contains(['~', '/']) {
+                pointer.push_str(&escape_token(&key));
+            } else {
+                pointer.push_str(&key);
+            }
             let ok = self.value(pointer, depth + 1);
             self.record(pointer, key_start);
             pointer.truncate(len);
@@ -328,7 +342,7 @@ impl Scanner<'_> {
             let start = self.pos;
             let len = pointer.len();
             pointer.push('/');
-            pointer.push_str(&index.to_string());
+            let _ = std::fmt::Write::write_fmt(pointer, format_args!("{index}"));
             let ok = self.value(pointer, depth + 1);
             self.record(pointer, start);
             pointer.truncate(len);
