@@ -269,7 +269,9 @@ impl<'a> Scanner<'a> {
                     self.pos += 1;
                     let text: &'a str = self.text;
                     return if escaped {
-                        serde_json::from_str(&text[start..self.pos]).ok().map(std::borrow::Cow::Owned)
+                        serde_json::from_str(&text[start..self.pos])
+                            .ok()
+                            .map(std::borrow::Cow::Owned)
                     } else {
                         Some(std::borrow::Cow::Borrowed(&text[start + 1..self.pos - 1]))
                     };
