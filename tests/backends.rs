@@ -6,13 +6,8 @@ use ecsaudit::policy::engine::{Backend, PolicyEngine, RawFinding};
 use ecsaudit::policy::{self, PolicySet, PolicySource};
 use std::path::PathBuf;
 
-fn builtin_engine() -> PolicyEngine {
-    let (set, diags) = PolicySet::from_sources(policy::builtin_sources());
-    assert!(diags.is_empty(), "{diags:#?}");
-    let (engine, diags) = PolicyEngine::new(&set, &policy::default_params(&set));
-    assert!(diags.is_empty(), "{diags:#?}");
-    engine
-}
+mod common;
+use common::builtin_engine;
 
 fn sorted(mut v: Vec<RawFinding>) -> Vec<String> {
     let mut out: Vec<String> = v

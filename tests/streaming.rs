@@ -3,18 +3,12 @@
 
 use ecsaudit::config::Config;
 use ecsaudit::policy::engine::PolicyEngine;
-use ecsaudit::policy::{self, PolicySet};
 use ecsaudit::scan::{self, Report};
 use ecsaudit::source::files::{self, FileOptions};
 use std::path::{Path, PathBuf};
 
-fn builtin_engine() -> PolicyEngine {
-    let (set, diags) = PolicySet::from_sources(policy::builtin_sources());
-    assert!(diags.is_empty(), "{diags:#?}");
-    let (engine, diags) = PolicyEngine::new(&set, &policy::default_params(&set));
-    assert!(diags.is_empty(), "{diags:#?}");
-    engine
-}
+mod common;
+use common::builtin_engine;
 
 fn whole_graph_report(paths: &[PathBuf], engine: &PolicyEngine, config: &Config) -> Report {
     let scan = files::scan(paths, &FileOptions::default());
