@@ -26,10 +26,14 @@ fn as_json(r: &Report) -> serde_json::Value {
     })
 }
 
-/// A corpus over several batches: the examples many times over (describe output, arrays,
+/// A corpus over several batches (600 files): the examples many times over (describe output, arrays,
 /// clean and flawed), malformed JSON, non-task-definitions, an expired and a live
 /// suppression.
 fn corpus(dir: &Path) {
+    const _: () = assert!(
+        600 > 2 * scan::FILES_PER_BATCH,
+        "the corpus spans several batches"
+    );
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let sources = [
         "flawed/legacy-ec2.json",
@@ -39,7 +43,7 @@ fn corpus(dir: &Path) {
         "not-task-definitions/package.json",
         "not-task-definitions/containers-only.json",
     ];
-    for i in 0..200 {
+    for i in 0..600 {
         let src = sources[i % sources.len()];
         let text = std::fs::read_to_string(examples.join(src)).unwrap();
         let name = format!("{i:03}-{}", src.replace('/', "-"));
@@ -89,6 +93,6 @@ expires = 2020-01-31
     assert!(whole.findings.len() > 1000, "{}", whole.findings.len());
     assert!(whole.findings.iter().any(|f| f.suppression.is_some()));
     assert!(whole.summary.errors >= 5, "{:?}", whole.summary);
-    assert_eq!(whole.summary.files_read, 200);
+    assert_eq!(whole.summary.files_read, 600);
     assert_eq!(as_json(&whole), as_json(&streamed));
 }
