@@ -143,7 +143,7 @@ pub fn run(
 
 /// Files read, evaluated and reported on together by [`run_files`]: enough to keep both
 /// cores busy, few enough that only a small part of a large scan is in memory at once.
-pub const FILES_PER_BATCH: usize = 256;
+pub const FILES_PER_BATCH: usize = 64;
 
 /// Scan files and directories batch by batch: each batch of files is read, turned into
 /// its graph, evaluated and its findings positioned (from the text already read) before
