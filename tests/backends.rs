@@ -74,11 +74,9 @@ fn vm_and_interpreter_agree_on_a_live_graph() {
     assert!(n > 5, "the live fixture has relational findings ({n})");
 }
 
-#[test]
-fn an_odd_resource_costs_only_itself_in_both_backends() {
-    // Wrong types everywhere a rule looks. Where a rule cannot evaluate the odd task
-    // definition, the diagnostic names it; the well-formed one beside it is fully checked.
-    let dir = tempfile::tempdir().unwrap();
+/// Two task-definition files: `odd.json`, malformed in every field rules read, and
+/// `fine.json` beside it with known problems. Returns the graph and fine.json's node id.
+fn odd_and_fine(dir: &std::path::Path) -> (Graph, String) {
     let odd = serde_json::json!({
         "family": "odd",
         "cpu": "lots", "memory": {"x": 1},
@@ -101,15 +99,24 @@ fn an_odd_resource_costs_only_itself_in_both_backends() {
              "environment": [{"name": "DB_PASSWORD", "value": "hunter2hunter2"}]}
         ]
     });
-    std::fs::write(dir.path().join("odd.json"), odd.to_string()).unwrap();
-    std::fs::write(dir.path().join("fine.json"), fine.to_string()).unwrap();
-    let graph = files_graph(&[dir.path().to_path_buf()]);
+    std::fs::write(dir.join("odd.json"), odd.to_string()).unwrap();
+    std::fs::write(dir.join("fine.json"), fine.to_string()).unwrap();
+    let graph = files_graph(&[dir.to_path_buf()]);
     let fine_id = graph
         .nodes
         .keys()
         .find(|id| id.contains("fine.json"))
         .expect("fine.json is a node")
         .clone();
+    (graph, fine_id)
+}
+
+#[test]
+fn an_odd_resource_costs_only_itself_in_both_backends() {
+    // Wrong types everywhere a rule looks. Where a rule cannot evaluate the odd task
+    // definition, the diagnostic names it; the well-formed one beside it is fully checked.
+    let dir = tempfile::tempdir().unwrap();
+    let (graph, fine_id) = odd_and_fine(dir.path());
     let mut per_backend = Vec::new();
     for backend in [Backend::Interpreter, Backend::Vm] {
         let mut engine = builtin_engine();
@@ -300,4 +307,71 @@ empty contains v.name if {
         run("data.p.empty"),
         (r#"["plain"]"#.to_string(), "[]".to_string())
     );
+}
+
+/// Under the default backend, a user rule (in the interpreter) that fails on one odd
+/// resource loses only that resource, and the built-in rules (on the VM) lose nothing.
+#[test]
+fn under_auto_a_failing_user_rule_costs_only_the_odd_resource() {
+    let mut sources = policy::builtin_sources();
+    sources.push(PolicySource {
+        path: "custom/commands.rego".into(),
+        text: r#"# METADATA
+# title: Counts command arguments
+# description: Test rule.
+# related_resources:
+#   - ref: https://example.com
+# custom:
+#   id: CUSTOM3
+#   severity: low
+#   tags: [test]
+#   remediation: None.
+package custom.commands
+
+import rego.v1
+
+deny contains {"resource": td.id, "message": sprintf("%d arguments", [count([a | some a in c.command])])} if {
+	some td in input.nodes
+	td.kind == "task_definition"
+	some c in td.properties.containerDefinitions
+}
+"#
+        .into(),
+        builtin: false,
+    });
+    let (set, diags) = PolicySet::from_sources(sources);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let (engine, diags) = PolicyEngine::new(&set, &policy::default_params(&set));
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(engine.backend(), Backend::Auto);
+    let dir = tempfile::tempdir().unwrap();
+    let (graph, fine_id) = odd_and_fine(dir.path());
+    let (findings, diags) = engine.evaluate(&graph, 1);
+    // regorus' interpreter errors on `some a in "echo"` (odd.json's command).
+    assert!(!diags.is_empty(), "the user rule fails on odd.json");
+    for d in &diags {
+        let resource = d.resource.as_deref().unwrap_or_default();
+        assert!(
+            resource.contains("odd.json") && d.message.contains("CUSTOM3"),
+            "{d:?}"
+        );
+    }
+    let on_fine = |rule: &str| {
+        findings
+            .iter()
+            .any(|f| f.resource == fine_id && f.rule_id == rule)
+    };
+    assert!(on_fine("CUSTOM3"), "the user rule still checks fine.json");
+    // The built-in rules report exactly what they report without the user rule.
+    let builtin = |f: &Vec<RawFinding>| -> Vec<String> {
+        sorted(
+            f.iter()
+                .filter(|f| f.rule_id != "CUSTOM3")
+                .cloned()
+                .collect(),
+        )
+    };
+    let (alone, _) = builtin_engine().evaluate(&graph, 1);
+    assert_eq!(builtin(&findings), builtin(&alone));
+    assert!(on_fine("EA101") && on_fine("EA504"));
 }
