@@ -23,6 +23,21 @@ fn sorted(mut v: Vec<RawFinding>) -> Vec<String> {
     out
 }
 
+/// The built-in pack plus one user rule, loaded without diagnostics.
+fn engine_with_user_rule(path: &str, text: &str) -> PolicyEngine {
+    let mut sources = policy::builtin_sources();
+    sources.push(PolicySource {
+        path: path.into(),
+        text: text.into(),
+        builtin: false,
+    });
+    let (set, diags) = PolicySet::from_sources(sources);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let (engine, diags) = PolicyEngine::new(&set, &policy::default_params(&set));
+    assert!(diags.is_empty(), "{diags:#?}");
+    engine
+}
+
 /// Evaluate `graph` with both backends and insist on identical findings and diagnostics.
 fn assert_same(engine: &PolicyEngine, graph: &Graph, what: &str) -> usize {
     let mut vm = engine.clone();
@@ -153,10 +168,9 @@ fn an_odd_resource_costs_only_itself_in_both_backends() {
 fn policies_the_vm_cannot_compile_run_in_the_interpreter() {
     // regorus' VM compiler refuses a reference to the whole `data` document; such a user
     // rule must still run (in the interpreter) and report.
-    let mut sources = policy::builtin_sources();
-    sources.push(PolicySource {
-        path: "custom/data_root.rego".into(),
-        text: r#"# METADATA
+    let mut engine = engine_with_user_rule(
+        "custom/data_root.rego",
+        r#"# METADATA
 # title: Reads data root
 # description: Test rule.
 # related_resources:
@@ -174,14 +188,8 @@ deny contains {"resource": td.id, "message": sprintf("params has %d keys", [coun
 	some td in input.nodes
 	td.kind == "task_definition"
 }
-"#
-        .into(),
-        builtin: false,
-    });
-    let (set, diags) = PolicySet::from_sources(sources);
-    assert!(diags.is_empty(), "{diags:#?}");
-    let (mut engine, diags) = PolicyEngine::new(&set, &policy::default_params(&set));
-    assert!(diags.is_empty(), "{diags:#?}");
+"#,
+    );
     assert_eq!(
         engine.backend(),
         Backend::Auto,
@@ -204,10 +212,9 @@ deny contains {"resource": td.id, "message": sprintf("params has %d keys", [coun
 /// built-in pack on the VM.
 #[test]
 fn the_default_backend_runs_user_rules_in_the_interpreter() {
-    let mut sources = policy::builtin_sources();
-    sources.push(PolicySource {
-        path: "custom/efs_bound.rego".into(),
-        text: r#"# METADATA
+    let engine = engine_with_user_rule(
+        "custom/efs_bound.rego",
+        r#"# METADATA
 # title: EFS volume without transit encryption
 # description: Test rule.
 # related_resources:
@@ -228,14 +235,8 @@ deny contains {"resource": td.id, "message": sprintf("volume %s", [v.name])} if 
 	efs := v.efsVolumeConfiguration
 	not efs.transitEncryption == "ENABLED"
 }
-"#
-        .into(),
-        builtin: false,
-    });
-    let (set, diags) = PolicySet::from_sources(sources);
-    assert!(diags.is_empty(), "{diags:#?}");
-    let (engine, diags) = PolicyEngine::new(&set, &policy::default_params(&set));
-    assert!(diags.is_empty(), "{diags:#?}");
+"#,
+    );
     assert_eq!(engine.backend(), Backend::Auto);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let graph = files_graph(&[root.join("examples")]);
@@ -313,10 +314,9 @@ empty contains v.name if {
 /// resource loses only that resource, and the built-in rules (on the VM) lose nothing.
 #[test]
 fn under_auto_a_failing_user_rule_costs_only_the_odd_resource() {
-    let mut sources = policy::builtin_sources();
-    sources.push(PolicySource {
-        path: "custom/commands.rego".into(),
-        text: r#"# METADATA
+    let engine = engine_with_user_rule(
+        "custom/commands.rego",
+        r#"# METADATA
 # title: Counts command arguments
 # description: Test rule.
 # related_resources:
@@ -335,14 +335,8 @@ deny contains {"resource": td.id, "message": sprintf("%d arguments", [count([a |
 	td.kind == "task_definition"
 	some c in td.properties.containerDefinitions
 }
-"#
-        .into(),
-        builtin: false,
-    });
-    let (set, diags) = PolicySet::from_sources(sources);
-    assert!(diags.is_empty(), "{diags:#?}");
-    let (engine, diags) = PolicyEngine::new(&set, &policy::default_params(&set));
-    assert!(diags.is_empty(), "{diags:#?}");
+"#,
+    );
     assert_eq!(engine.backend(), Backend::Auto);
     let dir = tempfile::tempdir().unwrap();
     let (graph, fine_id) = odd_and_fine(dir.path());
