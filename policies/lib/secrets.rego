@@ -103,6 +103,9 @@ markers := {
 
 marker_set := {m: "" | some ms in markers; some m in ms}
 
+# What a value holds when any kind but a high-entropy string can match: a marker or a URL.
+kind_markers := object.union(marker_set, {"://": ""})
+
 has_marker(v, kind) if {
 	some m in markers[kind]
 	contains(v, m)
@@ -125,6 +128,7 @@ else := set()
 value_kind(v) := sort(kinds)[0] if {
 	is_string(v)
 	count(v) >= 8
+	strings.replace_n(kind_markers, v) != v # some format's marker, or a URL
 	kinds := format_kinds(v) | url_kinds(v)
 	count(kinds) > 0
 } else := "a high-entropy string" if {
@@ -189,10 +193,8 @@ token_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 high_entropy(v) if {
 	count(v) >= 20
 	count(v) <= 256
-	not contains(v, " ")
-	not contains(v, "://")
+	trim(v, token_chars) == "" # so no spaces and no "://" either
 	not startswith(v, "/")
-	trim(v, token_chars) == ""
 	strings.replace_n(digits, v) != v # a digit
 	upper(v) != v # a lower-case letter (v is ASCII: token_chars)
 	lower(v) != v # an upper-case letter
