@@ -136,10 +136,8 @@ fn per_rule_on_this_thread(engine: &ecsaudit::policy::engine::PolicyEngine, n: u
 }
 
 fn main() {
-    // As the ecsaudit binary does (src/main.rs): no backtraces for library errors.
-    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
-        std::env::set_var("RUST_LIB_BACKTRACE", "0");
-    }
+    // As the ecsaudit binary does.
+    ecsaudit::quiet_library_backtraces();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let profile = args.iter().any(|a| a == "--per-rule");
     let interpreter = args.iter().any(|a| a == "--interpreter");

@@ -5,7 +5,7 @@ use crate::diagnostics::Location;
 use crate::graph::{Graph, Node, NodeSource};
 use crate::policy::engine::RawFinding;
 use crate::policy::metadata::{RuleMeta, Severity};
-use crate::source::json_index::{pointer_tokens, JsonIndex};
+use crate::source::json_index::{pointer_tokens, unescape_token, JsonIndex};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -95,15 +95,6 @@ pub fn semantic_path(properties: &Value, pointer: &str) -> String {
         cur = next;
     }
     out
-}
-
-/// A JSON-pointer token with `~1` and `~0` decoded (borrowed when there are none).
-fn unescape_token(raw: &str) -> std::borrow::Cow<'_, str> {
-    if raw.contains('~') {
-        std::borrow::Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
-    } else {
-        std::borrow::Cow::Borrowed(raw)
-    }
 }
 
 /// Name of the container a pointer points into.

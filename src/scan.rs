@@ -199,8 +199,7 @@ pub fn run_files(
         summary.resources += resources;
     }
     // As one evaluation of the whole graph reports them: sorted, each once.
-    evaluation.sort_by(|a, b| a.message.cmp(&b.message));
-    evaluation.dedup();
+    crate::policy::engine::sort_evaluation_diagnostics(&mut evaluation);
     diagnostics.extend(evaluation);
     diagnostics.extend(suppression);
     findings::sort_for_report(&mut found);

@@ -22,7 +22,6 @@ default_safe_suffixes := [
 	"_SOURCE", "_PROVIDER", "_ENDPOINT", "_LOCATION", "_REF",
 ]
 
-# Upper-cased name suggests a secret (token present, no safe suffix).
 # The upper-cased name contains one of `tokens` (a list of strings, or faster, an
 # object with them as keys: see token_set) and does not end in a safe suffix.
 name_suggests_secret(name, tokens) if {
@@ -45,7 +44,8 @@ safe_suffix(n) if strings.any_suffix_match(n, default_safe_suffixes)
 
 trivial_words := {"true", "false", "yes", "no", "none", "null", "nil", "enabled", "disabled", "changeme_in_secrets_manager"}
 
-# Cheapest checks first: `not trivial_value(v)` evaluates every one of them.
+# Values that cannot be a secret whatever the name says. Cheapest checks first:
+# `not trivial_value(v)` evaluates every one of them.
 trivial_value(v) if not is_string(v)
 
 trivial_value(v) if count(trim_space(v)) < 4
@@ -62,6 +62,7 @@ trivial_value(v) if contains(v, "{{")
 # instead of a regex: regorus starts every regex match with a cold cache (microseconds).
 trivial_value(v) if trim(v, "0123456789.:-") == ""
 
+# Well-known credential formats, by description.
 patterns := {
 	"an AWS access key id": `(^|[^A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}([^A-Z0-9]|$)`,
 	"a private key (PEM)": `-----BEGIN[A-Z ]*PRIVATE KEY`,
@@ -137,6 +138,7 @@ value_kind(v) := sort(kinds)[0] if {
 	high_entropy(v)
 }
 
+# n * log2(n) for n = 0..256, so Shannon entropy needs no log builtin (OPA has none).
 nlog2n := [
 	0.000000, 0.000000, 2.000000, 4.754888, 8.000000, 11.609640, 15.509775, 19.651484,
 	24.000000, 28.529325, 33.219281, 38.053748, 43.019550, 48.105716, 53.302969, 58.603359,
@@ -184,12 +186,12 @@ entropy(s) := h if {
 	h := (nlog2n[n] - sum_c) / n
 }
 
-# Random-looking token: long, no spaces, mixed letters and digits, high entropy.
 digits := {"0": "", "1": "", "2": "", "3": "", "4": "", "5": "", "6": "", "7": "", "8": "", "9": ""}
 
 # Characters of tokens, keys and base64/base64url (URL-safe) text.
 token_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~"
 
+# Random-looking token: long, no spaces, mixed letters and digits, high entropy.
 high_entropy(v) if {
 	count(v) >= 20
 	count(v) <= 256

@@ -23,7 +23,6 @@ import rego.v1
 
 import data.ecsaudit.lib
 
-# [pointer, what] pairs of task-level parameters Fargate rejects.
 # The fields every check below needs: most task definitions and containers set none of
 # them, and then the checks are not run at all.
 task_fields := ["volumes", "ipcMode", "pidMode", "placementConstraints"]
@@ -35,6 +34,7 @@ has_any(obj, fields) if {
 	obj[f]
 }
 
+# [pointer, what] pairs of task-level parameters Fargate rejects.
 task_problems(td) := ((((host_volumes(td) | docker_volumes(td)) | ipc(td)) | pid(td)) | placement(td))
 
 host_volumes(td) := {[sprintf("/volumes/%d/host/sourcePath", [i]), sprintf("volume %q uses a host source path", [v.name])] |

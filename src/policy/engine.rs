@@ -79,6 +79,13 @@ pub struct PolicyEngine {
     vm_unavailable: Option<String>,
 }
 
+/// Evaluation problems as a scan reports them: by message, each once (the same rule
+/// failing on several shards is one problem).
+pub fn sort_evaluation_diagnostics(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| a.message.cmp(&b.message));
+    diags.dedup();
+}
+
 /// Turn a regorus error into a diagnostic positioned at `path:line:col` when the error
 /// text carries one (regorus prints `--> path:line:col`, an excerpt, then `error: ...`).
 pub fn rego_error(code: &str, path: &str, err: &anyhow::Error) -> Diagnostic {
@@ -462,8 +469,7 @@ impl PolicyEngine {
             findings.extend(f);
             diags.extend(d);
         }
-        diags.sort_by(|a, b| a.message.cmp(&b.message));
-        diags.dedup();
+        sort_evaluation_diagnostics(&mut diags);
         (findings, diags)
     }
 

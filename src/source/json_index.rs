@@ -100,8 +100,17 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
     pointer
         .split('/')
         .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(|t| unescape_token(t).into_owned())
         .collect()
+}
+
+/// A JSON-pointer token with `~1` and `~0` decoded (borrowed when there are none).
+pub fn unescape_token(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.contains('~') {
+        std::borrow::Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    }
 }
 
 struct LineMap {
@@ -171,12 +180,13 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Scan one value at `pos`, recording spans of its children under `pointer`.
-    /// Returns false when the text ends early or is not JSON.
+    /// Whether `pointer` is to be indexed.
     fn wants(&self, pointer: &str) -> bool {
         self.wanted.as_ref().is_none_or(|w| w.contains(pointer))
     }
 
+    /// Scan one value at `pos`, recording spans of its children under `pointer`.
+    /// Returns false when the text ends early or is not JSON.
     fn value(&mut self, pointer: &mut String, depth: usize) -> bool {
         if depth > 512 {
             return false;
@@ -193,7 +203,6 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Scan a string literal; returns its decoded contents.
     /// Move past one value without indexing it (the file already parsed as JSON).
     fn skip_value(&mut self) -> bool {
         match self.bytes.get(self.pos) {
