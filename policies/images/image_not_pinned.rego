@@ -22,9 +22,10 @@ package ecsaudit.rules.image_not_pinned
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	img := td.derived.containers[i].image
 	is_object(img)

@@ -25,9 +25,10 @@ package ecsaudit.rules.image_too_large
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some img in lib.linked(td, "image")
 	lib.complete(img)
 	size := img.properties.imageSizeInBytes

@@ -25,9 +25,10 @@ package ecsaudit.rules.mutable_image_tag
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	img := td.derived.containers[i].image
 	is_object(img)

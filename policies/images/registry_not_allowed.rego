@@ -28,12 +28,13 @@ package ecsaudit.rules.registry_not_allowed
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 allowed := lib.param("EA203", "allowed_registries", [])
 
 deny contains finding if {
 	count(allowed) > 0
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	img := td.derived.containers[i].image
 	is_object(img)

@@ -21,11 +21,12 @@ package ecsaudit.rules.awslogs_incomplete
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 required := ["awslogs-group", "awslogs-region"]
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	c.logConfiguration.logDriver == "awslogs"
 	options := object.get(c.logConfiguration, "options", {})

@@ -26,11 +26,12 @@ package ecsaudit.rules.log_driver_not_allowed
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 allowed := lib.param("EA302", "allowed_log_drivers", ["awslogs", "awsfirelens", "splunk"])
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	driver := c.logConfiguration.logDriver
 	driver != null

@@ -28,9 +28,10 @@ package ecsaudit.rules.missing_log_configuration
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	not c.logConfiguration
 	finding := lib.finding(

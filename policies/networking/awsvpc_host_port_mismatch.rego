@@ -20,9 +20,10 @@ package ecsaudit.rules.awsvpc_host_port_mismatch
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	lib.network_mode(td) == "awsvpc"
 	some i, c in td.properties.containerDefinitions
 	some j, pm in c.portMappings

@@ -20,9 +20,10 @@ package ecsaudit.rules.fargate_network_mode
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	lib.is_fargate(td)
 	mode := td.properties.networkMode
 	mode != "awsvpc"

@@ -22,6 +22,7 @@ package ecsaudit.rules.fargate_unsupported_parameters
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 # The fields every check below needs: most task definitions and containers set none of
 # them, and then the checks are not run at all.
@@ -74,7 +75,7 @@ capabilities(c) := {[sprintf("linuxParameters/capabilities/add/%d", [j]), sprint
 }
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	lib.is_fargate(td)
 	has_any(td.properties, task_fields)
 	some [pointer, what] in task_problems(td)
@@ -82,7 +83,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	lib.is_fargate(td)
 	some i, c in td.properties.containerDefinitions
 	has_any(c, container_fields)

@@ -22,6 +22,7 @@ package ecsaudit.rules.container_memory_exceeds_task
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 container_memory(c) := c.memory if is_number(c.memory)
 
@@ -30,7 +31,7 @@ else := c.memoryReservation if is_number(c.memoryReservation)
 else := 0
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	task := td.derived.memory_mib
 	is_number(task)
 	total := sum([container_memory(c) | some c in td.properties.containerDefinitions])

@@ -22,9 +22,10 @@ package ecsaudit.rules.container_memory_unset
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	not lib.is_fargate(td)
 	not td.properties.memory
 	some i, c in td.properties.containerDefinitions

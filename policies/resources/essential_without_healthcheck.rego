@@ -25,11 +25,12 @@ package ecsaudit.rules.essential_without_healthcheck
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 exempt_containers := lib.param("EA406", "exempt_containers", [])
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	object.get(c, "essential", true) == true
 	not c.healthCheck

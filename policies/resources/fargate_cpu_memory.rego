@@ -23,6 +23,7 @@ package ecsaudit.rules.fargate_cpu_memory
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 # cpu units -> [min MiB, max MiB, step MiB]
 ranges := {
@@ -47,7 +48,7 @@ valid(cpu, mem) if {
 }
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	lib.is_fargate(td)
 	some field in ["cpu", "memory"]
 	not td.properties[field]
@@ -55,7 +56,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	lib.is_fargate(td)
 	some field in ["cpu", "memory"]
 	td.properties[field]
@@ -64,7 +65,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	lib.is_fargate(td)
 	cpu := td.derived.cpu_units
 	is_number(cpu)

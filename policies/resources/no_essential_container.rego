@@ -19,9 +19,10 @@ package ecsaudit.rules.no_essential_container
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	count(td.properties.containerDefinitions) > 0
 	every c in td.properties.containerDefinitions {
 		c.essential == false

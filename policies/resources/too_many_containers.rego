@@ -22,9 +22,10 @@ package ecsaudit.rules.too_many_containers
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	limit := lib.param("EA404", "max_containers", 10)
 	n := count(td.properties.containerDefinitions)
 	n > limit

@@ -24,6 +24,7 @@ package ecsaudit.rules.execution_role_missing
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 # What a container uses that needs the execution role.
 needs(td, i, c) := (((((awslogs(c) | private_ecr(td, i)) | secrets(c)) | repo_creds(c)) | env_files(c)) | log_secrets(c))
@@ -41,7 +42,7 @@ env_files(c) := {"`environmentFiles`" | count(c.environmentFiles) > 0}
 log_secrets(c) := {"log `secretOptions`" | count(c.logConfiguration.secretOptions) > 0}
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	not td.properties.executionRoleArn
 	some i, c in td.properties.containerDefinitions
 	reasons := needs(td, i, c)

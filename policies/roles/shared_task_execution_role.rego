@@ -26,9 +26,10 @@ package ecsaudit.rules.shared_task_execution_role
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	role := td.properties.taskRoleArn
 	is_string(role)
 	role != ""

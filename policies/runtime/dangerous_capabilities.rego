@@ -26,11 +26,12 @@ package ecsaudit.rules.dangerous_capabilities
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 dangerous := lib.param("EA504", "dangerous_capabilities", ["ALL", "SYS_ADMIN"])
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	some j, cap in c.linuxParameters.capabilities.add
 	name := lib.capability_name(cap)

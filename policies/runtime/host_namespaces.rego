@@ -26,11 +26,12 @@ package ecsaudit.rules.host_namespaces
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 namespaces := {"pidMode": "process (PID)", "ipcMode": "IPC", "networkMode": "network"}
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some field, what in namespaces
 	td.properties[field] == "host"
 	finding := lib.finding(td, concat("", ["/", field]), sprintf("%s sets %s to host: containers share the host's %s namespace", [lib.td_label(td), field, what]))

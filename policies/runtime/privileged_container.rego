@@ -26,9 +26,10 @@ package ecsaudit.rules.privileged_container
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	c.privileged == true
 	finding := lib.finding(td, lib.container_field_pointer(i, "privileged"), sprintf("%s runs privileged: it has full access to the host; remove `privileged`", [lib.container_label(c, i)]))

@@ -28,13 +28,14 @@ package ecsaudit.rules.runs_as_root
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 root_user(u) if lower(split(u, ":")[0]) in {"root", "0"}
 
 exempt_containers := lib.param("EA503", "exempt_containers", [])
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	not c.name in exempt_containers
 	not c.user
@@ -42,7 +43,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	not c.name in exempt_containers
 	is_string(c.user)

@@ -28,11 +28,12 @@ package ecsaudit.rules.writable_root_filesystem
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 exempt_containers := lib.param("EA502", "exempt_containers", [])
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	not c.readonlyRootFilesystem == true
 	not c.name in exempt_containers

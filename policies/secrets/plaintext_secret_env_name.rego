@@ -40,13 +40,15 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
+import data.ecsaudit.lib.task_definitions
+import data.ecsaudit.lib.secrets.default_name_tokens
 
-tokens := secrets.token_set(array.concat(secrets.default_name_tokens, lib.param("EA101", "extra_name_tokens", [])))
+tokens := secrets.token_set(array.concat(default_name_tokens, lib.param("EA101", "extra_name_tokens", [])))
 
 ignore_names := lib.param("EA101", "ignore_names", [])
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	some j, e in c.environment
 	is_string(e.name)

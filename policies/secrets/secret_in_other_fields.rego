@@ -31,12 +31,14 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
+import data.ecsaudit.lib.task_definitions
+import data.ecsaudit.lib.secrets.default_name_token_set
 
 list_fields := ["command", "entryPoint"]
 
 # Arguments: a credential-looking value, or --secret-name=value.
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	some field in list_fields
 	some j, arg in c[field]
@@ -50,7 +52,7 @@ deny contains finding if {
 
 # Docker labels and log options: by value, or a secret-named key with a real value.
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	some place in [
 		{"path": "dockerLabels", "map": object.get(c, "dockerLabels", {})},
@@ -75,7 +77,7 @@ else := "a secret-named option with a literal value" if {
 	startswith(arg, "-")
 	parts := split(trim_left(arg, "-"), "=")
 	count(parts) >= 2
-	secrets.name_suggests_secret(replace(parts[0], "-", "_"), secrets.default_name_token_set)
+	secrets.name_suggests_secret(replace(parts[0], "-", "_"), default_name_token_set)
 	not secrets.trivial_value(concat("=", array.slice(parts, 1, count(parts))))
 }
 
@@ -86,6 +88,6 @@ map_problem(key, value) := msg if {
 
 else := "a secret-named key with a literal value" if {
 	is_string(value)
-	secrets.name_suggests_secret(replace(key, "-", "_"), secrets.default_name_token_set)
+	secrets.name_suggests_secret(replace(key, "-", "_"), default_name_token_set)
 	not secrets.trivial_value(value)
 }

@@ -35,11 +35,12 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
+import data.ecsaudit.lib.task_definitions
 
 ignore_names := lib.param("EA102", "ignore_names", [])
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	some j, e in c.environment
 	is_string(e.value)

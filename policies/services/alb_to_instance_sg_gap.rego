@@ -25,9 +25,10 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.network
+import data.ecsaudit.lib.network.attachments
 
 deny contains finding if {
-	some a in network.attachments
+	some a in attachments
 	a.mode in {"bridge", "host"}
 	count(a.lb_groups) > 0
 	lacking := [ci |

@@ -23,9 +23,10 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.network
+import data.ecsaudit.lib.network.attachments
 
 deny contains finding if {
-	some a in network.attachments
+	some a in attachments
 	a.mode == "awsvpc"
 	count(a.lb_groups) > 0
 	task_groups := lib.linked(a.service, "security_group")

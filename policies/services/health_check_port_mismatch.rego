@@ -22,9 +22,10 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.network
+import data.ecsaudit.lib.network.attachments
 
 deny contains finding if {
-	some a in network.attachments
+	some a in attachments
 	port := object.get(a.tg.properties, "HealthCheckPort", "traffic-port")
 	port != "traffic-port"
 	wrong(a, port)

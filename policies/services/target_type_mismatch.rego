@@ -21,12 +21,12 @@ package ecsaudit.rules.target_type_mismatch
 import rego.v1
 
 import data.ecsaudit.lib
-import data.ecsaudit.lib.network
+import data.ecsaudit.lib.network.attachments
 
 expected := {"awsvpc": "ip", "bridge": "instance", "host": "instance"}
 
 deny contains finding if {
-	some a in network.attachments
+	some a in attachments
 	want := expected[a.mode]
 	is_string(want)
 	got := a.tg.properties.TargetType

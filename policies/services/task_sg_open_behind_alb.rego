@@ -21,9 +21,10 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.network
+import data.ecsaudit.lib.network.attachments
 
 deny contains finding if {
-	some a in network.attachments
+	some a in attachments
 	a.mode == "awsvpc"
 	some g in lib.linked(a.service, "security_group")
 	lib.complete(g)

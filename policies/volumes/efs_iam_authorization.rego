@@ -23,9 +23,10 @@ package ecsaudit.rules.efs_iam_authorization
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, v in td.properties.volumes
 	efs := v.efsVolumeConfiguration
 	is_object(efs)

@@ -28,6 +28,7 @@ package ecsaudit.rules.sensitive_host_path
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 sensitive := lib.param("EA701", "sensitive_paths", ["/", "/etc", "/proc", "/sys", "/var/run/docker.sock"])
 
@@ -47,7 +48,7 @@ severity(path) := "critical" if path in {"/", "/var/run/docker.sock", "/run/dock
 else := "high"
 
 deny contains finding if {
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, v in td.properties.volumes
 	raw := v.host.sourcePath
 	is_string(raw)
