@@ -4,6 +4,7 @@
 use crate::diagnostics::{Diagnostic, Level};
 use crate::findings::Finding;
 use crate::scan::{Report, Summary};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Version of the JSON report layout.
@@ -37,9 +38,41 @@ pub fn render(report: &Report) -> String {
     }
 }
 
-/// Write the report as pretty JSON straight to `out` (no copy of the whole document in
-/// memory: at 10k task definitions it is ~50 MB).
+/// Write the report as pretty JSON to `out`, byte for byte what
+/// `serde_json::to_writer_pretty` writes, without a copy of the whole document in memory
+/// (at 10k task definitions it is ~50 MB). The findings, nearly all of it, are rendered
+/// on every core, a window at a time, and written in order.
 pub fn write<W: std::io::Write + ?Sized>(report: &Report, out: &mut W) -> std::io::Result<()> {
+    let mut frame = serde_json::to_vec_pretty(&document(report, &[]))?;
+    frame.push(b'\n');
+    // The frame is small and its first keys fixed, so the empty findings array is found
+    // before any text the report carries.
+    let empty = b"\n  \"findings\": []";
+    let at = frame
+        .windows(empty.len())
+        .position(|w| w == empty)
+        .map(|i| i + empty.len() - 1)
+        .ok_or_else(|| std::io::Error::other("JSON report layout changed"))?;
+    out.write_all(&frame[..at])?;
+    if !report.findings.is_empty() {
+        out.write_all(b"\n")?;
+        for (w, window) in report.findings.chunks(RENDER_WINDOW).enumerate() {
+            let parts: Vec<std::io::Result<Vec<u8>>> = window
+                .par_chunks(RENDER_CHUNK)
+                .enumerate()
+                .map(|(c, chunk)| render_findings(chunk, w == 0 && c == 0))
+                .collect();
+            for part in parts {
+                out.write_all(&part?)?;
+            }
+        }
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(&frame[at..])
+}
+
+/// The report document, with `findings` in place of the report's.
+fn document<'a>(report: &'a Report, findings: &'a [Finding]) -> Document<'a> {
     let pick = |levels: &[Level]| -> Vec<&Diagnostic> {
         report
             .diagnostics
@@ -47,17 +80,93 @@ pub fn write<W: std::io::Write + ?Sized>(report: &Report, out: &mut W) -> std::i
             .filter(|d| levels.contains(&d.level))
             .collect()
     };
-    let doc = Document {
+    Document {
         version: JSON_VERSION,
         tool: Tool {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         },
-        findings: &report.findings,
+        findings,
         errors: pick(&[Level::Error, Level::Incomplete, Level::Warning]),
         skipped: pick(&[Level::Skipped]),
         summary: &report.summary,
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    }
+}
+
+/// Findings rendered per task on the thread pool, and per window before writing (a
+/// window holds a few MB of JSON).
+const RENDER_CHUNK: usize = 512;
+const RENDER_WINDOW: usize = 8 * RENDER_CHUNK;
+
+/// Findings as elements of the report's `findings` array: each pretty-printed, indented
+/// two levels, separated by commas (`first`: no comma before the first).
+fn render_findings(findings: &[Finding], first: bool) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(findings.len() * 768);
+    let mut one = Vec::with_capacity(1024);
+    for (i, f) in findings.iter().enumerate() {
+        if i > 0 || !first {
+            out.extend_from_slice(b",\n");
+        }
+        one.clear();
+        serde_json::to_writer_pretty(&mut one, f)?;
+        // JSON strings hold no raw newline: every newline starts a line to indent.
+        for (n, line) in one.split(|&b| b == b'\n').enumerate() {
+            if n > 0 {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(b"    ");
+            out.extend_from_slice(line);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples_report() -> Report {
+        let (set, _) = crate::policy::PolicySet::from_sources(crate::policy::builtin_sources());
+        let (engine, _) =
+            crate::policy::engine::PolicyEngine::new(&set, &crate::policy::default_params(&set));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let malformed = std::env::temp_dir().join(format!(
+            "ecsaudit-json-test-{}-malformed.json",
+            std::process::id()
+        ));
+        std::fs::write(&malformed, "{\"family\": ").unwrap();
+        let report = crate::scan::run_files(
+            &[root.join("examples"), malformed.clone()],
+            &Default::default(),
+            &engine,
+            &Default::default(),
+            Vec::new(),
+        );
+        let _ = std::fs::remove_file(malformed);
+        report
+    }
+
+    #[test]
+    fn renders_what_serde_json_renders_at_every_size() {
+        let base = examples_report();
+        assert!(base.findings.len() > 10);
+        assert!(base.diagnostics.iter().any(|d| d.level == Level::Error));
+        for n in [
+            0,
+            1,
+            2,
+            RENDER_CHUNK,
+            RENDER_CHUNK + 1,
+            2 * RENDER_WINDOW + 7,
+        ] {
+            let mut report = base.clone();
+            report.findings = base.findings.iter().cycle().take(n).cloned().collect();
+            let expected =
+                serde_json::to_string_pretty(&document(&report, &report.findings)).unwrap() + "\n";
+            assert!(
+                render(&report) == expected,
+                "{n} findings render differently"
+            );
+        }
+    }
 }
