@@ -583,7 +583,11 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         eprint_diag(&d);
         return 2;
     }
-    report.exit_code(threshold)
+    let code = report.exit_code(threshold);
+    // The process exits next: freeing the findings one by one (~70k at 10k task
+    // definitions) would only delay it.
+    std::mem::forget(report);
+    code
 }
 
 fn cmd_graph(args: GraphArgs) -> i32 {

@@ -290,7 +290,9 @@ type OrderKey<'a> = (
 
 /// Put findings in report order (stable: equal keys keep their order).
 pub fn sort_for_report(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
+    use rayon::slice::ParallelSliceMut;
+    // Stable, like `sort_by`: equal keys keep the order they came in.
+    findings.par_sort_by(|a, b| report_order(a).cmp(&report_order(b)));
 }
 
 /// Report order: most severe first, then by file and line, rule and resource.

@@ -183,7 +183,7 @@ pub fn run_files(
         files_read: candidates.len(),
         ..Summary::default()
     };
-    let mut found = Vec::new();
+    let mut found = Vec::with_capacity(batches.iter().map(|b| b.0.findings.len()).sum());
     let mut evaluation = Vec::new();
     let mut suppression: Vec<Diagnostic> = Vec::new();
     for (part, read_diags, tds, resources) in batches {

@@ -447,8 +447,9 @@ fn builtin_modules_read_library_rules_through_their_own_import() {
 
 #[test]
 fn package_alias_check_flags_rule_references_only() {
-    let packages: std::collections::BTreeSet<String> =
-        ["ecsaudit.lib", "ecsaudit.lib.secrets"].map(String::from).into();
+    let packages: std::collections::BTreeSet<String> = ["ecsaudit.lib", "ecsaudit.lib.secrets"]
+        .map(String::from)
+        .into();
     let text = "package p\n\nimport data.ecsaudit.lib\nimport data.ecsaudit.lib.secrets as s\n\
                 import data.ecsaudit.lib.task_definitions\n\nr if {\n\tsome td in lib.task_definitions\n\
                 \tlib.finding(td, \"/\", \"lib.x in a string\")\n\tsome t in task_definitions\n\
