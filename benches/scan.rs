@@ -11,10 +11,15 @@ use std::time::Instant;
 
 fn task_definition(i: usize) -> String {
     let flawed = i % 3 == 0;
+    // Secrets differ per task definition, as they would across real applications (the
+    // secret rules classify each distinct value once).
     let env = if flawed {
-        r#"{"name": "DB_PASSWORD", "value": "Sup3rS3cretPassw0rd!"}, {"name": "AWS_KEY", "value": "AKIAIOSFODNN7EXAMPLE"}"#
+        format!(
+            r#"{{"name": "DB_PASSWORD", "value": "Sup3rS3cret-{i:05}-Passw0rd!"}}, {{"name": "AWS_KEY", "value": "AKIAIOSF{i:08}EXMP"}}"#
+        )
     } else {
         r#"{"name": "PASSWORD_MIN_LENGTH", "value": "12"}, {"name": "SECRET_NAME", "value": "prod/db"}"#
+            .to_string()
     };
     format!(
         r#"{{

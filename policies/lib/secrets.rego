@@ -4,6 +4,8 @@ package ecsaudit.lib.secrets
 
 import rego.v1
 
+import data.ecsaudit.lib.task_definitions
+
 # Name tokens that suggest a secret (matched on the upper-cased name).
 default_name_tokens := [
 	"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "API_KEY", "APIKEY",
@@ -128,14 +130,112 @@ else := set()
 # with credentials, `a://b:c@`; high_entropy needs 20 characters.)
 value_kind(v) := sort(kinds)[0] if {
 	is_string(v)
-	count(v) >= 8
-	strings.replace_n(kind_markers, v) != v # some format's marker, or a URL
+	n := count(v)
+	n >= 8
+	may_have_kind(v, n)
 	kinds := format_kinds(v) | url_kinds(v)
 	count(kinds) > 0
 } else := "a high-entropy string" if {
 	is_string(v)
 	count(v) >= 20
 	high_entropy(v)
+}
+
+# A value of `n` characters holds some format's marker or a URL; below the shortest
+# format only a URL can match.
+may_have_kind(v, n) if {
+	n >= format_min_length
+	strings.replace_n(kind_markers, v) != v
+}
+
+may_have_kind(v, n) if {
+	n < format_min_length
+	contains(v, "://")
+}
+
+# The strings the secret rules read, classified once per evaluation: task definitions
+# repeat most of them (ports, regions, log levels, sidecar arguments, option names), and
+# classifying one costs dozens of builtin calls. Rules look them up here instead of
+# calling value_kind or name_suggests_secret per occurrence.
+
+# Kind of every distinct value of environment entries, command and entryPoint arguments,
+# Docker labels and log-driver options that looks like a secret: {value: kind}.
+value_kinds := {v: k | some v in examined_values; k := value_kind(v)}
+
+examined_values contains v if {
+	some c in all_containers
+	some e in c.environment
+	v := e.value
+	is_string(v)
+}
+
+examined_values contains v if {
+	some c in all_containers
+	some field in argument_fields
+	some v in c[field]
+	is_string(v)
+}
+
+examined_values contains v if {
+	some c in all_containers
+	some v in c.dockerLabels
+	is_string(v)
+}
+
+examined_values contains v if {
+	some c in all_containers
+	some v in c.logConfiguration.options
+	is_string(v)
+}
+
+# Container fields holding argument lists.
+argument_fields := ["command", "entryPoint"]
+
+# Every container definition (an array: a set of objects costs a deep comparison each).
+all_containers := [c | some td in task_definitions; some c in td.properties.containerDefinitions]
+
+# Distinct environment variable names (strings).
+env_names contains n if {
+	some c in all_containers
+	some e in c.environment
+	n := e.name
+	is_string(n)
+}
+
+# Docker label and log option keys that suggest a secret by the default tokens (dashes
+# read as underscores).
+secret_keys contains k if {
+	some k in map_keys
+	name_suggests_secret(replace(k, "-", "_"), default_name_token_set)
+}
+
+map_keys contains k if {
+	some c in all_containers
+	some k, _ in c.dockerLabels
+}
+
+map_keys contains k if {
+	some c in all_containers
+	some k, _ in c.logConfiguration.options
+}
+
+# `--name=value` arguments whose name suggests a secret by the default tokens and whose
+# value is not trivial.
+secret_option_args contains arg if {
+	some arg in option_args
+	parts := split(trim_left(arg, "-"), "=")
+	count(parts) >= 2
+	name_suggests_secret(replace(parts[0], "-", "_"), default_name_token_set)
+	not trivial_value(concat("=", array.slice(parts, 1, count(parts))))
+}
+
+# Arguments that start with a dash.
+option_args contains arg if {
+	some c in all_containers
+	some field in argument_fields
+	some arg in c[field]
+	is_string(arg)
+	startswith(arg, "-")
 }
 
 # n * log2(n) for n = 0..256, so Shannon entropy needs no log builtin (OPA has none).

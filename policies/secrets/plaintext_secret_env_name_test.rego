@@ -54,3 +54,13 @@ test_name_suggests_secret_takes_a_list_or_a_token_set if {
 	not secrets.name_suggests_secret("db_user", secrets.default_name_token_set)
 	not secrets.name_suggests_secret("db_user", [])
 }
+
+# Names are checked once per distinct name: every occurrence is still reported.
+test_flags_a_repeated_name_everywhere if {
+	c := {"name": "a", "image": "nginx:1.25", "environment": [{"name": "DB_PASSWORD", "value": "hunter2hunter2"}]}
+	findings := rule.deny with input as testing.graph([
+		{"family": "one", "containerDefinitions": [c, object.union(c, {"name": "b"})]},
+		{"family": "two", "containerDefinitions": [c]},
+	])
+	count({[f.resource, f.pointer] | some f in findings}) == 3
+}

@@ -31,16 +31,17 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
+import data.ecsaudit.lib.secrets.argument_fields
+import data.ecsaudit.lib.secrets.secret_keys
+import data.ecsaudit.lib.secrets.secret_option_args
+import data.ecsaudit.lib.secrets.value_kinds
 import data.ecsaudit.lib.task_definitions
-import data.ecsaudit.lib.secrets.default_name_token_set
-
-list_fields := ["command", "entryPoint"]
 
 # Arguments: a credential-looking value, or --secret-name=value.
 deny contains finding if {
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
-	some field in list_fields
+	some field in argument_fields
 	some j, arg in c[field]
 	why := arg_problem(arg)
 	finding := lib.finding(
@@ -54,40 +55,42 @@ deny contains finding if {
 deny contains finding if {
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
-	some place in [
-		{"path": "dockerLabels", "map": object.get(c, "dockerLabels", {})},
-		{"path": "logConfiguration/options", "map": object.get(object.get(c, "logConfiguration", {}), "options", {})},
-	]
-	some key, value in place.map
+	some key, value in c.dockerLabels
 	why := map_problem(key, value)
-	finding := lib.finding(
-		td,
-		sprintf("/containerDefinitions/%d/%s/%s", [i, place.path, key]),
-		sprintf("%s: `%s` entry %q holds %s (%s); use `secretOptions` or `secrets` instead", [lib.container_label(c, i), replace(place.path, "/", "."), key, why, lib.redact(value)]),
-	)
+	finding := map_finding(td, c, i, "dockerLabels", key, value, why)
 }
 
+deny contains finding if {
+	some td in task_definitions
+	some i, c in td.properties.containerDefinitions
+	some key, value in c.logConfiguration.options
+	why := map_problem(key, value)
+	finding := map_finding(td, c, i, "logConfiguration/options", key, value, why)
+}
+
+map_finding(td, c, i, path, key, value, why) := lib.finding(
+	td,
+	sprintf("/containerDefinitions/%d/%s/%s", [i, path, key]),
+	sprintf("%s: `%s` entry %q holds %s (%s); use `secretOptions` or `secrets` instead", [lib.container_label(c, i), replace(path, "/", "."), key, why, lib.redact(value)]),
+)
+
+# Values and names are classified once per distinct string (data.ecsaudit.lib.secrets).
 arg_problem(arg) := msg if {
-	kind := secrets.value_kind(arg)
+	kind := value_kinds[arg]
 	msg := sprintf("what looks like %s", [kind])
 }
 
 else := "a secret-named option with a literal value" if {
-	is_string(arg)
-	startswith(arg, "-")
-	parts := split(trim_left(arg, "-"), "=")
-	count(parts) >= 2
-	secrets.name_suggests_secret(replace(parts[0], "-", "_"), default_name_token_set)
-	not secrets.trivial_value(concat("=", array.slice(parts, 1, count(parts))))
+	arg in secret_option_args
 }
 
 map_problem(key, value) := msg if {
-	kind := secrets.value_kind(value)
+	kind := value_kinds[value]
 	msg := sprintf("what looks like %s", [kind])
 }
 
 else := "a secret-named key with a literal value" if {
 	is_string(value)
-	secrets.name_suggests_secret(replace(key, "-", "_"), default_name_token_set)
+	key in secret_keys
 	not secrets.trivial_value(value)
 }

@@ -37,3 +37,18 @@ test_ignores_plain_arguments_and_labels if {
 		"logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"}},
 	})
 }
+
+# Arguments and entries are classified once per distinct string: every occurrence is
+# still reported.
+test_flags_repeated_arguments_and_options_everywhere if {
+	c := {
+		"name": "a", "image": "nginx:1.25",
+		"command": ["serve", "--db-password=hunter2hunter2"],
+		"logConfiguration": {"logDriver": "splunk", "options": {"splunk-token": "00000000-aaaa-bbbb-cccc-123456789abc"}},
+	}
+	findings := rule.deny with input as testing.graph([
+		{"family": "one", "containerDefinitions": [c, object.union(c, {"name": "b"})]},
+		{"family": "two", "containerDefinitions": [c]},
+	])
+	count(findings) == 6
+}

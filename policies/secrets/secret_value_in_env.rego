@@ -36,6 +36,7 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
 import data.ecsaudit.lib.task_definitions
+import data.ecsaudit.lib.secrets.value_kinds
 
 ignore_names := lib.param("EA102", "ignore_names", [])
 
@@ -43,10 +44,9 @@ deny contains finding if {
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	some j, e in c.environment
-	is_string(e.value)
-	not e.name in ignore_names
-	kind := secrets.value_kind(e.value)
+	kind := value_kinds[e.value]
 	reportable(kind, e.name)
+	not e.name in ignore_names
 	finding := lib.finding(
 		td,
 		sprintf("/containerDefinitions/%d/environment/%d/value", [i, j]),

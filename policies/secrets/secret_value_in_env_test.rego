@@ -71,3 +71,25 @@ test_ignores_entropy_when_disabled if {
 	count(rule.deny) == 0 with input as testing.with_environment([{"name": "SEED", "value": "q8Zr2LwX9vN4mK7pT1sY6dB3"}])
 		with data.ecsaudit.params.EA102 as {"ignore_names": [], "entropy_check": false}
 }
+
+# Values are classified once per distinct string: a value repeated across containers
+# and task definitions is still reported at every place it occurs.
+test_flags_a_repeated_value_everywhere if {
+	env := [{"name": "KEY", "value": "AKIAIOSFODNN7EXAMPLE"}]
+	c := {"name": "a", "image": "nginx:1.25", "environment": env}
+	findings := rule.deny with input as testing.graph([
+		{"family": "one", "containerDefinitions": [c, object.union(c, {"name": "b"})]},
+		{"family": "two", "containerDefinitions": [c]},
+	])
+	count(findings) == 3
+	count({[f.resource, f.pointer] | some f in findings}) == 3
+}
+
+# Below the shortest credential format only a URL can carry a secret.
+test_flags_short_url_with_credentials if flags_as("U", "a://b:c@d", "a URL with embedded credentials")
+
+test_value_kind_of_short_values if {
+	secrets.value_kind("a://b:c@d") == "a URL with embedded credentials"
+	not secrets.value_kind("ghp_x://")
+	not secrets.value_kind("/ecs/svc-1")
+}
