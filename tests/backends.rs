@@ -369,3 +369,82 @@ deny contains {"resource": td.id, "message": sprintf("%d arguments", [count([a |
     assert_eq!(builtin(&findings), builtin(&alone));
     assert!(on_fine("EA101") && on_fine("EA504"));
 }
+
+/// A user rule whose findings are malformed: each unusable one is an error naming the
+/// rule, its file and why; the usable one (and every built-in finding) is reported.
+/// Identical under both backends (the VM's results are read from regorus' values).
+#[test]
+fn unusable_findings_are_errors_and_the_rest_is_reported() {
+    let rule = r#"# METADATA
+# title: Emits odd findings
+# description: Test rule.
+# custom:
+#   id: USR900
+#   severity: low
+#   remediation: None.
+package ecsaudit.rules.odd_findings
+
+import rego.v1
+
+import data.ecsaudit.lib.task_definitions
+
+deny contains f if {
+	some td in task_definitions
+	some f in [
+		"not an object",
+		{"message": "no resource"},
+		{"resource": "nope", "message": "not a node"},
+		{"resource": td.id, "message": 7},
+		{"resource": td.id, "message": "bad pointer", "pointer": "containerDefinitions"},
+		{"resource": td.id, "message": "bad related", "related": [1]},
+		{"resource": td.id, "message": "bad severity", "severity": "urgent"},
+		{"resource": td.id, "message": "usable", "pointer": "/family", "related": [td.id], "severity": "high"},
+	]
+}
+"#;
+    let engine = engine_with_user_rule("user/odd_findings.rego", rule);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let graph = files_graph(&[root.join("examples/flawed/legacy-ec2.json")]);
+    assert_same(&engine, &graph, "odd findings");
+    let (findings, diags) = engine.evaluate(&graph, 1);
+    let mine: Vec<&RawFinding> = findings.iter().filter(|f| f.rule_id == "USR900").collect();
+    assert_eq!(mine.len(), 1, "{mine:#?}");
+    let usable = mine[0];
+    assert_eq!(usable.message, "usable");
+    assert_eq!(usable.pointer.as_deref(), Some("/family"));
+    assert_eq!(usable.related, vec![usable.resource.clone()]);
+    assert_eq!(
+        usable.severity,
+        Some(ecsaudit::policy::metadata::Severity::High)
+    );
+    assert!(findings.iter().any(|f| f.rule_id != "USR900"));
+    let why: Vec<String> = diags
+        .iter()
+        .filter(|d| d.code == "policy-bad-finding")
+        .map(|d| {
+            assert!(d
+                .message
+                .starts_with("rule USR900 produced an unusable finding ("));
+            assert_eq!(
+                d.location.as_ref().map(|l| l.file.as_str()),
+                Some("user/odd_findings.rego")
+            );
+            d.message.clone()
+        })
+        .collect();
+    assert_eq!(why.len(), 7, "{why:#?}");
+    for expected in [
+        "(a finding must be an object): \"not an object\"",
+        "(`resource` must be a node id string): {\"message\":\"no resource\"}",
+        "(`resource` nope is not a node of the graph)",
+        "(`message` must be a string)",
+        "(`pointer` must be a JSON pointer string)",
+        "(`related` must hold node ids)",
+        "(`severity` must be critical, high, medium, low or info)",
+    ] {
+        assert!(
+            why.iter().any(|m| m.contains(expected)),
+            "{expected} not in {why:#?}"
+        );
+    }
+}

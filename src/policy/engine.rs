@@ -599,31 +599,31 @@ impl PolicyEngine {
     fn collect(&self, shard: &GraphView, value: &RegoValue) -> (Vec<RawFinding>, Vec<Diagnostic>) {
         let mut findings = Vec::new();
         let mut diags = Vec::new();
-        let json: Value = match serde_json::to_value(value) {
-            Ok(v) => v,
-            Err(e) => {
-                return (
-                    findings,
-                    vec![Diagnostic::error(
-                        "policy-output",
-                        format!("unreadable rule output: {e}"),
-                    )],
-                )
-            }
-        };
-        let Some(by_rule) = json.as_object() else {
+        // Read straight from regorus' values (sorted, as their JSON would list them).
+        let RegoValue::Object(by_rule) = value else {
             return (findings, diags);
         };
-        for (rule_id, set) in by_rule {
-            let meta = self.rules.iter().find(|m| &m.id == rule_id);
+        for (rule_id, set) in by_rule.iter_sorted() {
+            let RegoValue::String(rule_id) = rule_id else {
+                continue;
+            };
+            let meta = self.rules.iter().find(|m| *m.id == **rule_id);
             let file = meta.map(|m| m.file.clone()).unwrap_or_default();
-            for item in set.as_array().into_iter().flatten() {
+            let items: Box<dyn Iterator<Item = &RegoValue>> = match set {
+                RegoValue::Set(s) => Box::new(s.iter_sorted()),
+                RegoValue::Array(a) => Box::new(a.iter()),
+                _ => continue,
+            };
+            for item in items {
                 match parse_finding(rule_id, item, shard) {
                     Ok(f) => findings.push(f),
                     Err(why) => diags.push(
                         Diagnostic::error(
                             "policy-bad-finding",
-                            format!("rule {rule_id} produced an unusable finding ({why}): {item}"),
+                            format!(
+                                "rule {rule_id} produced an unusable finding ({why}): {}",
+                                serde_json::to_string(item).unwrap_or_default()
+                            ),
                         )
                         .in_file(&file),
                     ),
@@ -634,49 +634,52 @@ impl PolicyEngine {
     }
 }
 
-fn parse_finding(rule_id: &str, item: &Value, shard: &GraphView) -> Result<RawFinding, String> {
-    let obj = item.as_object().ok_or("a finding must be an object")?;
-    let resource = obj
-        .get("resource")
-        .and_then(Value::as_str)
+/// A rule's finding object as a [`RawFinding`], or why it is not one.
+fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<RawFinding, String> {
+    let RegoValue::Object(obj) = item else {
+        return Err("a finding must be an object".into());
+    };
+    let field = |name: &str| obj.get(&RegoValue::from(name));
+    let string = |v: &RegoValue| match v {
+        RegoValue::String(s) => Some(s.to_string()),
+        _ => None,
+    };
+    let resource = field("resource")
+        .and_then(string)
         .ok_or("`resource` must be a node id string")?;
-    if !shard.nodes.contains_key(resource) {
+    if !shard.nodes.contains_key(resource.as_str()) {
         return Err(format!("`resource` {resource} is not a node of the graph"));
     }
-    let message = obj
-        .get("message")
-        .and_then(Value::as_str)
+    let message = field("message")
+        .and_then(string)
         .ok_or("`message` must be a string")?;
-    let pointer = match obj.get("pointer") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(p)) if p.is_empty() || p.starts_with('/') => Some(p.clone()),
+    let pointer = match field("pointer") {
+        None | Some(RegoValue::Null) => None,
+        Some(RegoValue::String(p)) if p.is_empty() || p.starts_with('/') => Some(p.to_string()),
         Some(_) => return Err("`pointer` must be a JSON pointer string".into()),
     };
-    let related = match obj.get("related") {
+    let related = match field("related") {
         None => Vec::new(),
-        Some(Value::Array(a)) => a
+        Some(RegoValue::Array(a)) => a
             .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .ok_or("`related` must hold node ids")
-            })
+            .map(|v| string(v).ok_or("`related` must hold node ids"))
             .collect::<Result<_, _>>()?,
         Some(_) => return Err("`related` must be an array of node ids".into()),
     };
-    let severity = match obj.get("severity") {
+    let severity = match field("severity") {
         None => None,
         Some(v) => Some(
-            v.as_str()
+            string(v)
+                .as_deref()
                 .and_then(Severity::parse)
                 .ok_or("`severity` must be critical, high, medium, low or info")?,
         ),
     };
     Ok(RawFinding {
         rule_id: rule_id.to_string(),
-        resource: resource.to_string(),
+        resource,
         pointer,
-        message: message.to_string(),
+        message,
         related,
         severity,
     })
