@@ -25,10 +25,10 @@ package ecsaudit.rules.image_too_large
 import rego.v1
 
 import data.ecsaudit.lib
-import data.ecsaudit.lib.task_definitions
+import data.ecsaudit.lib.linked_task_definitions
 
 deny contains finding if {
-	some td in task_definitions
+	some td in linked_task_definitions
 	some img in lib.linked(td, "image")
 	lib.complete(img)
 	size := img.properties.imageSizeInBytes

@@ -32,10 +32,10 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.iam
-import data.ecsaudit.lib.task_definitions
+import data.ecsaudit.lib.linked_task_definitions
 
 deny contains finding if {
-	some td in task_definitions
+	some td in linked_task_definitions
 	some role in lib.linked(td, "execution_role")
 	iam.complete(role)
 	some need in needs(td)

@@ -19,10 +19,10 @@ package ecsaudit.rules.role_not_found
 import rego.v1
 
 import data.ecsaudit.lib
-import data.ecsaudit.lib.task_definitions
+import data.ecsaudit.lib.linked_task_definitions
 
 deny contains finding if {
-	some td in task_definitions
+	some td in linked_task_definitions
 	some edge in ["task_role", "execution_role"]
 	some role in lib.linked(td, edge)
 	role.status == "not_found"

@@ -21,10 +21,10 @@ package ecsaudit.rules.task_role_has_execution_permissions
 import rego.v1
 
 import data.ecsaudit.lib
-import data.ecsaudit.lib.task_definitions
+import data.ecsaudit.lib.linked_task_definitions
 
 deny contains finding if {
-	some td in task_definitions
+	some td in linked_task_definitions
 	some role in lib.linked(td, "task_role")
 	not role.id in object.get(td, ["derived", "links", "out", "execution_role"], [])
 	some p in lib.linked(role, "attached_policy")

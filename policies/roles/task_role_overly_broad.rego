@@ -27,10 +27,10 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.iam
-import data.ecsaudit.lib.task_definitions
+import data.ecsaudit.lib.linked_task_definitions
 
 deny contains finding if {
-	some td in task_definitions
+	some td in linked_task_definitions
 	some role in lib.linked(td, "task_role")
 	iam.complete(role)
 	some g in iam.broad_grants(role)
