@@ -388,17 +388,7 @@ fn defined_functions(text: &str) -> Vec<String> {
 /// import alias of this module.
 fn foreign_calls(text: &str, defined: &std::collections::BTreeSet<String>) -> Vec<(usize, String)> {
     let code = code_only(text);
-    let import =
-        regex::Regex::new(r"^import\s+data\.([A-Za-z0-9_.]+)(?:\s+as\s+([A-Za-z_][A-Za-z0-9_]*))?")
-            .unwrap();
-    let aliases: Vec<String> = code
-        .lines()
-        .filter_map(|l| import.captures(l))
-        .map(|c| match c.get(2) {
-            Some(a) => a.as_str().to_string(),
-            None => c[1].rsplit('.').next().unwrap_or_default().to_string(),
-        })
-        .collect();
+    let aliases = import_aliases(&code, |_| true);
     let call =
         regex::Regex::new(r"(^|[^A-Za-z0-9_.])([a-z_][A-Za-z0-9_]*(?:\.[a-z_][A-Za-z0-9_]*)*)\(")
             .unwrap();
@@ -482,18 +472,7 @@ fn rule_refs_through_package_alias(
     packages: &std::collections::BTreeSet<String>,
 ) -> Vec<(usize, String)> {
     let code = code_only(text);
-    let import =
-        regex::Regex::new(r"^import\s+data\.([A-Za-z0-9_.]+)(?:\s+as\s+([A-Za-z_][A-Za-z0-9_]*))?")
-            .unwrap();
-    let aliases: Vec<String> = code
-        .lines()
-        .filter_map(|l| import.captures(l))
-        .filter(|c| packages.contains(&c[1]))
-        .map(|c| match c.get(2) {
-            Some(a) => a.as_str().to_string(),
-            None => c[1].rsplit('.').next().unwrap_or_default().to_string(),
-        })
-        .collect();
+    let aliases = import_aliases(&code, |path| packages.contains(path));
     let reference =
         regex::Regex::new(r"(^|[^A-Za-z0-9_.])([a-z_][A-Za-z0-9_]*)\.([a-z_][A-Za-z0-9_]*)")
             .unwrap();
@@ -510,4 +489,19 @@ fn rule_refs_through_package_alias(
         }
     }
     found
+}
+
+/// Names `import data.<path> [as alias]` lines of `code` bind, for the paths `keep` takes.
+fn import_aliases(code: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let import =
+        regex::Regex::new(r"^import\s+data\.([A-Za-z0-9_.]+)(?:\s+as\s+([A-Za-z_][A-Za-z0-9_]*))?")
+            .unwrap();
+    code.lines()
+        .filter_map(|l| import.captures(l))
+        .filter(|c| keep(&c[1]))
+        .map(|c| match c.get(2) {
+            Some(a) => a.as_str().to_string(),
+            None => c[1].rsplit('.').next().unwrap_or_default().to_string(),
+        })
+        .collect()
 }
