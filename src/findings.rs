@@ -291,7 +291,6 @@ type OrderKey<'a> = (
 /// Put findings in report order (stable: equal keys keep their order).
 pub fn sort_for_report(findings: &mut [Finding]) {
     use rayon::slice::ParallelSliceMut;
-    // Stable, like `sort_by`: equal keys keep the order they came in.
     findings.par_sort_by(|a, b| report_order(a).cmp(&report_order(b)));
 }
 
@@ -324,10 +323,11 @@ fn position(findings: &mut [Finding], texts: &Texts) {
                     .as_ref()
                     .and_then(|l| l.pointer.as_deref())
             });
-            let index = match texts.get(file) {
-                Some(text) => Some(JsonIndex::build_for(text, pointers)),
-                None => read_text(file).map(|t| JsonIndex::build_for(&t, pointers)),
+            let text = match texts.get(file) {
+                Some(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
+                None => read_text(file).map(std::borrow::Cow::Owned),
             };
+            let index = text.map(|t| JsonIndex::build_for(&t, pointers));
             idxs.iter()
                 .map(|&i| {
                     let p = findings[i]

@@ -170,10 +170,7 @@ examined_values contains v if {
 }
 
 examined_values contains v if {
-	some c in all_containers
-	some field in argument_fields
-	some v in c[field]
-	is_string(v)
+	some v in arguments
 }
 
 examined_values contains v if {
@@ -190,6 +187,14 @@ examined_values contains v if {
 
 # Container fields holding argument lists.
 argument_fields := ["command", "entryPoint"]
+
+# Distinct string arguments of every container's argument lists.
+arguments contains arg if {
+	some c in all_containers
+	some field in argument_fields
+	some arg in c[field]
+	is_string(arg)
+}
 
 # Every container definition (an array: a set of objects costs a deep comparison each).
 all_containers := [c | some td in task_definitions; some c in td.properties.containerDefinitions]
@@ -231,10 +236,7 @@ secret_option_args contains arg if {
 
 # Arguments that start with a dash.
 option_args contains arg if {
-	some c in all_containers
-	some field in argument_fields
-	some arg in c[field]
-	is_string(arg)
+	some arg in arguments
 	startswith(arg, "-")
 }
 

@@ -197,9 +197,8 @@ impl<'a> Scanner<'a> {
         match self.bytes.get(self.pos) {
             Some(b'{') => self.object(pointer, depth),
             Some(b'[') => self.array(pointer, depth),
-            Some(b'"') => self.skip_string(),
-            Some(_) => self.skip_scalar(),
-            None => false,
+            // A string or scalar has no children to index.
+            _ => self.skip_value(),
         }
     }
 
@@ -266,29 +265,18 @@ impl<'a> Scanner<'a> {
     /// A string's value (borrowed from the text unless it has escapes).
     fn string(&mut self) -> Option<std::borrow::Cow<'a, str>> {
         let start = self.pos;
-        let mut escaped = false;
-        self.pos += 1;
-        while let Some(&b) = self.bytes.get(self.pos) {
-            match b {
-                b'\\' => {
-                    escaped = true;
-                    self.pos += 2;
-                }
-                b'"' => {
-                    self.pos += 1;
-                    let text: &'a str = self.text;
-                    return if escaped {
-                        serde_json::from_str(&text[start..self.pos])
-                            .ok()
-                            .map(std::borrow::Cow::Owned)
-                    } else {
-                        Some(std::borrow::Cow::Borrowed(&text[start + 1..self.pos - 1]))
-                    };
-                }
-                _ => self.pos += 1,
-            }
+        if !self.skip_string() {
+            return None;
         }
-        None
+        let text: &'a str = self.text;
+        let literal = &text[start..self.pos];
+        if literal.contains('\\') {
+            serde_json::from_str(literal)
+                .ok()
+                .map(std::borrow::Cow::Owned)
+        } else {
+            Some(std::borrow::Cow::Borrowed(&literal[1..literal.len() - 1]))
+        }
     }
 
     fn object(&mut self, pointer: &mut String, depth: usize) -> bool {
