@@ -15,6 +15,7 @@
 //! `{"resource": <node id>, "message": <text>, "pointer"?: <JSON pointer into the node's
 //! properties>, "related"?: [<node id>...], "severity"?: <override>}`.
 
+use super::input::shard_to_rego;
 use super::metadata::{RuleMeta, Severity};
 use super::{PolicySet, PolicySource};
 use crate::diagnostics::{Diagnostic, Location};
@@ -141,36 +142,6 @@ pub(crate) fn add_source(
 
 fn to_rego<T: serde::Serialize>(v: &T) -> anyhow::Result<RegoValue> {
     RegoValue::from_json_str(&serde_json::to_string(v)?)
-}
-
-/// A shard as policies see it (`input`): the same value as [`to_rego`] of the view, but
-/// each node's JSON trees are read straight into regorus values, with no JSON text in
-/// between (the largest cost of a scan after the rules themselves).
-fn shard_to_rego(shard: &GraphView) -> anyhow::Result<RegoValue> {
-    use serde::Deserialize;
-    use std::collections::BTreeMap;
-    let key = |k: &str| RegoValue::from(k);
-    let mut nodes = BTreeMap::new();
-    for (id, node) in &shard.nodes {
-        let mut n = BTreeMap::new();
-        n.insert(key("id"), RegoValue::from(node.id.as_str()));
-        n.insert(key("kind"), RegoValue::from(node.kind.as_str()));
-        n.insert(key("name"), RegoValue::from(node.name.as_str()));
-        n.insert(key("identity"), RegoValue::from(node.identity.as_str()));
-        n.insert(key("source"), to_rego(&node.source)?);
-        n.insert(key("status"), to_rego(&node.status)?);
-        n.insert(key("properties"), RegoValue::deserialize(&node.properties)?);
-        n.insert(key("derived"), RegoValue::deserialize(&node.derived)?);
-        nodes.insert(key(id), RegoValue::from(n));
-    }
-    let mut doc = BTreeMap::new();
-    doc.insert(key("schema_version"), RegoValue::from(shard.schema_version));
-    doc.insert(key("generator"), to_rego(&shard.generator)?);
-    doc.insert(key("sources"), to_rego(&shard.sources)?);
-    doc.insert(key("nodes"), RegoValue::from(nodes));
-    doc.insert(key("edges"), to_rego(&shard.edges)?);
-    doc.insert(key("diagnostics"), RegoValue::from(Vec::<RegoValue>::new()));
-    Ok(RegoValue::from(doc))
 }
 
 /// Load rule parameters into `engine` as `data.ecsaudit.params`.

@@ -3,6 +3,7 @@
 //! rule, a *test* when it ends in `_test.rego`, and a *library* otherwise.
 
 pub mod engine;
+pub mod input;
 pub mod metadata;
 pub mod testing;
 
