@@ -435,6 +435,38 @@ fn builtin_modules_read_library_rules_through_their_own_import() {
     );
 }
 
+/// On regorus' VM a function call costs several field reads (its rule metadata is copied
+/// at every call), and a scan makes one per finding for each of these helpers. Built-in
+/// rules write finding objects and pointers themselves; the helpers stay for user rules.
+#[test]
+fn builtin_rules_build_findings_and_pointers_inline() {
+    const PER_FINDING_HELPERS: [&str; 4] = [
+        "lib.finding(",
+        "lib.finding_related(",
+        "lib.container_pointer(",
+        "lib.container_field_pointer(",
+    ];
+    let mut problems = Vec::new();
+    for src in policy::builtin_sources()
+        .iter()
+        .filter(|s| !s.is_test() && !s.path.starts_with("policies/lib/"))
+    {
+        for (n, line) in src.text.lines().enumerate() {
+            let code = line.split('#').next().unwrap_or("");
+            for helper in PER_FINDING_HELPERS {
+                if code.contains(helper) {
+                    problems.push(format!("{}:{}: {helper}...)", src.path, n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "built-in rules call per-finding helpers (write the object or sprintf inline):\n{}",
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn package_alias_check_flags_rule_references_only() {
     let packages: std::collections::BTreeSet<String> = ["ecsaudit.lib", "ecsaudit.lib.secrets"]

@@ -32,9 +32,9 @@ deny contains finding if {
 	not img.unresolved
 	not img.pinned
 	not img.mutable_latest
-	finding := lib.finding(
-		td,
-		lib.container_field_pointer(i, "image"),
-		sprintf("%s uses image %q by tag only; pin it with @sha256:<digest>", [lib.container_label(c, i), c.image]),
-	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
+		"message": sprintf("%s uses image %q by tag only; pin it with @sha256:<digest>", [lib.container_label(c, i), c.image]),
+	}
 }

@@ -38,7 +38,7 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	c.image in img.derived.references
 	msg := sprintf("%s of %s runs image %s of %s; the limit is %s", [lib.container_label(c, i), lib.td_label(td), c.image, human(size), human(limit)])
-	finding := lib.finding_related(td, lib.container_field_pointer(i, "image"), msg, [img.id])
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/image", [i]), "message": msg, "related": [img.id]}
 }
 
 # 2147483648 -> "2.0 GiB", 200000000 -> "190 MiB".

@@ -34,9 +34,9 @@ deny contains finding if {
 	is_object(img)
 	not img.unresolved
 	img.mutable_latest
-	finding := lib.finding(
-		td,
-		lib.container_field_pointer(i, "image"),
-		sprintf("%s uses image %q, which floats with the `latest` tag; pin a digest or a version tag", [lib.container_label(c, i), c.image]),
-	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
+		"message": sprintf("%s uses image %q, which floats with the `latest` tag; pin a digest or a version tag", [lib.container_label(c, i), c.image]),
+	}
 }

@@ -40,11 +40,11 @@ deny contains finding if {
 	is_object(img)
 	not img.unresolved
 	not registry_allowed(img.registry)
-	finding := lib.finding(
-		td,
-		lib.container_field_pointer(i, "image"),
-		sprintf("%s pulls from registry %q, which is not in allowed_registries (%s)", [lib.container_label(c, i), img.registry, concat(", ", allowed)]),
-	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
+		"message": sprintf("%s pulls from registry %q, which is not in allowed_registries (%s)", [lib.container_label(c, i), img.registry, concat(", ", allowed)]),
+	}
 }
 
 registry_allowed(registry) if {

@@ -32,9 +32,9 @@ deny contains finding if {
 	options := object.get(c.logConfiguration, "options", {})
 	missing := [o | some o in required; not options[o]]
 	count(missing) > 0
-	finding := lib.finding(
-		td,
-		sprintf("/containerDefinitions/%d/logConfiguration", [i]),
-		sprintf("%s uses awslogs without %s; set them in logConfiguration.options", [lib.container_label(c, i), concat(" and ", missing)]),
-	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/logConfiguration", [i]),
+		"message": sprintf("%s uses awslogs without %s; set them in logConfiguration.options", [lib.container_label(c, i), concat(" and ", missing)]),
+	}
 }

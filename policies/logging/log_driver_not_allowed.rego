@@ -36,9 +36,9 @@ deny contains finding if {
 	driver := c.logConfiguration.logDriver
 	driver != null
 	not driver in allowed
-	finding := lib.finding(
-		td,
-		sprintf("/containerDefinitions/%d/logConfiguration/logDriver", [i]),
-		sprintf("%s logs with the %q driver; use one of %s", [lib.container_label(c, i), driver, concat(", ", allowed)]),
-	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/logConfiguration/logDriver", [i]),
+		"message": sprintf("%s logs with the %q driver; use one of %s", [lib.container_label(c, i), driver, concat(", ", allowed)]),
+	}
 }

@@ -34,9 +34,9 @@ deny contains finding if {
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	not c.logConfiguration
-	finding := lib.finding(
-		td,
-		lib.container_field_pointer(i, "logConfiguration"),
-		sprintf("%s has no `logConfiguration`: its output is not kept; add the awslogs (or awsfirelens) driver", [lib.container_label(c, i)]),
-	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/logConfiguration", [i]),
+		"message": sprintf("%s has no `logConfiguration`: its output is not kept; add the awslogs (or awsfirelens) driver", [lib.container_label(c, i)]),
+	}
 }

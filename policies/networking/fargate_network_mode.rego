@@ -27,5 +27,5 @@ deny contains finding if {
 	lib.is_fargate(td)
 	mode := td.properties.networkMode
 	mode != "awsvpc"
-	finding := lib.finding(td, "/networkMode", sprintf("%s requires FARGATE but uses network mode %q; Fargate supports only awsvpc", [lib.td_label(td), mode]))
+	finding := {"resource": td.id, "pointer": "/networkMode", "message": sprintf("%s requires FARGATE but uses network mode %q; Fargate supports only awsvpc", [lib.td_label(td), mode])}
 }

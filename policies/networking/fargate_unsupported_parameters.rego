@@ -79,7 +79,7 @@ deny contains finding if {
 	lib.is_fargate(td)
 	has_any(td.properties, task_fields)
 	some [pointer, what] in task_problems(td)
-	finding := lib.finding(td, pointer, sprintf("%s requires FARGATE but %s, which Fargate does not support", [lib.td_label(td), what]))
+	finding := {"resource": td.id, "pointer": pointer, "message": sprintf("%s requires FARGATE but %s, which Fargate does not support", [lib.td_label(td), what])}
 }
 
 deny contains finding if {
@@ -88,5 +88,5 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	has_any(c, container_fields)
 	some [field, what] in container_problems(c)
-	finding := lib.finding(td, sprintf("/containerDefinitions/%d/%s", [i, field]), sprintf("%s %s, which Fargate does not support", [lib.container_label(c, i), what]))
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/%s", [i, field]), "message": sprintf("%s %s, which Fargate does not support", [lib.container_label(c, i), what])}
 }

@@ -36,5 +36,5 @@ deny contains finding if {
 	is_number(task)
 	total := sum([container_memory(c) | some c in td.properties.containerDefinitions])
 	total > task
-	finding := lib.finding(td, "/memory", sprintf("%s: containers reserve %d MiB but the task has %d MiB; raise task memory or lower container limits", [lib.td_label(td), total, task]))
+	finding := {"resource": td.id, "pointer": "/memory", "message": sprintf("%s: containers reserve %d MiB but the task has %d MiB; raise task memory or lower container limits", [lib.td_label(td), total, task])}
 }

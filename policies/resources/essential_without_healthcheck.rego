@@ -35,5 +35,5 @@ deny contains finding if {
 	object.get(c, "essential", true) == true
 	not c.healthCheck
 	not c.name in exempt_containers
-	finding := lib.finding(td, lib.container_field_pointer(i, "healthCheck"), sprintf("essential %s has no `healthCheck`; add one so ECS replaces it when it hangs", [lib.container_label(c, i)]))
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/healthCheck", [i]), "message": sprintf("essential %s has no `healthCheck`; add one so ECS replaces it when it hangs", [lib.container_label(c, i)])}
 }

@@ -52,7 +52,7 @@ deny contains finding if {
 	lib.is_fargate(td)
 	some field in ["cpu", "memory"]
 	not td.properties[field]
-	finding := lib.finding(td, concat("", ["/", field]), sprintf("%s requires FARGATE but sets no task-level `%s`; Fargate needs both cpu and memory", [lib.td_label(td), field]))
+	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("%s requires FARGATE but sets no task-level `%s`; Fargate needs both cpu and memory", [lib.td_label(td), field])}
 }
 
 deny contains finding if {
@@ -61,7 +61,7 @@ deny contains finding if {
 	some field in ["cpu", "memory"]
 	td.properties[field]
 	td.derived[{"cpu": "cpu_units", "memory": "memory_mib"}[field]] == null
-	finding := lib.finding(td, concat("", ["/", field]), sprintf("%s has task `%s` %v, which is not a valid value", [lib.td_label(td), field, td.properties[field]]))
+	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("%s has task `%s` %v, which is not a valid value", [lib.td_label(td), field, td.properties[field]])}
 }
 
 deny contains finding if {
@@ -72,5 +72,5 @@ deny contains finding if {
 	mem := td.derived.memory_mib
 	is_number(mem)
 	not valid(cpu, mem)
-	finding := lib.finding(td, "/memory", sprintf("%s: Fargate has no size with cpu %d and memory %d MiB; pick a supported pair", [lib.td_label(td), cpu, mem]))
+	finding := {"resource": td.id, "pointer": "/memory", "message": sprintf("%s: Fargate has no size with cpu %d and memory %d MiB; pick a supported pair", [lib.td_label(td), cpu, mem])}
 }

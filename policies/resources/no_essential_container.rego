@@ -27,5 +27,5 @@ deny contains finding if {
 	every c in td.properties.containerDefinitions {
 		c.essential == false
 	}
-	finding := lib.finding(td, "/containerDefinitions", sprintf("%s has no essential container; mark the main container essential", [lib.td_label(td)]))
+	finding := {"resource": td.id, "pointer": "/containerDefinitions", "message": sprintf("%s has no essential container; mark the main container essential", [lib.td_label(td)])}
 }

@@ -33,5 +33,5 @@ deny contains finding if {
 	s in iam.ecs_trust_statements(role)
 	not iam.source_condition(s)
 	users := [td.name | some k in ["task_role", "execution_role"]; some td in lib.linked_from(role, k)]
-	finding := lib.finding_related(role, sprintf("/AssumeRolePolicyDocument/Statement/%d", [i]), sprintf("role %q (used by %s) lets ecs-tasks.amazonaws.com assume it without an aws:SourceAccount or aws:SourceArn condition", [role.name, concat(", ", sort(users))]), [id | some k in ["task_role", "execution_role"]; some id in object.get(role, ["derived", "links", "in", k], [])])
+	finding := {"resource": role.id, "pointer": sprintf("/AssumeRolePolicyDocument/Statement/%d", [i]), "message": sprintf("role %q (used by %s) lets ecs-tasks.amazonaws.com assume it without an aws:SourceAccount or aws:SourceArn condition", [role.name, concat(", ", sort(users))]), "related": [id | some k in ["task_role", "execution_role"]; some id in object.get(role, ["derived", "links", "in", k], [])]}
 }

@@ -35,7 +35,7 @@ deny contains finding if {
 	some role in lib.linked(td, edge)
 	lib.complete(role)
 	count(iam.ecs_trust_statements(role)) == 0
-	finding := lib.finding_related(td, pointer(edge), sprintf("%s uses role %q as its %s, but the role's trust policy does not admit ecs-tasks.amazonaws.com", [lib.td_label(td), role.name, replace(edge, "_", " ")]), [role.id])
+	finding := {"resource": td.id, "pointer": pointer(edge), "message": sprintf("%s uses role %q as its %s, but the role's trust policy does not admit ecs-tasks.amazonaws.com", [lib.td_label(td), role.name, replace(edge, "_", " ")]), "related": [role.id]}
 }
 
 pointer("task_role") := "/taskRoleArn"

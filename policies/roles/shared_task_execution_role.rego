@@ -34,5 +34,5 @@ deny contains finding if {
 	is_string(role)
 	role != ""
 	role == td.properties.executionRoleArn
-	finding := lib.finding(td, "/taskRoleArn", sprintf("%s uses %s as both task role and execution role; split them", [lib.td_label(td), role]))
+	finding := {"resource": td.id, "pointer": "/taskRoleArn", "message": sprintf("%s uses %s as both task role and execution role; split them", [lib.td_label(td), role])}
 }

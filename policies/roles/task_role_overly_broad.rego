@@ -37,7 +37,7 @@ deny contains finding if {
 	services := lib.services_of(td)
 	exposed := [s | some s in services; lib.internet_reachable(s)]
 	msg := sprintf("task role %q of %s grants %s (%s, statement %d)%s", [role.name, lib.td_label(td), g.grant, g.policy, g.index, exposure(exposed)])
-	f := lib.finding_related(td, "/taskRoleArn", msg, array.concat([role.id], [s.id | some s in services]))
+	f := {"resource": td.id, "pointer": "/taskRoleArn", "message": msg, "related": array.concat([role.id], [s.id | some s in services])}
 	finding := object.union(f, {"severity": severity(g, exposed)})
 }
 

@@ -34,5 +34,5 @@ deny contains finding if {
 	some td in task_definitions
 	some field, what in namespaces
 	td.properties[field] == "host"
-	finding := lib.finding(td, concat("", ["/", field]), sprintf("%s sets %s to host: containers share the host's %s namespace", [lib.td_label(td), field, what]))
+	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("%s sets %s to host: containers share the host's %s namespace", [lib.td_label(td), field, what])}
 }

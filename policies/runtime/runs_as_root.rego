@@ -39,7 +39,7 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	not c.name in exempt_containers
 	not c.user
-	finding := lib.finding(td, lib.container_pointer(i), sprintf("%s sets no `user`, so it runs as the image's default user (usually root); set a non-root user", [lib.container_label(c, i)]))
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("%s sets no `user`, so it runs as the image's default user (usually root); set a non-root user", [lib.container_label(c, i)])}
 }
 
 deny contains finding if {
@@ -48,5 +48,5 @@ deny contains finding if {
 	not c.name in exempt_containers
 	is_string(c.user)
 	root_user(trim_space(c.user))
-	finding := lib.finding(td, lib.container_field_pointer(i, "user"), sprintf("%s runs as root (`user` is %q); use a non-root uid", [lib.container_label(c, i), c.user]))
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/user", [i]), "message": sprintf("%s runs as root (`user` is %q); use a non-root uid", [lib.container_label(c, i), c.user])}
 }

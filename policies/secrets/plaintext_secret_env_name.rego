@@ -60,9 +60,9 @@ deny contains finding if {
 	not e.name in ignore_names
 	not secrets.trivial_value(e.value)
 	not value_kinds[e.value] # a known format or high entropy: EA102 reports it
-	finding := lib.finding(
-		td,
-		sprintf("/containerDefinitions/%d/environment/%d", [i, j]),
-		sprintf("%s sets %s to a plaintext value (%s) in `environment`; move it to `secrets` (Secrets Manager or SSM) and rotate it", [lib.container_label(c, i), e.name, lib.redact(e.value)]),
-	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/environment/%d", [i, j]),
+		"message": sprintf("%s sets %s to a plaintext value (%s) in `environment`; move it to `secrets` (Secrets Manager or SSM) and rotate it", [lib.container_label(c, i), e.name, lib.redact(e.value)]),
+	}
 }

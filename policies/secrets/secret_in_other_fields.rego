@@ -44,11 +44,11 @@ deny contains finding if {
 	some field in argument_fields
 	some j, arg in c[field]
 	why := arg_problem(arg)
-	finding := lib.finding(
-		td,
-		sprintf("/containerDefinitions/%d/%s/%d", [i, field, j]),
-		sprintf("%s: `%s` argument %d holds %s (%s); read it from a `secrets` variable instead", [lib.container_label(c, i), field, j, why, lib.redact(arg)]),
-	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/%s/%d", [i, field, j]),
+		"message": sprintf("%s: `%s` argument %d holds %s (%s); read it from a `secrets` variable instead", [lib.container_label(c, i), field, j, why, lib.redact(arg)]),
+	}
 }
 
 # Docker labels and log options: by value, or a secret-named key with a real value.
@@ -68,11 +68,11 @@ deny contains finding if {
 	finding := map_finding(td, c, i, "logConfiguration/options", key, value, why)
 }
 
-map_finding(td, c, i, path, key, value, why) := lib.finding(
-	td,
-	sprintf("/containerDefinitions/%d/%s/%s", [i, path, key]),
-	sprintf("%s: `%s` entry %q holds %s (%s); use `secretOptions` or `secrets` instead", [lib.container_label(c, i), replace(path, "/", "."), key, why, lib.redact(value)]),
-)
+map_finding(td, c, i, path, key, value, why) := {
+	"resource": td.id,
+	"pointer": sprintf("/containerDefinitions/%d/%s/%s", [i, path, key]),
+	"message": sprintf("%s: `%s` entry %q holds %s (%s); use `secretOptions` or `secrets` instead", [lib.container_label(c, i), replace(path, "/", "."), key, why, lib.redact(value)]),
+}
 
 # Values and names are classified once per distinct string (data.ecsaudit.lib.secrets).
 arg_problem(arg) := msg if {

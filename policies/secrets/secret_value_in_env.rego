@@ -47,11 +47,11 @@ deny contains finding if {
 	kind := value_kinds[e.value]
 	reportable(kind, e.name)
 	not e.name in ignore_names
-	finding := lib.finding(
-		td,
-		sprintf("/containerDefinitions/%d/environment/%d/value", [i, j]),
-		sprintf("%s: environment variable %s holds what looks like %s (%s); revoke it and pass it through `secrets`", [lib.container_label(c, i), e.name, kind, lib.redact(e.value)]),
-	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/environment/%d/value", [i, j]),
+		"message": sprintf("%s: environment variable %s holds what looks like %s (%s); revoke it and pass it through `secrets`", [lib.container_label(c, i), e.name, kind, lib.redact(e.value)]),
+	}
 }
 
 reportable(kind, _) if kind != "a high-entropy string"

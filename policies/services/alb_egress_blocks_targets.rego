@@ -34,7 +34,7 @@ deny contains finding if {
 	not network.egress_admits(a.lb_groups, a.lo, a.hi, network.group_ids(groups), cidrs)
 	msg := sprintf("load balancer %q: security groups %s do not allow egress on %s to the targets of service %q (security groups %s)", [a.lb.name, network.group_names(a.lb_groups), network.ports_label(a), a.service.name, network.group_names(groups)])
 	related := array.concat(array.concat([a.service.id, a.tg.id], [g.id | some g in a.lb_groups]), [g.id | some g in groups])
-	finding := lib.finding_related(a.lb, "/SecurityGroups", msg, related)
+	finding := {"resource": a.lb.id, "pointer": "/SecurityGroups", "message": msg, "related": related}
 }
 
 # Where the targets are: task groups and subnets (awsvpc), or instance groups and

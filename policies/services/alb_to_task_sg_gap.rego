@@ -35,5 +35,5 @@ deny contains finding if {
 	not network.ingress_admits(task_groups, a.lo, a.hi, network.group_ids(a.lb_groups), network.subnet_cidrs(a.lb))
 	msg := sprintf("service %q: task security groups %s do not admit load balancer %q (security groups %s) on %s, the port of container %q", [a.service.name, network.group_names(task_groups), a.lb.name, network.group_names(a.lb_groups), network.ports_label(a), a.container.name])
 	related := array.concat(array.concat([a.lb.id, a.tg.id, a.td.id], [g.id | some g in a.lb_groups]), [g.id | some g in task_groups])
-	finding := lib.finding_related(a.service, "/networkConfiguration/awsvpcConfiguration/securityGroups", msg, related)
+	finding := {"resource": a.service.id, "pointer": "/networkConfiguration/awsvpcConfiguration/securityGroups", "message": msg, "related": related}
 }

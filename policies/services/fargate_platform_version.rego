@@ -26,7 +26,7 @@ deny contains finding if {
 	v := svc.properties.platformVersion
 	is_string(v)
 	v != "LATEST"
-	finding := lib.finding(svc, "/platformVersion", sprintf("Fargate service %q is pinned to platform version %s, not LATEST", [svc.name, v]))
+	finding := {"resource": svc.id, "pointer": "/platformVersion", "message": sprintf("Fargate service %q is pinned to platform version %s, not LATEST", [svc.name, v])}
 }
 
 fargate(svc) if svc.properties.launchType == "FARGATE"

@@ -20,7 +20,6 @@ package ecsaudit.rules.health_check_port_mismatch
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.network
 import data.ecsaudit.lib.network.attachments
 
@@ -30,7 +29,7 @@ deny contains finding if {
 	port != "traffic-port"
 	wrong(a, port)
 	msg := sprintf("target group %q of service %q health-checks port %s, but traffic goes to %s of container %q; use traffic-port", [a.tg.name, a.service.name, port, network.ports_label(a), a.container.name])
-	finding := lib.finding_related(a.service, sprintf("/loadBalancers/%d", [a.index]), msg, [a.tg.id])
+	finding := {"resource": a.service.id, "pointer": sprintf("/loadBalancers/%d", [a.index]), "message": msg, "related": [a.tg.id]}
 }
 
 wrong(a, _) if network.dynamic(a)

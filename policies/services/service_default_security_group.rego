@@ -29,12 +29,12 @@ deny contains finding if {
 	some svc in lib.nodes_of_kind("service")
 	some g in lib.linked(svc, "security_group")
 	g.properties.GroupName == "default"
-	finding := lib.finding_related(svc, pointer, sprintf("service %q uses the VPC's default security group %s", [svc.name, g.name]), [g.id])
+	finding := {"resource": svc.id, "pointer": pointer, "message": sprintf("service %q uses the VPC's default security group %s", [svc.name, g.name]), "related": [g.id]}
 }
 
 deny contains finding if {
 	some svc in lib.nodes_of_kind("service")
 	cfg := svc.properties.networkConfiguration.awsvpcConfiguration
 	count(object.get(cfg, "securityGroups", [])) == 0
-	finding := lib.finding(svc, "/networkConfiguration/awsvpcConfiguration", sprintf("service %q lists no security groups, so its tasks get the VPC's default security group", [svc.name]))
+	finding := {"resource": svc.id, "pointer": "/networkConfiguration/awsvpcConfiguration", "message": sprintf("service %q lists no security groups, so its tasks get the VPC's default security group", [svc.name])}
 }

@@ -25,5 +25,5 @@ import data.ecsaudit.lib
 deny contains finding if {
 	some svc in lib.nodes_of_kind("service")
 	svc.properties.networkConfiguration.awsvpcConfiguration.assignPublicIp == "ENABLED"
-	finding := lib.finding(svc, "/networkConfiguration/awsvpcConfiguration/assignPublicIp", sprintf("service %q assigns public IP addresses to its tasks", [svc.name]))
+	finding := {"resource": svc.id, "pointer": "/networkConfiguration/awsvpcConfiguration/assignPublicIp", "message": sprintf("service %q assigns public IP addresses to its tasks", [svc.name])}
 }

@@ -32,5 +32,5 @@ deny contains finding if {
 	got := a.tg.properties.TargetType
 	got != want
 	msg := sprintf("service %q runs %s in %s mode, but target group %q has target type %q; it needs %q", [a.service.name, lib.td_label(a.td), a.mode, a.tg.name, got, want])
-	finding := lib.finding_related(a.service, sprintf("/loadBalancers/%d/targetGroupArn", [a.index]), msg, [a.tg.id, a.td.id])
+	finding := {"resource": a.service.id, "pointer": sprintf("/loadBalancers/%d/targetGroupArn", [a.index]), "message": msg, "related": [a.tg.id, a.td.id]}
 }

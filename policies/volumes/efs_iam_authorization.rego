@@ -22,7 +22,6 @@ package ecsaudit.rules.efs_iam_authorization
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
@@ -31,5 +30,5 @@ deny contains finding if {
 	efs := v.efsVolumeConfiguration
 	is_object(efs)
 	not efs.authorizationConfig.iam == "ENABLED"
-	finding := lib.finding(td, sprintf("/volumes/%d/efsVolumeConfiguration", [i]), sprintf("EFS volume %q does not use IAM authorization; set authorizationConfig.iam to ENABLED", [v.name]))
+	finding := {"resource": td.id, "pointer": sprintf("/volumes/%d/efsVolumeConfiguration", [i]), "message": sprintf("EFS volume %q does not use IAM authorization; set authorizationConfig.iam to ENABLED", [v.name])}
 }

@@ -21,7 +21,6 @@ package ecsaudit.rules.efs_transit_encryption
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
@@ -30,5 +29,5 @@ deny contains finding if {
 	efs := v.efsVolumeConfiguration
 	is_object(efs)
 	not efs.transitEncryption == "ENABLED"
-	finding := lib.finding(td, sprintf("/volumes/%d/efsVolumeConfiguration", [i]), sprintf("EFS volume %q does not encrypt data in transit; set transitEncryption to ENABLED", [v.name]))
+	finding := {"resource": td.id, "pointer": sprintf("/volumes/%d/efsVolumeConfiguration", [i]), "message": sprintf("EFS volume %q does not encrypt data in transit; set transitEncryption to ENABLED", [v.name])}
 }

@@ -55,6 +55,6 @@ deny contains finding if {
 	path := normalise(raw)
 	matched := [s | some s in sensitive; under(path, normalise(s))]
 	count(matched) > 0
-	f := lib.finding(td, sprintf("/volumes/%d/host/sourcePath", [i]), sprintf("volume %q mounts host path %s into the task; do not expose host system paths", [v.name, raw]))
+	f := {"resource": td.id, "pointer": sprintf("/volumes/%d/host/sourcePath", [i]), "message": sprintf("volume %q mounts host path %s into the task; do not expose host system paths", [v.name, raw])}
 	finding := object.union(f, {"severity": severity(path)})
 }
