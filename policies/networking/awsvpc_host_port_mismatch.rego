@@ -24,7 +24,7 @@ import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
 	some td in task_definitions
-	lib.network_mode(td) == "awsvpc"
+	td.derived.network_mode == "awsvpc"
 	some i, c in td.properties.containerDefinitions
 	some j, pm in c.portMappings
 	is_number(pm.hostPort)

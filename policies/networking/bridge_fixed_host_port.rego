@@ -27,7 +27,7 @@ import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
 	some td in task_definitions
-	lib.network_mode(td) == "bridge"
+	td.derived.network_mode == "bridge"
 	some i, c in td.properties.containerDefinitions
 	some j, pm in c.portMappings
 	is_number(pm.hostPort)

@@ -19,13 +19,12 @@ package ecsaudit.rules.fargate_network_mode
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
 	some td in task_definitions
-	lib.is_fargate(td)
+	td.derived.fargate
 	mode := td.properties.networkMode
 	mode != "awsvpc"
-	finding := {"resource": td.id, "pointer": "/networkMode", "message": sprintf("%s requires FARGATE but uses network mode %q; Fargate supports only awsvpc", [lib.td_label(td), mode])}
+	finding := {"resource": td.id, "pointer": "/networkMode", "message": sprintf("task definition %q requires FARGATE but uses network mode %q; Fargate supports only awsvpc", [td.name, mode])}
 }

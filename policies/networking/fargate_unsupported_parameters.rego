@@ -25,15 +25,11 @@ import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 # The fields every check below needs: most task definitions and containers set none of
-# them, and then the checks are not run at all.
-task_fields := ["volumes", "ipcMode", "pidMode", "placementConstraints"]
+# them, and then the checks are not run at all (one object.filter is cheaper than a
+# lookup per field).
+task_fields := {"volumes", "ipcMode", "pidMode", "placementConstraints"}
 
-container_fields := ["privileged", "linuxParameters", "dockerSecurityOptions", "links"]
-
-has_any(obj, fields) if {
-	some f in fields
-	obj[f]
-}
+container_fields := {"privileged", "linuxParameters", "dockerSecurityOptions", "links"}
 
 # [pointer, what] pairs of task-level parameters Fargate rejects.
 task_problems(td) := ((((host_volumes(td) | docker_volumes(td)) | ipc(td)) | pid(td)) | placement(td))
@@ -76,17 +72,17 @@ capabilities(c) := {[sprintf("linuxParameters/capabilities/add/%d", [j]), sprint
 
 deny contains finding if {
 	some td in task_definitions
-	lib.is_fargate(td)
-	has_any(td.properties, task_fields)
+	td.derived.fargate
+	count(object.filter(td.properties, task_fields)) > 0
 	some [pointer, what] in task_problems(td)
-	finding := {"resource": td.id, "pointer": pointer, "message": sprintf("%s requires FARGATE but %s, which Fargate does not support", [lib.td_label(td), what])}
+	finding := {"resource": td.id, "pointer": pointer, "message": sprintf("task definition %q requires FARGATE but %s, which Fargate does not support", [td.name, what])}
 }
 
 deny contains finding if {
 	some td in task_definitions
-	lib.is_fargate(td)
+	td.derived.fargate
 	some i, c in td.properties.containerDefinitions
-	has_any(c, container_fields)
+	count(object.filter(c, container_fields)) > 0
 	some [field, what] in container_problems(c)
 	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/%s", [i, field]), "message": sprintf("%s %s, which Fargate does not support", [lib.container_label(c, i), what])}
 }

@@ -21,7 +21,6 @@ package ecsaudit.rules.container_memory_exceeds_task
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 container_memory(c) := c.memory if is_number(c.memory)
@@ -36,5 +35,5 @@ deny contains finding if {
 	is_number(task)
 	total := sum([container_memory(c) | some c in td.properties.containerDefinitions])
 	total > task
-	finding := {"resource": td.id, "pointer": "/memory", "message": sprintf("%s: containers reserve %d MiB but the task has %d MiB; raise task memory or lower container limits", [lib.td_label(td), total, task])}
+	finding := {"resource": td.id, "pointer": "/memory", "message": sprintf("task definition %q: containers reserve %d MiB but the task has %d MiB; raise task memory or lower container limits", [td.name, total, task])}
 }

@@ -26,7 +26,7 @@ import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
 	some td in task_definitions
-	not lib.is_fargate(td)
+	not td.derived.fargate
 	not td.properties.memory
 	some i, c in td.properties.containerDefinitions
 	not c.memory

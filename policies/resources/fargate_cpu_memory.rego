@@ -22,12 +22,10 @@ package ecsaudit.rules.fargate_cpu_memory
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 # cpu units -> [min MiB, max MiB, step MiB]
 ranges := {
-	256: [512, 2048, 0],
 	512: [1024, 4096, 1024],
 	1024: [2048, 8192, 1024],
 	2048: [4096, 16384, 1024],
@@ -36,41 +34,33 @@ ranges := {
 	16384: [32768, 122880, 8192],
 }
 
-valid(256, mem) if mem in {512, 1024, 2048}
+# cpu units -> every memory size (MiB) Fargate offers with it; built once per evaluation,
+# so each task definition costs one lookup.
+memory_sizes := object.union({256: {512, 1024, 2048}}, {cpu: sizes |
+	some cpu, [lo, hi, step] in ranges
+	sizes := {m | some m in numbers.range_step(lo, hi, step)}
+})
 
-valid(cpu, mem) if {
-	cpu != 256
-	[lo, hi, step] := ranges[cpu]
-	mem >= lo
-	mem <= hi
-	remainder := (mem - lo) % step
-	remainder == 0
-}
-
+# cpu or memory missing or not a size (derived.cpu_units / memory_mib is null for both).
 deny contains finding if {
 	some td in task_definitions
-	lib.is_fargate(td)
-	some field in ["cpu", "memory"]
+	td.derived.fargate
+	some [field, fact] in [["cpu", "cpu_units"], ["memory", "memory_mib"]]
+	td.derived[fact] == null
+	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": unusable(td, field)}
+}
+
+unusable(td, field) := sprintf("task definition %q requires FARGATE but sets no task-level `%s`; Fargate needs both cpu and memory", [td.name, field]) if {
 	not td.properties[field]
-	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("%s requires FARGATE but sets no task-level `%s`; Fargate needs both cpu and memory", [lib.td_label(td), field])}
-}
+} else := sprintf("task definition %q has task `%s` %v, which is not a valid value", [td.name, field, td.properties[field]])
 
 deny contains finding if {
 	some td in task_definitions
-	lib.is_fargate(td)
-	some field in ["cpu", "memory"]
-	td.properties[field]
-	td.derived[{"cpu": "cpu_units", "memory": "memory_mib"}[field]] == null
-	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("%s has task `%s` %v, which is not a valid value", [lib.td_label(td), field, td.properties[field]])}
-}
-
-deny contains finding if {
-	some td in task_definitions
-	lib.is_fargate(td)
+	td.derived.fargate
 	cpu := td.derived.cpu_units
 	is_number(cpu)
 	mem := td.derived.memory_mib
 	is_number(mem)
-	not valid(cpu, mem)
-	finding := {"resource": td.id, "pointer": "/memory", "message": sprintf("%s: Fargate has no size with cpu %d and memory %d MiB; pick a supported pair", [lib.td_label(td), cpu, mem])}
+	not memory_sizes[cpu][mem]
+	finding := {"resource": td.id, "pointer": "/memory", "message": sprintf("task definition %q: Fargate has no size with cpu %d and memory %d MiB; pick a supported pair", [td.name, cpu, mem])}
 }

@@ -33,3 +33,21 @@ test_ignores_ec2_tasks if {
 	inp := testing.graph([{"family": "web", "requiresCompatibilities": ["EC2"], "containerDefinitions": [{"name": "app", "image": "nginx:1", "memory": 256}]}])
 	count(rule.deny) == 0 with input as inp
 }
+
+# Every size's bounds and step, on both sides.
+test_sizes_at_the_edges_of_each_range if {
+	every pair in [["256", "2048"], ["512", "1024"], ["512", "4096"], ["2048", "16384"], ["4096", "30720"], ["8192", "16384"], ["8192", "61440"], ["16384", "32768"], ["16384", "40960"], ["16384", "122880"]] {
+		count(rule.deny) == 0 with input as fargate({"cpu": pair[0], "memory": pair[1]})
+	}
+	every pair in [["256", "256"], ["256", "1536"], ["512", "512"], ["512", "1536"], ["4096", "31744"], ["8192", "18432"], ["16384", "36864"], ["16384", "131072"], ["300", "1024"]] {
+		count(rule.deny) == 1 with input as fargate({"cpu": pair[0], "memory": pair[1]})
+	}
+}
+
+test_missing_and_unusable_values_say_which if {
+	findings := rule.deny with input as fargate({"memory": "a lot"})
+	messages := {f.pointer: f.message | some f in findings}
+	count(findings) == 2
+	contains(messages["/cpu"], "sets no task-level `cpu`")
+	contains(messages["/memory"], "has task `memory` a lot, which is not a valid value")
+}

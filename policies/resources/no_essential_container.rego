@@ -18,7 +18,6 @@ package ecsaudit.rules.no_essential_container
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
@@ -27,5 +26,5 @@ deny contains finding if {
 	every c in td.properties.containerDefinitions {
 		c.essential == false
 	}
-	finding := {"resource": td.id, "pointer": "/containerDefinitions", "message": sprintf("%s has no essential container; mark the main container essential", [lib.td_label(td)])}
+	finding := {"resource": td.id, "pointer": "/containerDefinitions", "message": sprintf("task definition %q has no essential container; mark the main container essential", [td.name])}
 }

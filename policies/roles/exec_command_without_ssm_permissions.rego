@@ -36,7 +36,7 @@ deny contains finding if {
 	iam.complete(role)
 	missing := [a | some a in channel_actions; not iam.allows(role, a, "*")]
 	count(missing) > 0
-	finding := {"resource": svc.id, "pointer": "/enableExecuteCommand", "message": sprintf("service %q enables ECS Exec but task role %q of %s does not allow %s", [svc.name, role.name, lib.td_label(td), concat(", ", missing)]), "related": [td.id, role.id]}
+	finding := {"resource": svc.id, "pointer": "/enableExecuteCommand", "message": sprintf("service %q enables ECS Exec but task role %q of task definition %q does not allow %s", [svc.name, role.name, td.name, concat(", ", missing)]), "related": [td.id, role.id]}
 }
 
 deny contains finding if {
@@ -46,5 +46,5 @@ deny contains finding if {
 	lib.complete(td)
 	svc.properties.taskDefinition == td.id
 	not td.properties.taskRoleArn
-	finding := {"resource": svc.id, "pointer": "/enableExecuteCommand", "message": sprintf("service %q enables ECS Exec but %s has no task role", [svc.name, lib.td_label(td)]), "related": [td.id]}
+	finding := {"resource": svc.id, "pointer": "/enableExecuteCommand", "message": sprintf("service %q enables ECS Exec but task definition %q has no task role", [svc.name, td.name]), "related": [td.id]}
 }

@@ -40,7 +40,7 @@ deny contains finding if {
 	iam.complete(role)
 	some need in needs(td)
 	not iam.allows(role, need.action, need.resource)
-	finding := {"resource": td.id, "pointer": need.pointer, "message": sprintf("execution role %q of %s does not allow %s on %s, needed for %s", [role.name, lib.td_label(td), need.action, need.resource, need.why]), "related": [role.id]}
+	finding := {"resource": td.id, "pointer": need.pointer, "message": sprintf("execution role %q of task definition %q does not allow %s on %s, needed for %s", [role.name, td.name, need.action, need.resource, need.why]), "related": [role.id]}
 }
 
 needs(td) := ((((ecr_needs(td) | log_needs(td)) | secret_needs(td)) | repo_cred_needs(td)) | env_file_needs(td))

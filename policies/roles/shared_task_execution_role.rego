@@ -25,7 +25,6 @@ package ecsaudit.rules.shared_task_execution_role
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {
@@ -34,5 +33,5 @@ deny contains finding if {
 	is_string(role)
 	role != ""
 	role == td.properties.executionRoleArn
-	finding := {"resource": td.id, "pointer": "/taskRoleArn", "message": sprintf("%s uses %s as both task role and execution role; split them", [lib.td_label(td), role])}
+	finding := {"resource": td.id, "pointer": "/taskRoleArn", "message": sprintf("task definition %q uses %s as both task role and execution role; split them", [td.name, role])}
 }

@@ -25,7 +25,6 @@ package ecsaudit.rules.host_namespaces
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 namespaces := {"pidMode": "process (PID)", "ipcMode": "IPC", "networkMode": "network"}
@@ -34,5 +33,5 @@ deny contains finding if {
 	some td in task_definitions
 	some field, what in namespaces
 	td.properties[field] == "host"
-	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("%s sets %s to host: containers share the host's %s namespace", [lib.td_label(td), field, what])}
+	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("task definition %q sets %s to host: containers share the host's %s namespace", [td.name, field, what])}
 }

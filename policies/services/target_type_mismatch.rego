@@ -20,7 +20,6 @@ package ecsaudit.rules.target_type_mismatch
 
 import rego.v1
 
-import data.ecsaudit.lib
 import data.ecsaudit.lib.network.attachments
 
 expected := {"awsvpc": "ip", "bridge": "instance", "host": "instance"}
@@ -31,6 +30,6 @@ deny contains finding if {
 	is_string(want)
 	got := a.tg.properties.TargetType
 	got != want
-	msg := sprintf("service %q runs %s in %s mode, but target group %q has target type %q; it needs %q", [a.service.name, lib.td_label(a.td), a.mode, a.tg.name, got, want])
+	msg := sprintf("service %q runs task definition %q in %s mode, but target group %q has target type %q; it needs %q", [a.service.name, a.td.name, a.mode, a.tg.name, got, want])
 	finding := {"resource": a.service.id, "pointer": sprintf("/loadBalancers/%d/targetGroupArn", [a.index]), "message": msg, "related": [a.tg.id, a.td.id]}
 }
