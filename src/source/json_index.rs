@@ -5,7 +5,7 @@
 //! keyed by RFC 6901 JSON pointer. Lines are 1-based; columns are 1-based UTF-16 code
 //! units, which is SARIF's default `columnKind`.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// A region of a text file: 1-based lines, 1-based UTF-16 columns, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -32,7 +32,7 @@ impl JsonIndex {
     /// Index only `pointers` and their ancestors (what [`Self::locate`] falls back to);
     /// subtrees no pointer enters are skipped without being indexed.
     pub fn build_for<'p>(text: &str, pointers: impl IntoIterator<Item = &'p str>) -> Self {
-        let mut wanted = HashSet::new();
+        let mut wanted = HashSet::default();
         for p in pointers {
             let mut p = p;
             while wanted.insert(p.to_string()) && !p.is_empty() {
@@ -48,7 +48,7 @@ impl JsonIndex {
             text,
             pos: 0,
             lines: LineMap::new(text),
-            spans: HashMap::new(),
+            spans: HashMap::default(),
             wanted,
         };
         scanner.skip_ws();
@@ -121,11 +121,7 @@ struct LineMap {
 impl LineMap {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                starts.push(i + 1);
-            }
-        }
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineMap { starts }
     }
 
@@ -249,16 +245,19 @@ impl<'a> Scanner<'a> {
     /// Move past a string (the position is at its opening quote).
     fn skip_string(&mut self) -> bool {
         self.pos += 1;
-        while let Some(&b) = self.bytes.get(self.pos) {
-            match b {
-                b'\\' => self.pos += 2,
-                b'"' => {
-                    self.pos += 1;
-                    return true;
-                }
-                _ => self.pos += 1,
+        while let Some(at) = self
+            .bytes
+            .get(self.pos..)
+            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+        {
+            self.pos += at;
+            if self.bytes[self.pos] == b'"' {
+                self.pos += 1;
+                return true;
             }
+            self.pos += 2;
         }
+        self.pos = self.bytes.len();
         false
     }
 
