@@ -437,4 +437,25 @@ mod tests {
         assert!(part.get("/family").is_none());
         assert!(part.get("/containerDefinitions/0/environment/0").is_none());
     }
+
+    #[test]
+    fn escaped_quotes_and_backslashes_end_strings_where_json_does() {
+        let text = "{\"a\": \"x\\\"y\\\\\", \"b\": 1}";
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(text).unwrap()["b"],
+            1
+        );
+        let s = JsonIndex::build(text).get("/b").unwrap();
+        let col = |needle: &str| text.find(needle).unwrap() as u32 + 1;
+        assert_eq!((s.column, s.end_column), (col("\"b\""), col("}")));
+        for part in ["", "\\", "\\\""] {
+            // A string cut off inside (or right after) an escape: indexed as far as it
+            // goes, to the end of the text, no panic.
+            let cut = format!("{{\"a\": 1, \"b\": \"x{part}");
+            let idx = JsonIndex::build(&cut);
+            assert!(idx.get("/a").is_some(), "{cut}");
+            let end = idx.get("/b").map(|s| s.end_column);
+            assert_eq!(end, Some(cut.len() as u32 + 1), "{cut}");
+        }
+    }
 }
