@@ -226,7 +226,7 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
                     .at(locate(&pointer)),
                 );
             }
-            let mut tds = Vec::with_capacity(found.len());
+            let mut found_at = Vec::with_capacity(found.len());
             for f in found {
                 for (rel, msg) in validate(f.value) {
                     let pointer = format!("{}{rel}", f.pointer);
@@ -234,14 +234,23 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
                         Diagnostic::error("invalid-task-definition", msg).at(locate(&pointer)),
                     );
                 }
-                tds.push(TaskDefinitionDoc {
-                    file: file.clone(),
-                    pointer: f.pointer,
-                    shape: f.shape,
-                    value: f.value.clone(),
-                    tags: f.tags.cloned(),
-                });
+                found_at.push((f.pointer, f.shape, f.tags.cloned()));
             }
+            // Move each task definition out of the document (found ones never nest).
+            let mut doc = doc;
+            let tds: Vec<TaskDefinitionDoc> = found_at
+                .into_iter()
+                .map(|(pointer, shape, tags)| TaskDefinitionDoc {
+                    file: file.clone(),
+                    value: doc
+                        .pointer_mut(&pointer)
+                        .map(serde_json::Value::take)
+                        .unwrap_or_default(),
+                    pointer,
+                    shape,
+                    tags,
+                })
+                .collect();
             let bom = text.len() - text_no_bom.len();
             let text = Some((
                 file,
