@@ -30,10 +30,11 @@ import data.ecsaudit.lib.task_definitions
 exempt_containers := lib.param("EA406", "exempt_containers", [])
 
 deny contains finding if {
+	exempt := exempt_containers # bound once, not read per container
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	object.get(c, "essential", true) == true
 	not c.healthCheck
-	not c.name in exempt_containers
+	not c.name in exempt
 	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/healthCheck", [i]), "message": sprintf("essential %s has no `healthCheck`; add one so ECS replaces it when it hangs", [lib.container_label(c, i)])}
 }

@@ -35,17 +35,19 @@ root_user(u) if lower(split(u, ":")[0]) in {"root", "0"}
 exempt_containers := lib.param("EA503", "exempt_containers", [])
 
 deny contains finding if {
+	exempt := exempt_containers # bound once, not read per container
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
-	not c.name in exempt_containers
+	not c.name in exempt
 	not c.user
 	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("%s sets no `user`, so it runs as the image's default user (usually root); set a non-root user", [lib.container_label(c, i)])}
 }
 
 deny contains finding if {
+	exempt := exempt_containers # bound once, not read per container
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
-	not c.name in exempt_containers
+	not c.name in exempt
 	is_string(c.user)
 	root_user(trim_space(c.user))
 	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/user", [i]), "message": sprintf("%s runs as root (`user` is %q); use a non-root uid", [lib.container_label(c, i), c.user])}

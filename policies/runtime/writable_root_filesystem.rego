@@ -33,9 +33,10 @@ import data.ecsaudit.lib.task_definitions
 exempt_containers := lib.param("EA502", "exempt_containers", [])
 
 deny contains finding if {
+	exempt := exempt_containers # bound once, not read per container
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	not c.readonlyRootFilesystem == true
-	not c.name in exempt_containers
+	not c.name in exempt
 	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/readonlyRootFilesystem", [i]), "message": sprintf("%s has a writable root filesystem; set `readonlyRootFilesystem` to true", [lib.container_label(c, i)])}
 }

@@ -41,10 +41,11 @@ import data.ecsaudit.lib.secrets.value_kinds
 ignore_names := lib.param("EA102", "ignore_names", [])
 
 deny contains finding if {
+	kinds := value_kinds
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	some j, e in c.environment
-	kind := value_kinds[e.value]
+	kind := kinds[e.value]
 	reportable(kind, e.name)
 	not e.name in ignore_names
 	finding := {
