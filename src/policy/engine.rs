@@ -196,6 +196,25 @@ fn compile_program(engine: &regorus::Engine, rules: &[RuleMeta]) -> anyhow::Resu
     Ok(Compiler::compile_from_policy(&compiled, &[ENTRY_POINT])?)
 }
 
+/// Evaluate each rule once, strictly, against the sample graph: the rules that fail, by
+/// id, with the diagnostic saying why (in `rules` order).
+fn validate_on_sample(engine: &regorus::Engine, rules: &[RuleMeta]) -> Vec<(String, Diagnostic)> {
+    let sample = to_rego(&sample_graph()).expect("sample graph converts");
+    let mut checked = engine.clone();
+    checked.set_strict_builtin_errors(true);
+    checked.set_input(sample);
+    rules
+        .iter()
+        .filter_map(|meta| {
+            let err = checked
+                .eval_rule(format!("data.{}.deny", meta.package))
+                .err()?;
+            let d = rule_eval_error(meta, &err, "fails when evaluated, so it was not run");
+            Some((meta.id.clone(), d))
+        })
+        .collect()
+}
+
 /// regorus' interpreter notices an unknown function only when evaluation reaches the
 /// call; its VM compiler resolves every call up front. Compile the rules for the VM to
 /// find unknown functions on branches the sample graph does not reach: such a rule is
@@ -293,26 +312,29 @@ impl PolicyEngine {
         }
         let data = to_rego(&serde_json::json!({"ecsaudit": {"params": params}}))
             .unwrap_or_else(|_| RegoValue::new_object());
-        // Validate each rule once, strictly, against the sample graph.
-        let sample = to_rego(&sample_graph()).expect("sample graph converts");
-        let mut checked = engine.clone();
-        checked.set_strict_builtin_errors(true);
-        checked.set_input(sample);
-        rules.retain(
-            |meta| match checked.eval_rule(format!("data.{}.deny", meta.package)) {
-                Ok(_) => true,
-                Err(err) => {
-                    diags.push(rule_eval_error(
-                        meta,
-                        &err,
-                        "fails when evaluated, so it was not run",
-                    ));
-                    false
-                }
+        engine.set_strict_builtin_errors(false);
+        // Validating the rules on the sample graph and compiling them for the VM are
+        // independent: do both at once (policy loading is serial time in every scan), and
+        // compile again in the rare case validation leaves a rule out.
+        let (failed, (mut compiled_rules, compile_diags, mut full_program)) = rayon::join(
+            || validate_on_sample(&engine, &rules),
+            || {
+                let mut candidates = rules.clone();
+                let mut found = Vec::new();
+                let program = check_functions(&engine, &mut candidates, &mut found);
+                (candidates, found, program)
             },
         );
-        engine.set_strict_builtin_errors(false);
-        let full_program = check_functions(&engine, &mut rules, &mut diags);
+        let mut compile_diags = compile_diags;
+        if !failed.is_empty() {
+            rules.retain(|meta| !failed.iter().any(|(id, _)| *id == meta.id));
+            compiled_rules = rules.clone();
+            compile_diags.clear();
+            full_program = check_functions(&engine, &mut compiled_rules, &mut compile_diags);
+        }
+        diags.extend(failed.into_iter().map(|(_, d)| d));
+        diags.extend(compile_diags);
+        let rules = compiled_rules;
         let query = findings_object(&rules);
         let mut this = PolicyEngine {
             engine,
@@ -659,6 +681,37 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rule that fails on the sample graph is left out, reported once, and the VM
+    /// program (compiled while validation ran) is rebuilt without it.
+    #[test]
+    fn a_rule_failing_validation_is_left_out_of_the_vm_program() {
+        let rule = |id: &str, pkg: &str, body: &str| {
+            PolicySource {
+            path: format!("{pkg}.rego"),
+            text: format!(
+                "# METADATA\n# title: t\n# description: d\n# custom:\n#   id: {id}\n#   severity: low\n#   remediation: r\npackage ecsaudit.rules.{pkg}\n\nimport rego.v1\n\ndeny contains f if {{\n{body}\n}}\n"
+            ),
+            builtin: false,
+        }
+        };
+        let fine = "\tsome n in input.nodes\n\tf := {\"resource\": n.id, \"message\": \"seen\"}";
+        let fails = "\tsome n in input.nodes\n\tto_number(\"x\") > 0\n\tf := {\"resource\": n.id, \"message\": \"m\"}";
+        let (set, meta_diags) =
+            PolicySet::from_sources(vec![rule("U1", "fine", fine), rule("U2", "fails", fails)]);
+        assert!(meta_diags.is_empty(), "{meta_diags:?}");
+        let (mut engine, diags) = PolicyEngine::new(&set, &serde_json::json!({}));
+        let ids: Vec<&str> = engine.rules().iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["U1"]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("U2"), "{:?}", diags[0]);
+        engine.set_backend(Backend::Vm);
+        assert_eq!(engine.backend(), Backend::Vm);
+        assert!(engine.vm_unavailable().is_none());
+        let (found, errors) = engine.evaluate(&sample_graph(), 1);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(!found.is_empty() && found.iter().all(|f| f.rule_id == "U1"));
+    }
 
     #[test]
     fn shards_convert_as_their_json_would() {
