@@ -316,7 +316,7 @@ impl PolicyEngine {
         // Validating the rules on the sample graph and compiling them for the VM are
         // independent: do both at once (policy loading is serial time in every scan), and
         // compile again in the rare case validation leaves a rule out.
-        let (failed, (mut compiled_rules, compile_diags, mut full_program)) = rayon::join(
+        let (failed, (mut compiled_rules, mut compile_diags, mut full_program)) = rayon::join(
             || validate_on_sample(&engine, &rules),
             || {
                 let mut candidates = rules.clone();
@@ -325,7 +325,6 @@ impl PolicyEngine {
                 (candidates, found, program)
             },
         );
-        let mut compile_diags = compile_diags;
         if !failed.is_empty() {
             rules.retain(|meta| !failed.iter().any(|(id, _)| *id == meta.id));
             compiled_rules = rules.clone();
