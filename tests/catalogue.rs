@@ -451,8 +451,7 @@ fn builtin_rules_build_findings_and_pointers_inline() {
         .iter()
         .filter(|s| !s.is_test() && !s.path.starts_with("policies/lib/"))
     {
-        for (n, line) in src.text.lines().enumerate() {
-            let code = line.split('#').next().unwrap_or("");
+        for (n, code) in code_only(&src.text).lines().enumerate() {
             for helper in PER_FINDING_HELPERS {
                 if code.contains(helper) {
                     problems.push(format!("{}:{}: {helper}...)", src.path, n + 1));
