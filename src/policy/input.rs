@@ -107,6 +107,7 @@ impl Converter {
 mod tests {
     use super::*;
     use crate::graph::Graph;
+    use crate::policy::engine::{sample_graph, to_rego};
 
     /// Every JSON number kind, key order (bytes, not letters), nesting and empty values
     /// come out as parsing the shard's JSON text gives them.
@@ -136,5 +137,25 @@ mod tests {
             serde_json::to_string(&shard_to_rego(&view).unwrap()).unwrap(),
             serde_json::to_string(&expected).unwrap()
         );
+    }
+
+    /// Every shard of the examples, the live-graph fixture and the sample graph converts
+    /// as its JSON text would.
+    #[test]
+    fn shards_convert_as_their_json_would() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let scan = crate::source::files::scan(&[root.join("examples")], &Default::default());
+        let files =
+            crate::graph::from_files(&["examples".into()], scan.task_definitions, Vec::new());
+        let live = Graph::from_json(
+            &std::fs::read_to_string(root.join("tests/data/live-graph.json")).unwrap(),
+        )
+        .unwrap();
+        for graph in [files, live, sample_graph()] {
+            assert!(!graph.nodes.is_empty());
+            for shard in graph.shards(3) {
+                assert_eq!(shard_to_rego(&shard).unwrap(), to_rego(&shard).unwrap());
+            }
+        }
     }
 }
