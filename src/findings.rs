@@ -294,6 +294,42 @@ pub fn sort_for_report(findings: &mut [Finding]) {
     findings.par_sort_by(|a, b| report_order(a).cmp(&report_order(b)));
 }
 
+/// Findings of several batches, each already in report order, in report order: the
+/// same as concatenating them and calling [`sort_for_report`], without sorting the
+/// whole set again. Each severity's findings are taken batch by batch, which leaves
+/// them in order whenever the batches' files are (a directory walk); a severity whose
+/// findings are not is sorted.
+pub fn merge_for_report(batches: Vec<Vec<Finding>>) -> Vec<Finding> {
+    use rayon::slice::ParallelSliceMut;
+    let mut out = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+    let mut rest: Vec<std::vec::IntoIter<Finding>> =
+        batches.into_iter().map(Vec::into_iter).collect();
+    let mut segments = Vec::new();
+    while let Some(severity) = rest
+        .iter()
+        .filter_map(|b| b.as_slice().first().map(|f| f.severity))
+        .max()
+    {
+        let start = out.len();
+        for batch in &mut rest {
+            let n = batch
+                .as_slice()
+                .iter()
+                .take_while(|f| f.severity == severity)
+                .count();
+            out.extend(batch.by_ref().take(n));
+        }
+        segments.push(start..out.len());
+    }
+    for range in segments {
+        let segment = &mut out[range];
+        if !segment.is_sorted_by(|a, b| report_order(a) <= report_order(b)) {
+            segment.par_sort_by(|a, b| report_order(a).cmp(&report_order(b)));
+        }
+    }
+    out
+}
+
 /// Report order: most severe first, then by file and line, rule and resource.
 fn report_order(f: &Finding) -> OrderKey<'_> {
     (
@@ -358,6 +394,96 @@ fn position(findings: &mut [Finding], texts: &Texts) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Findings of `files` files (some without a location), several per key so that
+    /// stability shows: each message holds the finding's place in the input.
+    fn findings_of_files(files: usize) -> Vec<Vec<Finding>> {
+        let mut seed = 7u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let severities = [
+            Severity::Info,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ];
+        let mut serial = 0;
+        (0..files)
+            .map(|file| {
+                (0..next(12))
+                    .map(|_| {
+                        serial += 1;
+                        Finding {
+                            rule_id: format!("EA{}", 100 + next(3)),
+                            severity: severities[next(5) as usize],
+                            title: String::new(),
+                            message: serial.to_string(),
+                            resource: format!("r{}", next(2)),
+                            resource_id: String::new(),
+                            resource_kind: String::new(),
+                            container: None,
+                            location: (next(6) > 0).then(|| Location {
+                                file: format!("dir/f-{file:03}.json"),
+                                line: Some(1 + next(3) as u32),
+                                ..Location::default()
+                            }),
+                            related: Vec::new(),
+                            fingerprint: String::new(),
+                            suppression: None,
+                            other_revisions: Vec::new(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Batches of files, each batch in report order, as scans make them.
+    fn batches(files: Vec<Vec<Finding>>, per_batch: usize) -> Vec<Vec<Finding>> {
+        let mut out: Vec<Vec<Finding>> = Vec::new();
+        for (i, f) in files.into_iter().enumerate() {
+            if i % per_batch == 0 {
+                out.push(Vec::new());
+            }
+            out.last_mut().unwrap().extend(f);
+        }
+        for b in &mut out {
+            sort_for_report(b);
+        }
+        out
+    }
+
+    fn order(found: &[Finding]) -> Vec<&str> {
+        found.iter().map(|f| f.message.as_str()).collect()
+    }
+
+    #[test]
+    fn merging_batches_gives_the_order_of_sorting_them_together() {
+        for per_batch in [1, 3, 64, 1000] {
+            let in_order = batches(findings_of_files(200), per_batch);
+            // Batches whose files are not in order (paths that walk in another order
+            // than they sort) still merge into report order.
+            let mut shuffled = in_order.clone();
+            shuffled.reverse();
+            let middle = shuffled.len() / 2;
+            shuffled.swap(0, middle);
+            for parts in [in_order, shuffled, Vec::new()] {
+                let mut expected: Vec<Finding> = parts.iter().flatten().cloned().collect();
+                sort_for_report(&mut expected);
+                let merged = merge_for_report(parts);
+                assert_eq!(
+                    order(&merged),
+                    order(&expected),
+                    "{per_batch} files a batch"
+                );
+            }
+        }
+    }
 
     #[test]
     fn semantic_path_uses_names() {

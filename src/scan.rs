@@ -183,12 +183,12 @@ pub fn run_files(
         files_read: candidates.len(),
         ..Summary::default()
     };
-    let mut found = Vec::with_capacity(batches.iter().map(|b| b.0.findings.len()).sum());
+    let mut found = Vec::with_capacity(batches.len());
     let mut evaluation = Vec::new();
     let mut suppression: Vec<Diagnostic> = Vec::new();
     for (part, read_diags, tds, resources) in batches {
         diagnostics.extend(read_diags);
-        found.extend(part.findings);
+        found.push(part.findings);
         evaluation.extend(part.evaluation);
         for d in part.suppression {
             if !suppression.contains(&d) {
@@ -202,11 +202,12 @@ pub fn run_files(
     crate::policy::engine::sort_evaluation_diagnostics(&mut evaluation);
     diagnostics.extend(evaluation);
     diagnostics.extend(suppression);
-    findings::sort_for_report(&mut found);
+    let found = findings::merge_for_report(found);
     assemble(found, diagnostics, summary, engine, "files".into())
 }
 
-/// Findings of one graph (or batch), with the diagnostics evaluating it produced.
+/// Findings of one graph (or batch), in report order, with the diagnostics evaluating it
+/// produced.
 struct Part {
     findings: Vec<Finding>,
     evaluation: Vec<Diagnostic>,
