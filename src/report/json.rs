@@ -41,7 +41,7 @@ pub fn render(report: &Report) -> String {
 /// Write the report as pretty JSON to `out`, byte for byte what
 /// `serde_json::to_writer_pretty` writes, without a copy of the whole document in memory
 /// (at 10k task definitions it is ~50 MB). The findings, nearly all of it, are rendered
-/// on every core, a window at a time, and written in order.
+/// on every core a window at a time, each window while the one before it is written.
 pub fn write<W: std::io::Write + ?Sized>(report: &Report, out: &mut W) -> std::io::Result<()> {
     let mut frame = serde_json::to_vec_pretty(&document(report, &[]))?;
     frame.push(b'\n');
@@ -56,15 +56,27 @@ pub fn write<W: std::io::Write + ?Sized>(report: &Report, out: &mut W) -> std::i
     out.write_all(&frame[..at])?;
     if !report.findings.is_empty() {
         out.write_all(b"\n")?;
-        for (w, window) in report.findings.chunks(RENDER_WINDOW).enumerate() {
-            let parts: Vec<std::io::Result<Vec<u8>>> = window
+        let render = |w: usize, window: &[Finding]| -> Vec<std::io::Result<Vec<u8>>> {
+            window
                 .par_chunks(RENDER_CHUNK)
                 .enumerate()
                 .map(|(c, chunk)| render_findings(chunk, w == 0 && c == 0))
-                .collect();
-            for part in parts {
-                out.write_all(&part?)?;
-            }
+                .collect()
+        };
+        let mut windows = report.findings.chunks(RENDER_WINDOW).enumerate();
+        let mut ready = windows.next().map(|(w, window)| render(w, window));
+        while let Some(parts) = ready.take() {
+            // The next window is rendered on the pool while this one is written.
+            let mut written = Ok(());
+            rayon::in_place_scope(|s| {
+                if let Some((w, window)) = windows.next() {
+                    let next = &mut ready;
+                    let render = &render;
+                    s.spawn(move |_| *next = Some(render(w, window)));
+                }
+                written = parts.into_iter().try_for_each(|p| out.write_all(&p?));
+            });
+            written?;
         }
         out.write_all(b"\n  ")?;
     }
@@ -93,8 +105,8 @@ fn document<'a>(report: &'a Report, findings: &'a [Finding]) -> Document<'a> {
     }
 }
 
-/// Findings rendered per task on the thread pool, and per window before writing (a
-/// window holds a few MB of JSON).
+/// Findings rendered per task on the thread pool, and per window: one window is written
+/// while the next is rendered (a window holds a few MB of JSON).
 const RENDER_CHUNK: usize = 512;
 const RENDER_WINDOW: usize = 8 * RENDER_CHUNK;
 
@@ -102,23 +114,114 @@ const RENDER_WINDOW: usize = 8 * RENDER_CHUNK;
 /// two levels, separated by commas (`first`: no comma before the first).
 fn render_findings(findings: &[Finding], first: bool) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(findings.len() * 768);
-    let mut one = Vec::with_capacity(1024);
     for (i, f) in findings.iter().enumerate() {
         if i > 0 || !first {
             out.extend_from_slice(b",\n");
         }
-        one.clear();
-        serde_json::to_writer_pretty(&mut one, f)?;
-        // JSON strings hold no raw newline: every newline starts a line to indent.
-        for (n, line) in one.split(|&b| b == b'\n').enumerate() {
-            if n > 0 {
-                out.push(b'\n');
-            }
-            out.extend_from_slice(b"    ");
-            out.extend_from_slice(line);
-        }
+        out.extend_from_slice(b"    ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::default());
+        f.serialize(&mut ser)?;
     }
     Ok(out)
+}
+
+/// `serde_json`'s pretty layout (two-space indent) for a value that starts two levels
+/// deep: every line after the first is indented two levels more than
+/// `serde_json::to_writer_pretty` indents it, which is how it appears in the document.
+#[derive(Default)]
+struct Nested {
+    /// Levels of the value being written, below the two it starts at.
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8] = b"                                                                ";
+        let mut n = 2 * (self.depth + 2);
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -146,6 +249,27 @@ mod tests {
         report
     }
 
+    /// Every optional field set, nested arrays and objects, and text that needs escaping.
+    fn fill_every_field(f: &mut Finding) {
+        use crate::findings::{Related, Suppression};
+        f.message = "quote \" backslash \\ tab \t bell \u{7} \u{2026} \u{1F600}".into();
+        f.related = ["one", "two"]
+            .iter()
+            .map(|n| Related {
+                id: format!("iam_role:{n}"),
+                kind: "iam_role".into(),
+                name: (*n).into(),
+            })
+            .collect();
+        f.suppression = Some(Suppression {
+            kind: "config".into(),
+            reason: "accepted \"risk\"".into(),
+            expires: Some("2030-01-01".into()),
+        });
+        f.other_revisions = vec!["web:1".into(), "web:2".into()];
+        f.container = Some("sidecar".into());
+    }
+
     #[test]
     fn renders_what_serde_json_renders_at_every_size() {
         let base = examples_report();
@@ -161,6 +285,9 @@ mod tests {
         ] {
             let mut report = base.clone();
             report.findings = base.findings.iter().cycle().take(n).cloned().collect();
+            if let Some(f) = report.findings.get_mut(n / 2) {
+                fill_every_field(f);
+            }
             let expected =
                 serde_json::to_string_pretty(&document(&report, &report.findings)).unwrap() + "\n";
             assert!(
