@@ -1,7 +1,7 @@
 //! `--baseline PREVIOUS`: compare a scan with an earlier report (SARIF or JSON) by
 //! fingerprint, so scheduled audits report only what is new and say what was fixed.
 
-use crate::findings::Finding;
+use crate::findings::Findings;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -58,11 +58,7 @@ pub fn fingerprints(text: &str) -> Result<BTreeSet<String>, String> {
 }
 
 /// Keep only findings new since `baseline`; count unchanged and fixed ones.
-pub fn apply(
-    findings: &mut Vec<Finding>,
-    baseline: &BTreeSet<String>,
-    file: &str,
-) -> BaselineSummary {
+pub fn apply(findings: &mut Findings, baseline: &BTreeSet<String>, file: &str) -> BaselineSummary {
     let now: BTreeSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
     let fixed = baseline
         .iter()

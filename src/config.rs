@@ -333,7 +333,11 @@ impl Config {
     }
 
     /// Mark suppressed findings; returns warnings for expired suppressions.
-    pub fn apply_suppressions(&self, findings: &mut [Finding], graph: &Graph) -> Vec<Diagnostic> {
+    pub fn apply_suppressions(
+        &self,
+        findings: &mut [Box<Finding>],
+        graph: &Graph,
+    ) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         let mut expired_reported = std::collections::BTreeSet::new();
         let globs: Vec<Option<globset::GlobMatcher>> = self

@@ -57,6 +57,11 @@ pub struct Finding {
     pub other_revisions: Vec<String>,
 }
 
+/// Findings as reports hold them: boxed, so that merging and sorting tens of thousands of
+/// them moves pointers, not 400-byte values.
+#[allow(clippy::vec_box)]
+pub type Findings = Vec<Box<Finding>>;
+
 /// Replace array indices by element names where elements have one, so a fingerprint
 /// survives reordering: `/containerDefinitions/1/environment/3` becomes
 /// `/containerDefinitions/[web]/environment/[DB_PASSWORD]`.
@@ -171,9 +176,9 @@ pub fn resolve(
     rules: &[RuleMeta],
     severity_override: &BTreeMap<String, Severity>,
     texts: &Texts,
-) -> Vec<Finding> {
+) -> Findings {
     let metas: BTreeMap<&str, &RuleMeta> = rules.iter().map(|m| (m.id.as_str(), m)).collect();
-    let mut findings: Vec<Finding> = raw
+    let mut findings: Findings = raw
         .into_iter()
         .filter_map(|r| {
             let node = graph.nodes.get(&r.resource)?;
@@ -189,7 +194,7 @@ pub fn resolve(
                 .copied()
                 .or(r.severity)
                 .unwrap_or(meta.severity);
-            Some(Finding {
+            Some(Box::new(Finding {
                 rule_id: r.rule_id.clone(),
                 severity,
                 title: meta.title.clone(),
@@ -218,7 +223,7 @@ pub fn resolve(
                 fingerprint: fingerprint(&r.rule_id, node, &pointer),
                 suppression: None,
                 other_revisions: Vec::new(),
-            })
+            }))
         })
         .collect();
     position(&mut findings, texts);
@@ -232,7 +237,7 @@ pub fn resolve(
 /// One finding per problem and family: findings on several revisions of one collected
 /// task-definition family share a fingerprint (identity is the family ARN); keep the one
 /// on the newest revision and list the others.
-fn merge_revisions(findings: Vec<Finding>, graph: &Graph) -> Vec<Finding> {
+fn merge_revisions(findings: Findings, graph: &Graph) -> Findings {
     let revision = |f: &Finding| -> Option<i64> {
         let node = graph.nodes.get(&f.resource_id)?;
         if node.kind != crate::graph::kind::TASK_DEFINITION
@@ -289,7 +294,7 @@ type OrderKey<'a> = (
 );
 
 /// Put findings in report order (stable: equal keys keep their order).
-pub fn sort_for_report(findings: &mut [Finding]) {
+pub fn sort_for_report(findings: &mut [Box<Finding>]) {
     use rayon::slice::ParallelSliceMut;
     findings.par_sort_by(|a, b| report_order(a).cmp(&report_order(b)));
 }
@@ -299,10 +304,10 @@ pub fn sort_for_report(findings: &mut [Finding]) {
 /// whole set again. Each severity's findings are taken batch by batch, which leaves
 /// them in order whenever the batches' files are (a directory walk); a severity whose
 /// findings are not is sorted.
-pub fn merge_for_report(batches: Vec<Vec<Finding>>) -> Vec<Finding> {
+pub fn merge_for_report(batches: Vec<Findings>) -> Findings {
     use rayon::slice::ParallelSliceMut;
     let mut out = Vec::with_capacity(batches.iter().map(Vec::len).sum());
-    let mut rest: Vec<std::vec::IntoIter<Finding>> =
+    let mut rest: Vec<std::vec::IntoIter<Box<Finding>>> =
         batches.into_iter().map(Vec::into_iter).collect();
     let mut segments = Vec::new();
     while let Some(severity) = rest
@@ -342,7 +347,7 @@ fn report_order(f: &Finding) -> OrderKey<'_> {
 
 /// Fill in line/column from each file's pointer index (one index per file, of the
 /// pointers findings name there).
-fn position(findings: &mut [Finding], texts: &Texts) {
+fn position(findings: &mut [Box<Finding>], texts: &Texts) {
     let mut by_file: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         if let Some(loc) = &f.location {
@@ -397,7 +402,7 @@ mod tests {
 
     /// Findings of `files` files (some without a location), several per key so that
     /// stability shows: each message holds the finding's place in the input.
-    fn findings_of_files(files: usize) -> Vec<Vec<Finding>> {
+    fn findings_of_files(files: usize) -> Vec<Findings> {
         let mut seed = 7u64;
         let mut next = move |n: u64| {
             seed = seed
@@ -418,7 +423,7 @@ mod tests {
                 (0..next(12))
                     .map(|_| {
                         serial += 1;
-                        Finding {
+                        Box::new(Finding {
                             rule_id: format!("EA{}", 100 + next(3)),
                             severity: severities[next(5) as usize],
                             title: String::new(),
@@ -436,7 +441,7 @@ mod tests {
                             fingerprint: String::new(),
                             suppression: None,
                             other_revisions: Vec::new(),
-                        }
+                        })
                     })
                     .collect()
             })
@@ -444,8 +449,8 @@ mod tests {
     }
 
     /// Batches of files, each batch in report order, as scans make them.
-    fn batches(files: Vec<Vec<Finding>>, per_batch: usize) -> Vec<Vec<Finding>> {
-        let mut out: Vec<Vec<Finding>> = Vec::new();
+    fn batches(files: Vec<Findings>, per_batch: usize) -> Vec<Findings> {
+        let mut out: Vec<Findings> = Vec::new();
         for (i, f) in files.into_iter().enumerate() {
             if i % per_batch == 0 {
                 out.push(Vec::new());
@@ -458,7 +463,7 @@ mod tests {
         out
     }
 
-    fn order(found: &[Finding]) -> Vec<&str> {
+    fn order(found: &[Box<Finding>]) -> Vec<&str> {
         found.iter().map(|f| f.message.as_str()).collect()
     }
 
@@ -473,7 +478,7 @@ mod tests {
             let middle = shuffled.len() / 2;
             shuffled.swap(0, middle);
             for parts in [in_order, shuffled, Vec::new()] {
-                let mut expected: Vec<Finding> = parts.iter().flatten().cloned().collect();
+                let mut expected: Findings = parts.iter().flatten().cloned().collect();
                 sort_for_report(&mut expected);
                 let merged = merge_for_report(parts);
                 assert_eq!(

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Level};
-use crate::findings::{self, Finding};
+use crate::findings::{self, Finding, Findings};
 use crate::graph::Graph;
 use crate::policy::engine::PolicyEngine;
 use crate::policy::metadata::{RuleMeta, Severity};
@@ -40,7 +40,7 @@ pub struct Summary {
 /// The result of a scan: what every output format renders.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    pub findings: Vec<Finding>,
+    pub findings: Findings,
     pub diagnostics: Vec<Diagnostic>,
     #[serde(skip)]
     pub rules: Vec<RuleMeta>,
@@ -52,19 +52,20 @@ pub struct Report {
 
 impl Summary {
     /// Set the finding counts (active, by severity, suppressed) from `found`.
-    pub fn count_findings(&mut self, found: &[Finding]) {
-        self.findings = 0;
+    pub fn count_findings(&mut self, found: &[Box<Finding>]) {
+        let mut active = [0usize; Severity::ALL.len()];
         self.suppressed = 0;
-        for sev in Severity::ALL {
-            self.by_severity.insert(sev.to_string(), 0);
-        }
         for f in found {
             if f.suppression.is_some() {
                 self.suppressed += 1;
             } else {
-                self.findings += 1;
-                *self.by_severity.entry(f.severity.to_string()).or_default() += 1;
+                active[f.severity as usize] += 1;
             }
+        }
+        self.findings = active.iter().sum();
+        for sev in Severity::ALL {
+            self.by_severity
+                .insert(sev.as_str().to_string(), active[sev as usize]);
         }
     }
 }
@@ -79,7 +80,10 @@ impl Report {
 
     /// Findings not suppressed.
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.suppression.is_none())
+        self.findings
+            .iter()
+            .map(|f| &**f)
+            .filter(|f| f.suppression.is_none())
     }
 
     pub fn has_errors(&self) -> bool {
@@ -209,7 +213,7 @@ pub fn run_files(
 /// Findings of one graph (or batch), in report order, with the diagnostics evaluating it
 /// produced.
 struct Part {
-    findings: Vec<Finding>,
+    findings: Findings,
     evaluation: Vec<Diagnostic>,
     suppression: Vec<Diagnostic>,
 }
@@ -234,7 +238,7 @@ fn evaluate(
 
 /// The report: findings and diagnostics counted into `summary`.
 fn assemble(
-    found: Vec<Finding>,
+    found: Findings,
     diagnostics: Vec<Diagnostic>,
     mut summary: Summary,
     engine: &PolicyEngine,

@@ -16,7 +16,7 @@ pub const JSON_VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     tool: Tool,
-    findings: &'a [Finding],
+    findings: &'a [Box<Finding>],
     errors: Vec<&'a Diagnostic>,
     skipped: Vec<&'a Diagnostic>,
     summary: &'a Summary,
@@ -56,7 +56,7 @@ pub fn write<W: std::io::Write + ?Sized>(report: &Report, out: &mut W) -> std::i
     out.write_all(&frame[..at])?;
     if !report.findings.is_empty() {
         out.write_all(b"\n")?;
-        let render = |w: usize, window: &[Finding]| -> Vec<std::io::Result<Vec<u8>>> {
+        let render = |w: usize, window: &[Box<Finding>]| -> Vec<std::io::Result<Vec<u8>>> {
             window
                 .par_chunks(RENDER_CHUNK)
                 .enumerate()
@@ -84,7 +84,7 @@ pub fn write<W: std::io::Write + ?Sized>(report: &Report, out: &mut W) -> std::i
 }
 
 /// The report document, with `findings` in place of the report's.
-fn document<'a>(report: &'a Report, findings: &'a [Finding]) -> Document<'a> {
+fn document<'a>(report: &'a Report, findings: &'a [Box<Finding>]) -> Document<'a> {
     let pick = |levels: &[Level]| -> Vec<&Diagnostic> {
         report
             .diagnostics
@@ -112,7 +112,7 @@ const RENDER_WINDOW: usize = 8 * RENDER_CHUNK;
 
 /// Findings as elements of the report's `findings` array: each pretty-printed, indented
 /// two levels, separated by commas (`first`: no comma before the first).
-fn render_findings(findings: &[Finding], first: bool) -> std::io::Result<Vec<u8>> {
+fn render_findings(findings: &[Box<Finding>], first: bool) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(findings.len() * 768);
     for (i, f) in findings.iter().enumerate() {
         if i > 0 || !first {
