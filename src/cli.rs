@@ -451,7 +451,21 @@ fn fail_on(arg: Option<&str>, config: &Config) -> Result<Option<Severity>, Diagn
 }
 
 fn cmd_scan(args: ScanArgs) -> i32 {
-    let Some(mut loaded) = load_or_report(&args.policies) else {
+    // Files are scanned batch by batch, never as one whole graph (unless snapshots of
+    // the whole graph are asked for). They are looked for while the policies load.
+    let batched = !args.aws && args.graph.is_none() && args.aws_options.snapshot_dir.is_none();
+    let (loaded, walked) = std::thread::scope(|s| {
+        let walk = batched.then(|| {
+            s.spawn(|| {
+                let mut diagnostics = Vec::new();
+                let found = crate::source::files::discover(&args.paths, &mut diagnostics);
+                (found, diagnostics)
+            })
+        });
+        let loaded = load_or_report(&args.policies);
+        (loaded, walk.map(std::thread::ScopedJoinHandle::join))
+    });
+    let Some(mut loaded) = loaded else {
         return 2;
     };
     use crate::policy::engine::Backend;
@@ -494,14 +508,19 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         ));
         return 2;
     }
-    // Files are scanned batch by batch, never as one whole graph (unless snapshots of
-    // the whole graph are asked for).
-    let mut report = if files && args.aws_options.snapshot_dir.is_none() {
+    let mut report = if let Some(walked) = walked {
         let opts = crate::source::files::FileOptions {
             max_file_size: args.max_file_size,
         };
-        scan::run_files(
+        let Ok((candidates, found)) = walked else {
+            eprint_diag(&Diagnostic::error("internal", "looking for files failed"));
+            return 2;
+        };
+        let mut diagnostics = diagnostics;
+        diagnostics.extend(found);
+        scan::run_candidates(
             &args.paths,
+            candidates,
             &opts,
             &loaded.engine,
             &loaded.config,

@@ -162,6 +162,20 @@ pub fn run_files(
     mut diagnostics: Vec<Diagnostic>,
 ) -> Report {
     let candidates = files::discover(paths, &mut diagnostics);
+    run_candidates(paths, candidates, opts, engine, config, diagnostics)
+}
+
+/// [`run_files`] over the files [`files::discover`] found under `paths` (its diagnostics
+/// already in `diagnostics`): the CLI looks for files while the policies load.
+pub fn run_candidates(
+    paths: &[PathBuf],
+    candidates: Vec<files::Candidate>,
+    opts: &FileOptions,
+    engine: &PolicyEngine,
+    config: &Config,
+    diagnostics: Vec<Diagnostic>,
+) -> Report {
+    let mut diagnostics = diagnostics;
     let shown: Vec<String> = paths.iter().map(|p| files::display_path(p)).collect();
     let batches: Vec<(Part, Vec<Diagnostic>, usize, usize)> = candidates
         .par_chunks(FILES_PER_BATCH)
