@@ -122,6 +122,22 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
     out
 }
 
+/// The bytes of the file at `path`, or its size if that is over `max` bytes (checked
+/// before reading and while reading, so a file that grows is not read past the limit).
+/// The file is opened once.
+fn read_limited(path: &Path, max: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > max {
+        return Ok(Err(len));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    let read = bytes.len() as u64;
+    Ok(if read > max { Err(read) } else { Ok(bytes) })
+}
+
 /// Read, parse and classify one file.
 pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
     let file = display_path(&c.path);
@@ -130,14 +146,14 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
         diagnostics,
         ..LoadedFile::default()
     };
-    match std::fs::metadata(&c.path) {
-        Ok(m) if m.len() > opts.max_file_size => {
+    let bytes = match read_limited(&c.path, opts.max_file_size) {
+        Ok(Ok(b)) => b,
+        Ok(Err(len)) => {
             diags.push(
                 Diagnostic::error(
                     "file-too-large",
                     format!(
-                        "file is {} bytes, over the {}-byte limit (raise it with --max-file-size)",
-                        m.len(),
+                        "file is {len} bytes, over the {}-byte limit (raise it with --max-file-size)",
                         opts.max_file_size
                     ),
                 )
@@ -145,14 +161,6 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
             );
             return done(diags);
         }
-        Err(e) => {
-            diags.push(Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(&file));
-            return done(diags);
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(&c.path) {
-        Ok(b) => b,
         Err(e) => {
             diags.push(Diagnostic::error("io-error", format!("cannot read: {e}")).in_file(&file));
             return done(diags);
@@ -284,4 +292,26 @@ pub fn scan(paths: &[PathBuf], opts: &FileOptions) -> FileScan {
         scan.diagnostics.extend(loaded.diagnostics);
     }
     scan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_over_the_limit_are_not_read() {
+        let path =
+            std::env::temp_dir().join(format!("ecsaudit-read-limited-{}.json", std::process::id()));
+        std::fs::write(&path, b"0123456789").unwrap();
+        let at = |max| read_limited(&path, max).unwrap();
+        assert_eq!(at(10), Ok(b"0123456789".to_vec()));
+        assert_eq!(at(11), Ok(b"0123456789".to_vec()));
+        assert_eq!(at(9), Err(10));
+        assert_eq!(at(0), Err(10));
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            read_limited(&path, 10).is_err(),
+            "a missing file is an error"
+        );
+    }
 }
