@@ -631,7 +631,22 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
     let RegoValue::Object(obj) = item else {
         return Err("a finding must be an object".into());
     };
-    let field = |name: &str| obj.get(&RegoValue::from(name));
+    // One pass over the object's few entries instead of a key value built per lookup.
+    const FIELDS: [&str; 5] = ["resource", "message", "pointer", "related", "severity"];
+    let mut found: [Option<&RegoValue>; FIELDS.len()] = [None; FIELDS.len()];
+    for (key, value) in obj.iter_sorted() {
+        if let RegoValue::String(key) = key {
+            if let Some(i) = FIELDS.iter().position(|f| **f == **key) {
+                found[i] = Some(value);
+            }
+        }
+    }
+    let field = |name: &str| {
+        FIELDS
+            .iter()
+            .position(|f| *f == name)
+            .and_then(|i| found[i])
+    };
     let string = |v: &RegoValue| match v {
         RegoValue::String(s) => Some(s.to_string()),
         _ => None,
