@@ -355,16 +355,12 @@ impl Config {
                 .and_then(|n| n.properties.get("family"))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            let file = f
-                .location
-                .as_ref()
-                .map(|l| l.file.clone())
-                .unwrap_or_default();
+            let file = f.location.as_ref().map(|l| l.file.as_str());
             let candidates = [
                 family,
                 f.resource.as_str(),
                 f.resource_id.as_str(),
-                file.as_str(),
+                file.unwrap_or_default(),
             ];
             for (i, s) in self.suppressions.iter().enumerate() {
                 let rule_matches = s.rule == "*" || s.rule.eq_ignore_ascii_case(&f.rule_id);

@@ -183,7 +183,7 @@ pub fn resolve(
         .filter_map(|r| {
             let node = graph.nodes.get(&r.resource)?;
             let meta = metas.get(r.rule_id.as_str())?;
-            let pointer = r.pointer.clone().unwrap_or_default();
+            let pointer = r.pointer.unwrap_or_default();
             let location = file_target(node, &pointer).map(|(file, p)| Location {
                 file,
                 pointer: Some(p),
@@ -194,8 +194,9 @@ pub fn resolve(
                 .copied()
                 .or(r.severity)
                 .unwrap_or(meta.severity);
+            let fingerprint = fingerprint(&r.rule_id, node, &pointer);
             Some(Box::new(Finding {
-                rule_id: r.rule_id.clone(),
+                rule_id: r.rule_id,
                 severity,
                 title: meta.title.clone(),
                 message: r.message,
@@ -220,7 +221,7 @@ pub fn resolve(
                         },
                     })
                     .collect(),
-                fingerprint: fingerprint(&r.rule_id, node, &pointer),
+                fingerprint,
                 suppression: None,
                 other_revisions: Vec::new(),
             }))
@@ -238,11 +239,16 @@ pub fn resolve(
 /// task-definition family share a fingerprint (identity is the family ARN); keep the one
 /// on the newest revision and list the others.
 fn merge_revisions(findings: Findings, graph: &Graph) -> Findings {
+    let collected = |node: &Node| {
+        node.kind == crate::graph::kind::TASK_DEFINITION
+            && matches!(node.source, crate::graph::NodeSource::Aws { .. })
+    };
+    if !graph.nodes.values().any(collected) {
+        return findings; // a file scan: no revisions to merge
+    }
     let revision = |f: &Finding| -> Option<i64> {
         let node = graph.nodes.get(&f.resource_id)?;
-        if node.kind != crate::graph::kind::TASK_DEFINITION
-            || !matches!(node.source, crate::graph::NodeSource::Aws { .. })
-        {
+        if !collected(node) {
             return None;
         }
         node.properties.get("revision").and_then(Value::as_i64)
