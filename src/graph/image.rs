@@ -100,9 +100,52 @@ pub fn parse(reference: &str) -> ImageRef {
     }
 }
 
+impl From<ImageRef> for serde_json::Value {
+    /// The reference as its graph JSON: what serialising it gives (same keys, same order),
+    /// built without serde so its parts move instead of being copied.
+    fn from(i: ImageRef) -> Self {
+        use serde_json::Value;
+        let mut m = serde_json::Map::with_capacity(9);
+        m.insert("registry".into(), i.registry.into());
+        m.insert("repository".into(), i.repository.into());
+        m.insert("tag".into(), i.tag.into());
+        m.insert("digest".into(), i.digest.into());
+        m.insert("pinned".into(), i.pinned.into());
+        m.insert("mutable_latest".into(), i.mutable_latest.into());
+        let ecr = i.ecr.map_or(Value::Null, |e| {
+            let mut r = serde_json::Map::with_capacity(2);
+            r.insert("account".into(), e.account.into());
+            r.insert("region".into(), e.region.into());
+            Value::Object(r)
+        });
+        m.insert("ecr".into(), ecr);
+        m.insert("ecr_public".into(), i.ecr_public.into());
+        m.insert("unresolved".into(), i.unresolved.into());
+        Value::Object(m)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn graph_json_is_what_serde_gives() {
+        for r in [
+            "nginx",
+            "nginx:latest",
+            "bitnami/redis:7.2@sha256:abc",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2",
+            "public.ecr.aws/nginx/nginx:1",
+            "${IMAGE}",
+            "",
+        ] {
+            let i = parse(r);
+            let serde = serde_json::to_string(&i).unwrap();
+            let direct = serde_json::to_string(&serde_json::Value::from(i)).unwrap();
+            assert_eq!(direct, serde, "{r}");
+        }
+    }
 
     #[test]
     fn docker_hub_defaults() {

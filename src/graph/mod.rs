@@ -10,7 +10,7 @@ pub mod units;
 use crate::diagnostics::Diagnostic;
 use crate::source::{InputShape, TaskDefinitionDoc};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// Version of the graph document layout; bumped on any incompatible change.
@@ -306,34 +306,46 @@ pub fn file_node_id(file: &str, pointer: &str) -> String {
 
 /// Derived facts for a task definition: parsed images and normalised cpu/memory.
 pub fn derive_task_definition(td: &Value) -> Value {
+    // Objects are built field by field (not with `json!`, which would copy the
+    // containers by serialising them): this runs for every task definition scanned.
     let containers: Vec<Value> = td
         .get("containerDefinitions")
         .and_then(Value::as_array)
         .map(|cs| {
             cs.iter()
                 .map(|c| {
+                    let name = c.get("name").and_then(Value::as_str);
                     let image = c.get("image").and_then(Value::as_str).map(image::parse);
-                    json!({
-                        "name": c.get("name").and_then(Value::as_str),
-                        "image": image,
-                    })
+                    let mut m = Map::with_capacity(2);
+                    m.insert("name".into(), name.into());
+                    m.insert("image".into(), image.into());
+                    Value::Object(m)
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let compat: Vec<Value> = td
+    let fargate = td
         .get("requiresCompatibilities")
         .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let fargate = compat.iter().any(|c| c.as_str() == Some("FARGATE"));
-    json!({
-        "containers": containers,
-        "cpu_units": td.get("cpu").and_then(units::cpu_units),
-        "memory_mib": td.get("memory").and_then(units::memory_mib),
-        "fargate": fargate,
-        "network_mode": td.get("networkMode").and_then(Value::as_str).unwrap_or(if fargate { "awsvpc" } else { "bridge" }),
-    })
+        .is_some_and(|c| c.iter().any(|c| c.as_str() == Some("FARGATE")));
+    let network_mode = td.get("networkMode").and_then(Value::as_str);
+    let mut d = Map::with_capacity(5);
+    d.insert("containers".into(), Value::Array(containers));
+    d.insert(
+        "cpu_units".into(),
+        td.get("cpu").and_then(units::cpu_units).into(),
+    );
+    d.insert(
+        "memory_mib".into(),
+        td.get("memory").and_then(units::memory_mib).into(),
+    );
+    d.insert("fargate".into(), fargate.into());
+    let default_mode = if fargate { "awsvpc" } else { "bridge" };
+    d.insert(
+        "network_mode".into(),
+        network_mode.unwrap_or(default_mode).into(),
+    );
+    Value::Object(d)
 }
 
 /// Node for a task definition read from a file. Describe-output tags are merged into
