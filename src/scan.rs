@@ -173,9 +173,8 @@ pub fn run_candidates(
     opts: &FileOptions,
     engine: &PolicyEngine,
     config: &Config,
-    diagnostics: Vec<Diagnostic>,
+    mut diagnostics: Vec<Diagnostic>,
 ) -> Report {
-    let mut diagnostics = diagnostics;
     let shown: Vec<String> = paths.iter().map(|p| files::display_path(p)).collect();
     let batches: Vec<(Part, Vec<Diagnostic>, usize, usize)> = candidates
         .par_chunks(FILES_PER_BATCH)
