@@ -119,107 +119,27 @@ fn render_findings(findings: &[Box<Finding>], first: bool) -> std::io::Result<Ve
             out.extend_from_slice(b",\n");
         }
         out.extend_from_slice(b"    ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::default());
-        f.serialize(&mut ser)?;
+        f.serialize(&mut serde_json::Serializer::pretty(Indented(&mut out)))?;
     }
     Ok(out)
 }
 
-/// `serde_json`'s pretty layout (two-space indent) for a value that starts two levels
-/// deep: every line after the first is indented two levels more than
-/// `serde_json::to_writer_pretty` indents it, which is how it appears in the document.
-#[derive(Default)]
-struct Nested {
-    /// Levels of the value being written, below the two it starts at.
-    depth: usize,
-    has_value: bool,
-}
+/// Output that indents every line after the first two levels more: serde_json's pretty
+/// formatter writing through it lays a finding out as it appears two levels deep in the
+/// document. The formatter writes each newline as the last byte of a write, just before
+/// the line's own indentation, and JSON strings hold no raw newline.
+struct Indented<'a>(&'a mut Vec<u8>);
 
-impl Nested {
-    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
-        const SPACES: &[u8] = b"                                                                ";
-        let mut n = 2 * (self.depth + 2);
-        while n > 0 {
-            let k = n.min(SPACES.len());
-            w.write_all(&SPACES[..k])?;
-            n -= k;
+impl std::io::Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        if buf.last() == Some(&b'\n') {
+            self.0.extend_from_slice(b"    ");
         }
-        Ok(())
+        Ok(buf.len())
     }
 
-    fn open<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        bracket: &[u8],
-    ) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        bracket: &[u8],
-    ) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            self.indent(w)?;
-        }
-        w.write_all(bracket)
-    }
-
-    fn item<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(w)
-    }
-}
-
-impl serde_json::ser::Formatter for Nested {
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
+    fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }
