@@ -641,31 +641,26 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
             }
         }
     }
-    let field = |name: &str| {
-        FIELDS
-            .iter()
-            .position(|f| *f == name)
-            .and_then(|i| found[i])
-    };
+    let [resource, message, pointer, related, severity] = found;
     let string = |v: &RegoValue| match v {
         RegoValue::String(s) => Some(s.to_string()),
         _ => None,
     };
-    let resource = field("resource")
+    let resource = resource
         .and_then(string)
         .ok_or("`resource` must be a node id string")?;
     if !shard.nodes.contains_key(resource.as_str()) {
         return Err(format!("`resource` {resource} is not a node of the graph"));
     }
-    let message = field("message")
+    let message = message
         .and_then(string)
         .ok_or("`message` must be a string")?;
-    let pointer = match field("pointer") {
+    let pointer = match pointer {
         None | Some(RegoValue::Null) => None,
         Some(RegoValue::String(p)) if p.is_empty() || p.starts_with('/') => Some(p.to_string()),
         Some(_) => return Err("`pointer` must be a JSON pointer string".into()),
     };
-    let related = match field("related") {
+    let related = match related {
         None => Vec::new(),
         Some(RegoValue::Array(a)) => a
             .iter()
@@ -673,7 +668,7 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
             .collect::<Result<_, _>>()?,
         Some(_) => return Err("`related` must be an array of node ids".into()),
     };
-    let severity = match field("severity") {
+    let severity = match severity {
         None => None,
         Some(v) => Some(
             string(v)
