@@ -140,6 +140,11 @@ fn per_rule_on_this_thread(engine: &ecsaudit::policy::engine::PolicyEngine, n: u
     }
 }
 
+// The allocator the ecsaudit binary uses (src/main.rs).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() {
     // As the ecsaudit binary does.
     ecsaudit::quiet_library_backtraces();
