@@ -16,6 +16,13 @@ linked_task_definitions := [td | some td in task_definitions; td.derived.links]
 # Every node of a kind.
 nodes_of_kind(kind) := [n | some n in input.nodes; n.kind == kind]
 
+# The services and the IAM roles (live audits; empty in a file scan). Rules start here:
+# each is one walk over the nodes per evaluation, where every `nodes_of_kind` call walks
+# them again.
+services := nodes_of_kind("service")
+
+iam_roles := nodes_of_kind("iam_role")
+
 # A finding on `node` at `pointer` (a JSON pointer into node.properties).
 finding(node, pointer, message) := {
 	"resource": node.id,

@@ -7,6 +7,7 @@ package ecsaudit.lib.network
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.services
 
 ephemeral := [32768, 65535]
 
@@ -72,7 +73,7 @@ group_names(groups) := concat(", ", sort([g.name | some g in groups]))
 #  mode, lo, hi} where lo..hi are the ports the load balancer sends traffic to.
 # Only attachments whose nodes were all read completely.
 attachments contains a if {
-	some svc in lib.nodes_of_kind("service")
+	some svc in services
 	lib.complete(svc)
 	some td in lib.linked(svc, "uses_task_definition")
 	td.id == svc.properties.taskDefinition

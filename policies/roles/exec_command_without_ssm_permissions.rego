@@ -22,12 +22,13 @@ package ecsaudit.rules.exec_command_without_ssm_permissions
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.services
 import data.ecsaudit.lib.iam
 
 channel_actions := ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
 
 deny contains finding if {
-	some svc in lib.nodes_of_kind("service")
+	some svc in services
 	svc.properties.enableExecuteCommand == true
 	some td in lib.linked(svc, "uses_task_definition")
 	lib.complete(td)
@@ -40,7 +41,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some svc in lib.nodes_of_kind("service")
+	some svc in services
 	svc.properties.enableExecuteCommand == true
 	some td in lib.linked(svc, "uses_task_definition")
 	lib.complete(td)

@@ -24,10 +24,11 @@ package ecsaudit.rules.role_trust_confused_deputy
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.iam_roles
 import data.ecsaudit.lib.iam
 
 deny contains finding if {
-	some role in lib.nodes_of_kind("iam_role")
+	some role in iam_roles
 	lib.complete(role)
 	some i, s in iam.statements(role.properties.AssumeRolePolicyDocument)
 	s in iam.ecs_trust_statements(role)

@@ -18,10 +18,10 @@ package ecsaudit.rules.fargate_platform_version
 
 import rego.v1
 
-import data.ecsaudit.lib
+import data.ecsaudit.lib.services
 
 deny contains finding if {
-	some svc in lib.nodes_of_kind("service")
+	some svc in services
 	fargate(svc)
 	v := svc.properties.platformVersion
 	is_string(v)

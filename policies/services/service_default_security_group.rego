@@ -22,18 +22,19 @@ package ecsaudit.rules.service_default_security_group
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.services
 
 pointer := "/networkConfiguration/awsvpcConfiguration/securityGroups"
 
 deny contains finding if {
-	some svc in lib.nodes_of_kind("service")
+	some svc in services
 	some g in lib.linked(svc, "security_group")
 	g.properties.GroupName == "default"
 	finding := {"resource": svc.id, "pointer": pointer, "message": sprintf("service %q uses the VPC's default security group %s", [svc.name, g.name]), "related": [g.id]}
 }
 
 deny contains finding if {
-	some svc in lib.nodes_of_kind("service")
+	some svc in services
 	cfg := svc.properties.networkConfiguration.awsvpcConfiguration
 	count(object.get(cfg, "securityGroups", [])) == 0
 	finding := {"resource": svc.id, "pointer": "/networkConfiguration/awsvpcConfiguration", "message": sprintf("service %q lists no security groups, so its tasks get the VPC's default security group", [svc.name])}

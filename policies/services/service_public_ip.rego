@@ -20,10 +20,10 @@ package ecsaudit.rules.service_public_ip
 
 import rego.v1
 
-import data.ecsaudit.lib
+import data.ecsaudit.lib.services
 
 deny contains finding if {
-	some svc in lib.nodes_of_kind("service")
+	some svc in services
 	svc.properties.networkConfiguration.awsvpcConfiguration.assignPublicIp == "ENABLED"
 	finding := {"resource": svc.id, "pointer": "/networkConfiguration/awsvpcConfiguration/assignPublicIp", "message": sprintf("service %q assigns public IP addresses to its tasks", [svc.name])}
 }
