@@ -350,7 +350,7 @@ impl Config {
             })
             .collect();
         for f in findings.iter_mut() {
-            let node = graph.nodes.get(&f.resource_id);
+            let node = graph.nodes.get(&*f.resource_id);
             let family = node
                 .and_then(|n| n.properties.get("family"))
                 .and_then(Value::as_str)
@@ -358,8 +358,8 @@ impl Config {
             let file = f.location.as_ref().map(|l| l.file.as_str());
             let candidates = [
                 family,
-                f.resource.as_str(),
-                f.resource_id.as_str(),
+                &f.resource,
+                &f.resource_id,
                 file.unwrap_or_default(),
             ];
             for (i, s) in self.suppressions.iter().enumerate() {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A resource a finding names besides its own (a role, a security group).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,14 +33,14 @@ pub struct Suppression {
 /// One finding, ready for every output format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule_id: String,
+    pub rule_id: Arc<str>,
     pub severity: Severity,
-    pub title: String,
+    pub title: Arc<str>,
     pub message: String,
     /// Display name of the resource: ARN for AWS resources, `family:revision` for files.
-    pub resource: String,
-    pub resource_id: String,
-    pub resource_kind: String,
+    pub resource: Arc<str>,
+    pub resource_id: Arc<str>,
+    pub resource_kind: Arc<str>,
     /// Container the finding is about, when the pointer names one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub container: Option<String>,
@@ -177,12 +178,32 @@ pub fn resolve(
     severity_override: &BTreeMap<String, Severity>,
     texts: &Texts,
 ) -> Findings {
-    let metas: BTreeMap<&str, &RuleMeta> = rules.iter().map(|m| (m.id.as_str(), m)).collect();
+    // A rule's id and title, and a resource's names, are shared by all its findings.
+    let metas: BTreeMap<&str, (&RuleMeta, Arc<str>, Arc<str>)> = rules
+        .iter()
+        .map(|m| {
+            (
+                m.id.as_str(),
+                (m, m.id.as_str().into(), m.title.as_str().into()),
+            )
+        })
+        .collect();
+    let mut resources: foldhash::HashMap<&str, [Arc<str>; 3]> = Default::default();
     let mut findings: Findings = raw
         .into_iter()
         .filter_map(|r| {
-            let node = graph.nodes.get(&r.resource)?;
-            let meta = metas.get(r.rule_id.as_str())?;
+            let (id, node) = graph.nodes.get_key_value(&r.resource)?;
+            let (meta, rule_id, title) = metas.get(r.rule_id.as_str())?;
+            let [resource, resource_id, resource_kind] = resources
+                .entry(id.as_str())
+                .or_insert_with(|| {
+                    [
+                        display_name(node).into(),
+                        node.id.as_str().into(),
+                        node.kind.as_str().into(),
+                    ]
+                })
+                .clone();
             let pointer = r.pointer.unwrap_or_default();
             let location = file_target(node, &pointer).map(|(file, p)| Location {
                 file,
@@ -196,13 +217,13 @@ pub fn resolve(
                 .unwrap_or(meta.severity);
             let fingerprint = fingerprint(&r.rule_id, node, &pointer);
             Some(Box::new(Finding {
-                rule_id: r.rule_id,
+                rule_id: rule_id.clone(),
                 severity,
-                title: meta.title.clone(),
+                title: title.clone(),
                 message: r.message,
-                resource: display_name(node),
-                resource_id: node.id.clone(),
-                resource_kind: node.kind.clone(),
+                resource,
+                resource_id,
+                resource_kind,
                 container: container_of(&node.properties, &pointer),
                 location,
                 related: r
@@ -247,7 +268,7 @@ fn merge_revisions(findings: Findings, graph: &Graph) -> Findings {
         return findings; // a file scan: no revisions to merge
     }
     let revision = |f: &Finding| -> Option<i64> {
-        let node = graph.nodes.get(&f.resource_id)?;
+        let node = graph.nodes.get(&*f.resource_id)?;
         if !collected(node) {
             return None;
         }
@@ -270,7 +291,7 @@ fn merge_revisions(findings: Findings, graph: &Graph) -> Findings {
                 others
                     .entry(keep)
                     .or_default()
-                    .push((rev, f.resource.clone()));
+                    .push((rev, f.resource.to_string()));
                 drop[i] = true;
             }
         }
@@ -430,13 +451,13 @@ mod tests {
                     .map(|_| {
                         serial += 1;
                         Box::new(Finding {
-                            rule_id: format!("EA{}", 100 + next(3)),
+                            rule_id: format!("EA{}", 100 + next(3)).into(),
                             severity: severities[next(5) as usize],
-                            title: String::new(),
+                            title: "".into(),
                             message: serial.to_string(),
-                            resource: format!("r{}", next(2)),
-                            resource_id: String::new(),
-                            resource_kind: String::new(),
+                            resource: format!("r{}", next(2)).into(),
+                            resource_id: "".into(),
+                            resource_kind: "".into(),
                             container: None,
                             location: (next(6) > 0).then(|| Location {
                                 file: format!("dir/f-{file:03}.json"),

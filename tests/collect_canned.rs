@@ -217,7 +217,7 @@ async fn canned_account_covers_what_moto_cannot() {
         report
             .findings
             .iter()
-            .filter(|f| f.rule_id == rule && f.resource == resource)
+            .filter(|f| *f.rule_id == *rule && *f.resource == *resource)
             .count()
     };
     assert_eq!(hits("EA809", S1), 1, "ECS Exec without ssmmessages");

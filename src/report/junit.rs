@@ -23,7 +23,7 @@ pub fn render(report: &Report) -> String {
         by_rule.entry(m.id.as_str()).or_default();
     }
     for f in report.active() {
-        by_rule.entry(f.rule_id.as_str()).or_default().push(f);
+        by_rule.entry(&f.rule_id).or_default().push(f);
     }
     let titles: BTreeMap<&str, &str> = report
         .rules
@@ -65,7 +65,7 @@ pub fn render(report: &Report) -> String {
                 .location
                 .as_ref()
                 .map(|l| l.to_string())
-                .unwrap_or_else(|| f.resource.clone());
+                .unwrap_or_else(|| f.resource.to_string());
             let _ = writeln!(
                 out,
                 "    <testcase classname=\"ecsaudit.{}\" name=\"{}\"{}>",

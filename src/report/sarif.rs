@@ -224,7 +224,7 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
     let mut notifications = Vec::new();
     let mut unlocated: Vec<String> = Vec::new();
     for f in &report.findings {
-        let Some(index) = report.rules.iter().position(|m| m.id == f.rule_id) else {
+        let Some(index) = report.rules.iter().position(|m| *m.id == *f.rule_id) else {
             continue;
         };
         match result(f, index, &uris) {

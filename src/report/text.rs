@@ -32,7 +32,7 @@ pub fn render(report: &Report) -> String {
             .map(|l| l.file.clone())
             .unwrap_or_default();
         groups
-            .entry((file, f.resource.clone()))
+            .entry((file, f.resource.to_string()))
             .or_default()
             .push(f);
     }
