@@ -43,6 +43,10 @@ container_pointer(i) := sprintf("/containerDefinitions/%d", [i])
 
 container_field_pointer(i, field) := sprintf("/containerDefinitions/%d/%s", [i, field])
 
+# One JSON-pointer token for a key (RFC 6901: `~` as `~0`, `/` as `~1`). Map keys such as
+# docker labels may hold either; unescaped, the pointer would name another path.
+pointer_token(key) := replace(replace(key, "~", "~0"), "/", "~1")
+
 # How a container is named in messages.
 container_label(c, i) := sprintf("container %q", [c.name]) if is_string(c.name)
 

@@ -33,3 +33,9 @@ test_launch_helpers_read_the_derived_facts if {
 	lib.network_mode(inp.nodes.td0) == "awsvpc"
 	lib.network_mode(inp.nodes.td1) == "bridge"
 }
+
+test_pointer_token_escapes_tilde_then_slash if {
+	lib.pointer_token("a/b~c") == "a~1b~0c"
+	lib.pointer_token("~1") == "~01"
+	lib.pointer_token("plain") == "plain"
+}

@@ -70,7 +70,7 @@ deny contains finding if {
 
 map_finding(td, c, i, path, key, value, why) := {
 	"resource": td.id,
-	"pointer": sprintf("/containerDefinitions/%d/%s/%s", [i, path, key]),
+	"pointer": sprintf("/containerDefinitions/%d/%s/%s", [i, path, lib.pointer_token(key)]),
 	"message": sprintf("%s: `%s` entry %q holds %s (%s); use `secretOptions` or `secrets` instead", [lib.container_label(c, i), replace(path, "/", "."), key, why, lib.redact(value)]),
 }
 

@@ -30,6 +30,12 @@ test_flags_token_in_docker_label if {
 	count(rule.deny) == 1 with input as one({"dockerLabels": {"ci": "ghp_abcdefghijklmnopqrstuvwxyz0123456789"}})
 }
 
+# A key holding `/` or `~` is escaped in the pointer, so the finding points at the entry.
+test_escapes_the_key_in_the_pointer if {
+	some f in rule.deny with input as one({"dockerLabels": {"com.example/ci~token": "ghp_abcdefghijklmnopqrstuvwxyz0123456789"}})
+	f.pointer == "/containerDefinitions/0/dockerLabels/com.example~1ci~0token"
+}
+
 test_ignores_plain_arguments_and_labels if {
 	count(rule.deny) == 0 with input as one({
 		"command": ["serve", "--port=8080", "--password-file=/run/secrets/db", "--token-ttl=3600"],
