@@ -32,6 +32,7 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
 import data.ecsaudit.lib.secrets.argument_fields
+import data.ecsaudit.lib.secrets.arguments
 import data.ecsaudit.lib.secrets.secret_keys
 import data.ecsaudit.lib.secrets.secret_option_args
 import data.ecsaudit.lib.secrets.value_kinds
@@ -39,11 +40,12 @@ import data.ecsaudit.lib.task_definitions
 
 # Arguments: a credential-looking value, or --secret-name=value.
 deny contains finding if {
+	problems := arg_problems
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	some field in argument_fields
 	some j, arg in c[field]
-	why := arg_problem(arg)
+	why := problems[arg]
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/%s/%d", [i, field, j]),
@@ -74,7 +76,11 @@ map_finding(td, c, i, path, key, value, why) := {
 	"message": sprintf("%s: `%s` entry %q holds %s (%s); use `secretOptions` or `secrets` instead", [lib.container_label(c, i), replace(path, "/", "."), key, why, lib.redact(value)]),
 }
 
-# Values and names are classified once per distinct string (data.ecsaudit.lib.secrets).
+# Values and names are classified once per distinct string (data.ecsaudit.lib.secrets),
+# and each distinct argument's reason is worked out once per evaluation ({argument:
+# reason}): sidecars repeat the same arguments in every task definition.
+arg_problems := {arg: why | some arg in arguments; why := arg_problem(arg)}
+
 arg_problem(arg) := msg if {
 	kind := value_kinds[arg]
 	msg := sprintf("what looks like %s", [kind])
