@@ -30,7 +30,8 @@ pub struct Suppression {
     pub expires: Option<String>,
 }
 
-/// One finding, ready for every output format.
+/// One finding, ready for every output format. Names many findings share (rule id and
+/// title, the resource's) are shared strings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule_id: Arc<str>,

@@ -46,6 +46,7 @@ deny contains finding if {
 	some field in argument_fields
 	some j, arg in c[field]
 	why := problems[arg]
+	is_string(why)
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/%s/%d", [i, field, j]),
