@@ -60,6 +60,7 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	some key, value in c.dockerLabels
 	why := map_problem(key, value)
+	is_string(why)
 	finding := map_finding(td, c, i, "dockerLabels", key, value, why)
 }
 
@@ -68,6 +69,7 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	some key, value in c.logConfiguration.options
 	why := map_problem(key, value)
+	is_string(why)
 	finding := map_finding(td, c, i, "logConfiguration/options", key, value, why)
 }
 
