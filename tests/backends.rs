@@ -89,6 +89,63 @@ fn vm_and_interpreter_agree_on_a_live_graph() {
     assert!(n > 5, "the live fixture has relational findings ({n})");
 }
 
+/// Live task definitions whose secrets and environment files lack the field a need is
+/// built from (`valueFrom`, `value`), beside well-formed ones, with execution roles that
+/// allow nothing: the needs-based rule (EA808) must report the same in both backends,
+/// and nothing for the malformed entries.
+#[test]
+fn vm_and_interpreter_agree_on_malformed_live_entries() {
+    let engine = builtin_engine();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(include_str!("data/live-graph.json")).unwrap();
+    let nodes = doc["nodes"].as_object_mut().unwrap();
+    let mut roles = Vec::new();
+    for node in nodes.values_mut() {
+        let exec = &node["derived"]["links"]["out"]["execution_role"];
+        if node["kind"] != "task_definition" || exec.is_null() {
+            continue;
+        }
+        roles.extend(exec.as_array().unwrap().iter().cloned());
+        for c in node["properties"]["containerDefinitions"]
+            .as_array_mut()
+            .unwrap()
+        {
+            c["environmentFiles"] = serde_json::json!([
+                {"type": "s3", "value": "arn:aws:s3:::bucket/app.env"},
+                {"type": "s3"}
+            ]);
+            c["secrets"] = serde_json::json!([
+                {"name": "DB", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/db"},
+                {"name": "NO_SOURCE"}
+            ]);
+        }
+    }
+    for role in roles {
+        let props = &mut nodes[role.as_str().unwrap()]["properties"];
+        if props.get("RolePolicyList").is_some() {
+            props["RolePolicyList"] = serde_json::json!([]);
+            props["AttachedManagedPolicies"] = serde_json::json!([]);
+        }
+    }
+    let graph = Graph::from_json(&doc.to_string()).expect("modified fixture loads");
+    assert_same(&engine, &graph, "live graph with malformed needs");
+    let (findings, _) = engine.evaluate(&graph, 2);
+    let needs: Vec<_> = findings.iter().filter(|f| f.rule_id == "EA808").collect();
+    assert!(
+        needs.iter().any(|f| f.message.contains("s3:GetObject"))
+            && needs
+                .iter()
+                .any(|f| f.message.contains("ssm:GetParameters")),
+        "the well-formed entries are reported: {needs:#?}"
+    );
+    assert!(
+        needs
+            .iter()
+            .all(|f| !f.pointer.as_deref().unwrap_or_default().ends_with("/1")),
+        "nothing for the entries without a source: {needs:#?}"
+    );
+}
+
 /// Two task-definition files: `odd.json`, malformed in every field rules read, and
 /// `fine.json` beside it with known problems. Returns the graph and fine.json's node id.
 fn odd_and_fine(dir: &std::path::Path) -> (Graph, String) {
@@ -277,6 +334,12 @@ bound contains v.name if {
 	efs := v.efs
 	not efs.enc == "ENABLED"
 }
+enc(v) := v.efs.enc
+called contains v.name if {
+	some v in input.volumes
+	e := enc(v)
+	not e == "ENABLED"
+}
 empty contains v.name if {
 	some v in input.volumes
 	s := {1 | count(v.list) > 0}
@@ -301,6 +364,11 @@ empty contains v.name if {
     // Rego: `efs := v.efs` fails for "plain", which has no efs.
     assert_eq!(
         run("data.p.bound"),
+        (r#"["off"]"#.to_string(), r#"["off","plain"]"#.to_string())
+    );
+    // The same with a function: `enc(v)` is undefined for "plain", yet `e` is bound.
+    assert_eq!(
+        run("data.p.called"),
         (r#"["off"]"#.to_string(), r#"["off","plain"]"#.to_string())
     );
     // Rego: the comprehension is empty for "plain" (no list), so it is reported.
