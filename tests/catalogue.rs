@@ -175,30 +175,10 @@ fn canonical(v: &Value) -> String {
 /// each `x := plain.ref` with a statement that uses `x` and is not a negation.
 #[test]
 fn builtin_rules_guard_plain_reference_bindings() {
-    let mut problems = Vec::new();
-    for src in policy::builtin_sources() {
-        if src.is_test() || src.path.ends_with("lib/testing.rego") {
-            continue;
-        }
-        let lines: Vec<&str> = src.text.lines().collect();
-        for (n, line) in lines.iter().enumerate() {
-            let Some(var) = plain_ref_binding(line) else {
-                continue;
-            };
-            let next = lines.get(n + 1).map(|l| l.trim()).unwrap_or_default();
-            let uses = next
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .any(|w| w == var);
-            if !uses || next.starts_with("not ") {
-                problems.push(format!(
-                    "{}:{}: `{}` then `{next}`",
-                    src.path,
-                    n + 1,
-                    line.trim()
-                ));
-            }
-        }
-    }
+    let problems = binding_problems(plain_ref_binding, |lines, n, var| {
+        let next = lines.get(n + 1).map(|l| l.trim()).unwrap_or_default();
+        (!guarded(lines, n, var)).then(|| next.to_string())
+    });
     assert!(
         problems.is_empty(),
         "unguarded bindings:\n{}",
@@ -211,6 +191,31 @@ fn builtin_rules_guard_plain_reference_bindings() {
 /// rules guard the binding as they guard references: the next statement uses `x`.
 #[test]
 fn builtin_rules_never_negate_a_call_binding() {
+    let problems = binding_problems(call_binding, |lines, n, var| {
+        if guarded(lines, n, var) {
+            return None;
+        }
+        lines[n + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .take_while(|l| !l.starts_with('}'))
+            .find(|l| l.starts_with("not ") && uses(l, var))
+            .map(str::to_string)
+    });
+    assert!(
+        problems.is_empty(),
+        "call bindings negated later, unguarded:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// `path:line: binding then statement` for each line of the built-in rules (not tests or
+/// the test helpers) that `binding` reads as `var := ...` and `problem(lines, index, var)`
+/// objects to, naming the statement it objects to.
+fn binding_problems(
+    binding: fn(&str) -> Option<String>,
+    problem: impl Fn(&[&str], usize, &str) -> Option<String>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for src in policy::builtin_sources() {
         if src.is_test() || src.path.ends_with("lib/testing.rego") {
@@ -218,25 +223,12 @@ fn builtin_rules_never_negate_a_call_binding() {
         }
         let lines: Vec<&str> = src.text.lines().collect();
         for (n, line) in lines.iter().enumerate() {
-            let Some(var) = call_binding(line) else {
+            let Some(var) = binding(line) else {
                 continue;
             };
-            let uses = |l: &str| {
-                l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .any(|w| w == var)
-            };
-            let next = lines.get(n + 1).map(|l| l.trim()).unwrap_or_default();
-            if uses(next) && !next.starts_with("not ") {
-                continue; // guarded
-            }
-            let negated = lines[n + 1..]
-                .iter()
-                .map(|l| l.trim())
-                .take_while(|l| !l.starts_with('}'))
-                .find(|l| l.starts_with("not ") && uses(l));
-            if let Some(later) = negated {
+            if let Some(then) = problem(&lines, n, &var) {
                 problems.push(format!(
-                    "{}:{}: `{}` then `{later}`",
+                    "{}:{}: `{}` then `{then}`",
                     src.path,
                     n + 1,
                     line.trim()
@@ -244,11 +236,19 @@ fn builtin_rules_never_negate_a_call_binding() {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "call bindings negated later, unguarded:\n{}",
-        problems.join("\n")
-    );
+    problems
+}
+
+/// The statement after line `n` uses `var` and is not a negation.
+fn guarded(lines: &[&str], n: usize, var: &str) -> bool {
+    let next = lines.get(n + 1).map(|l| l.trim()).unwrap_or_default();
+    uses(next, var) && !next.starts_with("not ")
+}
+
+/// `line` names the variable `var`.
+fn uses(line: &str, var: &str) -> bool {
+    line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| w == var)
 }
 
 /// The variable of a rule-body line `name := f(...)` (a function or builtin call).
