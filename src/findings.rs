@@ -333,7 +333,6 @@ pub fn sort_for_report(findings: &mut [Box<Finding>]) {
 /// them in order whenever the batches' files are (a directory walk); a severity whose
 /// findings are not is sorted.
 pub fn merge_for_report(batches: Vec<Findings>) -> Findings {
-    use rayon::slice::ParallelSliceMut;
     let mut out = Vec::with_capacity(batches.iter().map(Vec::len).sum());
     let mut rest: Vec<std::vec::IntoIter<Box<Finding>>> =
         batches.into_iter().map(Vec::into_iter).collect();
@@ -357,7 +356,7 @@ pub fn merge_for_report(batches: Vec<Findings>) -> Findings {
     for range in segments {
         let segment = &mut out[range];
         if !segment.is_sorted_by(|a, b| report_order(a) <= report_order(b)) {
-            segment.par_sort_by(|a, b| report_order(a).cmp(&report_order(b)));
+            sort_for_report(segment);
         }
     }
     out
