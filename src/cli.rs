@@ -453,7 +453,8 @@ fn fail_on(arg: Option<&str>, config: &Config) -> Result<Option<Severity>, Diagn
 fn cmd_scan(args: ScanArgs) -> i32 {
     // Files are scanned batch by batch, never as one whole graph (unless snapshots of
     // the whole graph are asked for). They are looked for while the policies load.
-    let batched = !args.aws && args.graph.is_none() && args.aws_options.snapshot_dir.is_none();
+    let files = !args.aws && args.graph.is_none();
+    let batched = files && args.aws_options.snapshot_dir.is_none();
     let (loaded, walked) = std::thread::scope(|s| {
         let walk = batched.then(|| {
             s.spawn(|| {
@@ -500,7 +501,6 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             return 2;
         }
     };
-    let files = !args.aws && args.graph.is_none();
     if files && args.paths.is_empty() {
         eprint_diag(&Diagnostic::error(
             "usage",
