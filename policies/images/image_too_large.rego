@@ -37,7 +37,7 @@ deny contains finding if {
 	size > limit
 	some i, c in td.properties.containerDefinitions
 	c.image in img.derived.references
-	msg := sprintf("%s of task definition %q runs image %s of %s; the limit is %s", [lib.container_label(c, i), td.name, c.image, human(size), human(limit)])
+	msg := sprintf("%s of task definition %q runs image %s of %s; the limit is %s", [td.derived.containers[i].label, td.name, c.image, human(size), human(limit)])
 	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/image", [i]), "message": msg, "related": [img.id]}
 }
 

@@ -37,6 +37,6 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
-		"message": sprintf("%s uses image %q, which floats with the `latest` tag; pin a digest or a version tag", [lib.container_label(c, i), c.image]),
+		"message": sprintf("%s uses image %q, which floats with the `latest` tag; pin a digest or a version tag", [td.derived.containers[i].label, c.image]),
 	}
 }

@@ -47,8 +47,10 @@ container_field_pointer(i, field) := sprintf("/containerDefinitions/%d/%s", [i, 
 # docker labels may hold either; unescaped, the pointer would name another path.
 pointer_token(key) := replace(replace(key, "~", "~0"), "/", "~1")
 
-# How a container is named in messages.
-container_label(c, i) := sprintf("container %q", [c.name]) if is_string(c.name)
+# How a container is named in messages: `container "web"` (the name quoted as JSON
+# quotes it), or `container #2` without a name. Task-definition rules read the same text
+# as `td.derived.containers[i].label`, which costs no call per finding.
+container_label(c, i) := sprintf("container %s", [json.marshal(c.name)]) if is_string(c.name)
 
 else := sprintf("container #%d", [i])
 

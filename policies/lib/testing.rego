@@ -7,6 +7,8 @@ package ecsaudit.lib.testing
 
 import rego.v1
 
+import data.ecsaudit.lib
+
 # A graph holding one task-definition node per element of `tds` (ids td0, td1, ...).
 graph(tds) := {
 	"schema_version": 1,
@@ -69,7 +71,7 @@ task_definition(id, td) := {
 
 # The `derived` object of a task definition.
 derive(td) := {
-	"containers": [container(c) | some c in containers(td)],
+	"containers": [container(c, i) | some i, c in containers(td)],
 	"cpu_units": cpu_units(object.get(td, "cpu", null)),
 	"memory_mib": memory_mib(object.get(td, "memory", null)),
 	"fargate": fargate(td),
@@ -81,7 +83,7 @@ containers(td) := cs if {
 	is_array(cs)
 } else := []
 
-container(c) := {"name": name, "image": img} if {
+container(c, i) := {"name": name, "label": lib.container_label(c, i), "image": img} if {
 	name := string_or_null(object.get(c, "name", null))
 	img := image_or_null(object.get(c, "image", null))
 }

@@ -35,6 +35,6 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/logConfiguration", [i]),
-		"message": sprintf("%s uses awslogs without %s; set them in logConfiguration.options", [lib.container_label(c, i), concat(" and ", missing)]),
+		"message": sprintf("%s uses awslogs without %s; set them in logConfiguration.options", [td.derived.containers[i].label, concat(" and ", missing)]),
 	}
 }

@@ -84,5 +84,5 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	count(object.filter(c, container_fields)) > 0
 	some [field, what] in container_problems(c)
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/%s", [i, field]), "message": sprintf("%s %s, which Fargate does not support", [lib.container_label(c, i), what])}
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/%s", [i, field]), "message": sprintf("%s %s, which Fargate does not support", [td.derived.containers[i].label, what])}
 }

@@ -36,5 +36,5 @@ deny contains finding if {
 	object.get(c, "essential", true) == true
 	not c.healthCheck
 	not c.name in exempt
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/healthCheck", [i]), "message": sprintf("essential %s has no `healthCheck`; add one so ECS replaces it when it hangs", [lib.container_label(c, i)])}
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/healthCheck", [i]), "message": sprintf("essential %s has no `healthCheck`; add one so ECS replaces it when it hangs", [td.derived.containers[i].label])}
 }

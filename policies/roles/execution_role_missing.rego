@@ -47,5 +47,5 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	reasons := needs(td, i, c)
 	count(reasons) > 0
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("%s uses %s but the task definition has no executionRoleArn; tasks will fail to start", [lib.container_label(c, i), concat(", ", sort(reasons))])}
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("%s uses %s but the task definition has no executionRoleArn; tasks will fail to start", [td.derived.containers[i].label, concat(", ", sort(reasons))])}
 }

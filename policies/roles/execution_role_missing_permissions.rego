@@ -54,7 +54,7 @@ ecr_needs(td) := {n |
 	not img.unresolved
 	repo := sprintf("arn:%s:ecr:%s:%s:repository/%s", [lib.partition_of(td), img.ecr.region, img.ecr.account, img.repository])
 	some [action, resource] in [["ecr:GetAuthorizationToken", "*"], ["ecr:BatchGetImage", repo], ["ecr:GetDownloadUrlForLayer", repo]]
-	n := requirement(sprintf("/containerDefinitions/%d/image", [i]), action, resource, sprintf("pulling image %s of %s", [c.image, lib.container_label(c, i)]))
+	n := requirement(sprintf("/containerDefinitions/%d/image", [i]), action, resource, sprintf("pulling image %s of %s", [c.image, td.derived.containers[i].label]))
 }
 
 log_needs(td) := {n |
@@ -70,7 +70,7 @@ log_needs(td) := {n |
 		[["logs:CreateLogStream", stream], ["logs:PutLogEvents", stream]],
 		[["logs:CreateLogGroup", base] | lower(sprintf("%v", [object.get(opts, "awslogs-create-group", "false")])) == "true"],
 	)
-	n := requirement(sprintf("/containerDefinitions/%d/logConfiguration", [i]), action, resource, sprintf("awslogs of %s", [lib.container_label(c, i)]))
+	n := requirement(sprintf("/containerDefinitions/%d/logConfiguration", [i]), action, resource, sprintf("awslogs of %s", [td.derived.containers[i].label]))
 }
 
 # A stream name as ECS makes it: prefix/container/task-id (a sample task id).
@@ -84,7 +84,7 @@ secret_needs(td) := {n |
 	some j, s in list
 	is_string(s.valueFrom)
 	[action, resource] := secret_access(td, s.valueFrom)
-	n := requirement(sprintf("%s/%s/%d", [sprintf("/containerDefinitions/%d", [i]), field, j]), action, resource, sprintf("secret %s of %s", [s.name, lib.container_label(c, i)]))
+	n := requirement(sprintf("%s/%s/%d", [sprintf("/containerDefinitions/%d", [i]), field, j]), action, resource, sprintf("secret %s of %s", [s.name, td.derived.containers[i].label]))
 }
 
 # Secrets Manager ARN (a JSON key / version suffix is not part of the secret's ARN).
@@ -104,12 +104,12 @@ else := ["ssm:GetParameters", sprintf("arn:%s:ssm:%s:%s:parameter/%s", [lib.part
 repo_cred_needs(td) := {n |
 	some i, c in td.properties.containerDefinitions
 	ref := c.repositoryCredentials.credentialsParameter
-	n := requirement(sprintf("/containerDefinitions/%d/repositoryCredentials", [i]), "secretsmanager:GetSecretValue", concat(":", array.slice(split(ref, ":"), 0, 7)), sprintf("private registry credentials of %s", [lib.container_label(c, i)]))
+	n := requirement(sprintf("/containerDefinitions/%d/repositoryCredentials", [i]), "secretsmanager:GetSecretValue", concat(":", array.slice(split(ref, ":"), 0, 7)), sprintf("private registry credentials of %s", [td.derived.containers[i].label]))
 }
 
 env_file_needs(td) := {n |
 	some i, c in td.properties.containerDefinitions
 	some j, f in object.get(c, "environmentFiles", [])
 	object.get(f, "type", "s3") == "s3"
-	n := requirement(sprintf("%s/environmentFiles/%d", [sprintf("/containerDefinitions/%d", [i]), j]), "s3:GetObject", f.value, sprintf("environment file of %s", [lib.container_label(c, i)]))
+	n := requirement(sprintf("%s/environmentFiles/%d", [sprintf("/containerDefinitions/%d", [i]), j]), "s3:GetObject", f.value, sprintf("environment file of %s", [td.derived.containers[i].label]))
 }

@@ -40,7 +40,7 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	not c.name in exempt
 	not c.user
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("%s sets no `user`, so it runs as the image's default user (usually root); set a non-root user", [lib.container_label(c, i)])}
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("%s sets no `user`, so it runs as the image's default user (usually root); set a non-root user", [td.derived.containers[i].label])}
 }
 
 deny contains finding if {
@@ -50,5 +50,5 @@ deny contains finding if {
 	not c.name in exempt
 	is_string(c.user)
 	root_user(trim_space(c.user))
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/user", [i]), "message": sprintf("%s runs as root (`user` is %q); use a non-root uid", [lib.container_label(c, i), c.user])}
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/user", [i]), "message": sprintf("%s runs as root (`user` is %q); use a non-root uid", [td.derived.containers[i].label, c.user])}
 }

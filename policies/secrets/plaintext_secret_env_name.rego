@@ -68,6 +68,6 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/environment/%d", [i, j]),
-		"message": sprintf("%s sets %s to a plaintext value (%s) in `environment`; move it to `secrets` (Secrets Manager or SSM) and rotate it", [lib.container_label(c, i), e.name, lib.redact(e.value)]),
+		"message": sprintf("%s sets %s to a plaintext value (%s) in `environment`; move it to `secrets` (Secrets Manager or SSM) and rotate it", [td.derived.containers[i].label, e.name, lib.redact(e.value)]),
 	}
 }

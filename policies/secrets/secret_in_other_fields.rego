@@ -50,7 +50,7 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/%s/%d", [i, field, j]),
-		"message": sprintf("%s: `%s` argument %d holds %s (%s); read it from a `secrets` variable instead", [lib.container_label(c, i), field, j, why, lib.redact(arg)]),
+		"message": sprintf("%s: `%s` argument %d holds %s (%s); read it from a `secrets` variable instead", [td.derived.containers[i].label, field, j, why, lib.redact(arg)]),
 	}
 }
 
@@ -61,7 +61,7 @@ deny contains finding if {
 	some key, value in c.dockerLabels
 	why := map_problem(key, value)
 	is_string(why)
-	finding := map_finding(td, c, i, "dockerLabels", key, value, why)
+	finding := map_finding(td, i, "dockerLabels", key, value, why)
 }
 
 deny contains finding if {
@@ -70,13 +70,13 @@ deny contains finding if {
 	some key, value in c.logConfiguration.options
 	why := map_problem(key, value)
 	is_string(why)
-	finding := map_finding(td, c, i, "logConfiguration/options", key, value, why)
+	finding := map_finding(td, i, "logConfiguration/options", key, value, why)
 }
 
-map_finding(td, c, i, path, key, value, why) := {
+map_finding(td, i, path, key, value, why) := {
 	"resource": td.id,
 	"pointer": sprintf("/containerDefinitions/%d/%s/%s", [i, path, lib.pointer_token(key)]),
-	"message": sprintf("%s: `%s` entry %q holds %s (%s); use `secretOptions` or `secrets` instead", [lib.container_label(c, i), replace(path, "/", "."), key, why, lib.redact(value)]),
+	"message": sprintf("%s: `%s` entry %q holds %s (%s); use `secretOptions` or `secrets` instead", [td.derived.containers[i].label, replace(path, "/", "."), key, why, lib.redact(value)]),
 }
 
 # Values and names are classified once per distinct string (data.ecsaudit.lib.secrets),

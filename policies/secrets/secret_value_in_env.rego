@@ -51,7 +51,7 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/environment/%d/value", [i, j]),
-		"message": sprintf("%s: environment variable %s holds what looks like %s (%s); revoke it and pass it through `secrets`", [lib.container_label(c, i), e.name, kind, lib.redact(e.value)]),
+		"message": sprintf("%s: environment variable %s holds what looks like %s (%s); revoke it and pass it through `secrets`", [td.derived.containers[i].label, e.name, kind, lib.redact(e.value)]),
 	}
 }
 

@@ -199,8 +199,30 @@ impl Graph {
         }
         let mut g: Graph =
             serde_json::from_value(v).map_err(|e| format!("not a valid graph document: {e}"))?;
+        g.refresh_derived();
         g.index_links();
         Ok(g)
+    }
+
+    /// Derive again what `derive_task_definition` derives from each task definition's
+    /// properties, keeping the other derived facts: a graph saved by an earlier ecsaudit
+    /// gets every fact the rules of this one read. Task definitions that were never
+    /// derived (unavailable ones) are left as they are.
+    fn refresh_derived(&mut self) {
+        for n in self.nodes.values_mut() {
+            if n.kind != kind::TASK_DEFINITION {
+                continue;
+            }
+            let Some(derived) = n.derived.as_object_mut() else {
+                continue;
+            };
+            if !derived.contains_key("containers") {
+                continue;
+            }
+            if let Value::Object(fresh) = derive_task_definition(&n.properties) {
+                derived.extend(fresh);
+            }
+        }
     }
 
     /// Split into at most `n` independent sub-graphs (connected components packed by
@@ -304,6 +326,20 @@ pub fn file_node_id(file: &str, pointer: &str) -> String {
     format!("file:{file}#{pointer}")
 }
 
+/// How messages name container `i`: `container "web"` (the name quoted as JSON quotes
+/// it), or `container #2` when it has no name. Rules read it as
+/// `derived.containers[i].label`; `lib.container_label` in Rego gives the same text.
+fn container_label(name: Option<&str>, i: usize) -> String {
+    match name {
+        // Quoting a string cannot fail.
+        Some(n) => format!(
+            "container {}",
+            serde_json::to_string(n).unwrap_or_else(|_| format!("{n:?}"))
+        ),
+        None => format!("container #{i}"),
+    }
+}
+
 /// Derived facts for a task definition: parsed images and normalised cpu/memory.
 pub fn derive_task_definition(td: &Value) -> Value {
     // Objects are built field by field (not with `json!`, which would copy the
@@ -313,11 +349,13 @@ pub fn derive_task_definition(td: &Value) -> Value {
         .and_then(Value::as_array)
         .map(|cs| {
             cs.iter()
-                .map(|c| {
+                .enumerate()
+                .map(|(i, c)| {
                     let name = c.get("name").and_then(Value::as_str);
                     let image = c.get("image").and_then(Value::as_str).map(image::parse);
-                    let mut m = Map::with_capacity(2);
+                    let mut m = Map::with_capacity(3);
                     m.insert("name".into(), name.into());
+                    m.insert("label".into(), container_label(name, i).into());
                     m.insert("image".into(), image.into());
                     Value::Object(m)
                 })
