@@ -131,11 +131,13 @@ fn rego_testing_helper_matches_rust_derivation() {
             "containerDefinitions": [{"name": "c", "image": img}, {"image": 5}]}));
     }
     // Container labels: names that need quoting, and containers without a usable name.
-    tds.push(serde_json::json!({"family": "names", "containerDefinitions": [
-        {"name": "quote\"back\\slash"}, {"name": "tab\tnew\nline\u{7}bell\u{7f}"},
-        {"name": "\u{e9}clair \u{2028} \u{1F600} \u{ad}"}, {"name": ""}, {"name": 5},
-        {"image": "nginx"}
-    ]}));
+    tds.push(
+        serde_json::json!({"family": "names", "containerDefinitions": [
+            {"name": "quote\"back\\slash"}, {"name": "tab\tnew\nline\u{7}bell\u{7f}"},
+            {"name": "\u{e9}clair \u{2028} \u{1F600} \u{ad}"}, {"name": ""}, {"name": 5},
+            {"image": "nginx"}
+        ]}),
+    );
     let set = builtin();
     let mut engine = regorus::Engine::new();
     for src in set.libraries.iter() {

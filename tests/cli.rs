@@ -415,7 +415,11 @@ fn graph_round_trip_and_schema() {
     let mut old = graph.clone();
     let mut stripped = 0;
     for node in old["nodes"].as_object_mut().unwrap().values_mut() {
-        for c in node["derived"]["containers"].as_array_mut().into_iter().flatten() {
+        for c in node["derived"]["containers"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
             stripped += usize::from(c.as_object_mut().unwrap().remove("label").is_some());
         }
     }
