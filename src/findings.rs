@@ -5,7 +5,7 @@ use crate::diagnostics::Location;
 use crate::graph::{Graph, Node, NodeSource};
 use crate::policy::engine::RawFinding;
 use crate::policy::metadata::{RuleMeta, Severity};
-use crate::source::json_index::{pointer_tokens, unescape_token, JsonIndex};
+use crate::source::json_index::{unescape_token, JsonIndex};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -68,9 +68,22 @@ pub type Findings = Vec<Box<Finding>>;
 /// survives reordering: `/containerDefinitions/1/environment/3` becomes
 /// `/containerDefinitions/[web]/environment/[DB_PASSWORD]`.
 pub fn semantic_path(properties: &Value, pointer: &str) -> String {
+    walk(properties, pointer).0
+}
+
+/// Name of the container a pointer points into.
+#[cfg(test)]
+fn container_of(properties: &Value, pointer: &str) -> Option<String> {
+    walk(properties, pointer).1
+}
+
+/// One walk down `pointer`: its semantic path, and the name of the container it points
+/// into (`/containerDefinitions/<i>/...` with a string `name`).
+fn walk(properties: &Value, pointer: &str) -> (String, Option<String>) {
     let mut out = String::with_capacity(pointer.len() + 16);
+    let mut container = None;
     let mut cur = Some(properties);
-    for raw in pointer.split('/').skip(1) {
+    for (depth, raw) in pointer.split('/').skip(1).enumerate() {
         let tok = unescape_token(raw);
         let next = cur.and_then(|v| match v {
             Value::Array(a) => tok.parse::<usize>().ok().and_then(|i| a.get(i)),
@@ -79,20 +92,19 @@ pub fn semantic_path(properties: &Value, pointer: &str) -> String {
         });
         out.push('/');
         let name = match (cur, next) {
-            (Some(Value::Array(_)), Some(Value::Object(o))) => {
-                ["name", "sourceVolume", "containerPort", "key"]
-                    .iter()
-                    .find_map(|k| o.get(*k))
-            }
+            (Some(Value::Array(_)), Some(Value::Object(o))) => element_name(o),
             _ => None,
         };
         match name {
-            Some(Value::String(s)) => {
+            Some((rank, Value::String(s))) => {
+                if rank == 0 && depth == 1 && out == "/containerDefinitions/" {
+                    container = Some(s.clone());
+                }
                 out.push('[');
                 out.push_str(s);
                 out.push(']');
             }
-            Some(other) => {
+            Some((_, other)) => {
                 out.push('[');
                 out.push_str(&other.to_string());
                 out.push(']');
@@ -101,29 +113,37 @@ pub fn semantic_path(properties: &Value, pointer: &str) -> String {
         }
         cur = next;
     }
-    out
+    (out, container)
 }
 
-/// Name of the container a pointer points into.
-fn container_of(properties: &Value, pointer: &str) -> Option<String> {
-    let toks = pointer_tokens(pointer);
-    if toks.first().map(String::as_str) != Some("containerDefinitions") {
-        return None;
+/// What names an array element: the first of `name`, `sourceVolume`, `containerPort`
+/// and `key` it has, with its rank in that list (one pass over its fields, not a lookup
+/// per candidate).
+fn element_name(o: &serde_json::Map<String, Value>) -> Option<(usize, &Value)> {
+    const NAMES: [&str; 4] = ["name", "sourceVolume", "containerPort", "key"];
+    let mut best: Option<(usize, &Value)> = None;
+    for (k, v) in o {
+        if let Some(rank) = NAMES.iter().position(|n| n == k) {
+            if best.is_none_or(|(b, _)| rank < b) {
+                best = Some((rank, v));
+                if rank == 0 {
+                    break;
+                }
+            }
+        }
     }
-    let i: usize = toks.get(1)?.parse().ok()?;
-    properties
-        .get("containerDefinitions")?
-        .get(i)?
-        .get("name")?
-        .as_str()
-        .map(str::to_string)
+    best
 }
 
 /// Fingerprint from identity: rule id, resource identity and semantic path.
 pub fn fingerprint(rule_id: &str, node: &Node, pointer: &str) -> String {
-    let path = semantic_path(&node.properties, pointer);
+    fingerprint_of_path(rule_id, node, &semantic_path(&node.properties, pointer))
+}
+
+/// Fingerprint from rule id, resource identity and a semantic path already worked out.
+fn fingerprint_of_path(rule_id: &str, node: &Node, path: &str) -> String {
     let mut hasher = Sha256::new();
-    for part in [rule_id, "\u{0}", &node.identity, "\u{0}", &path] {
+    for part in [rule_id, "\u{0}", &node.identity, "\u{0}", path] {
         hasher.update(part.as_bytes());
     }
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -216,7 +236,8 @@ pub fn resolve(
                 .copied()
                 .or(r.severity)
                 .unwrap_or(meta.severity);
-            let fingerprint = fingerprint(&r.rule_id, node, &pointer);
+            let (path, container) = walk(&node.properties, &pointer);
+            let fingerprint = fingerprint_of_path(&r.rule_id, node, &path);
             Some(Box::new(Finding {
                 rule_id: rule_id.clone(),
                 severity,
@@ -225,7 +246,7 @@ pub fn resolve(
                 resource,
                 resource_id,
                 resource_kind,
-                container: container_of(&node.properties, &pointer),
+                container,
                 location,
                 related: r
                     .related
@@ -531,5 +552,62 @@ mod tests {
             container_of(&props, "/containerDefinitions/1/environment/0").as_deref(),
             Some("web")
         );
+    }
+
+    /// An element is named by the first of name, sourceVolume, containerPort and key it
+    /// has, whatever order its fields are in; a container only by a string `name`.
+    #[test]
+    fn element_names_and_containers() {
+        let props = json!({
+            "containerDefinitions": [
+                {"key": "k", "image": "x", "name": "app", "portMappings": [
+                    {"protocol": "tcp", "containerPort": 80}, {"hostPort": 1}
+                ], "mountPoints": [{"containerPath": "/d", "sourceVolume": "data"}]},
+                {"key": "only-key", "environment": [{"value": "v", "key": "K"}]},
+                {"name": 7}
+            ],
+            "volumes": [{"name": "data"}],
+            "a/b": {"~c": [{"name": "n"}]}
+        });
+        let cases = [
+            (
+                "/containerDefinitions/0/portMappings/0/containerPort",
+                "/containerDefinitions/[app]/portMappings/[80]/containerPort",
+                Some("app"),
+            ),
+            (
+                "/containerDefinitions/0/portMappings/1",
+                "/containerDefinitions/[app]/portMappings/1",
+                Some("app"),
+            ),
+            (
+                "/containerDefinitions/0/mountPoints/0",
+                "/containerDefinitions/[app]/mountPoints/[data]",
+                Some("app"),
+            ),
+            (
+                "/containerDefinitions/1/environment/0",
+                "/containerDefinitions/[only-key]/environment/[K]",
+                None,
+            ),
+            ("/containerDefinitions/2", "/containerDefinitions/[7]", None),
+            (
+                "/containerDefinitions/9/image",
+                "/containerDefinitions/9/image",
+                None,
+            ),
+            ("/containerDefinitions", "/containerDefinitions", None),
+            ("/volumes/0/host", "/volumes/[data]/host", None),
+            ("/a~1b/~0c/0", "/a/b/~c/[n]", None),
+            ("", "", None),
+        ];
+        for (pointer, path, container) in cases {
+            assert_eq!(semantic_path(&props, pointer), path, "{pointer}");
+            assert_eq!(
+                container_of(&props, pointer).as_deref(),
+                container,
+                "{pointer}"
+            );
+        }
     }
 }
