@@ -396,45 +396,40 @@ fn report_order(f: &Finding) -> OrderKey<'_> {
 /// Fill in line/column from each file's pointer index (one index per file, of the
 /// pointers findings name there).
 fn position(findings: &mut [Box<Finding>], texts: &Texts) {
-    let mut by_file: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    use rayon::prelude::*;
+    fn pointer(f: &Finding) -> Option<&str> {
+        f.location.as_ref().and_then(|l| l.pointer.as_deref())
+    }
+    let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         if let Some(loc) = &f.location {
-            by_file.entry(loc.file.clone()).or_default().push(i);
+            by_file.entry(loc.file.as_str()).or_default().push(i);
         }
     }
-    use rayon::prelude::*;
-    let spans: Vec<(usize, Option<(String, crate::source::json_index::Span)>)> = by_file
+    // (finding, length of the pointer prefix found, its span)
+    let spans: Vec<(usize, usize, crate::source::json_index::Span)> = by_file
         .par_iter()
         .flat_map_iter(|(file, idxs)| {
-            let pointers = idxs.iter().filter_map(|&i| {
-                findings[i]
-                    .location
-                    .as_ref()
-                    .and_then(|l| l.pointer.as_deref())
-            });
-            let text = match texts.get(file) {
+            let text = match texts.get(*file) {
                 Some(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
                 None => read_text(file).map(std::borrow::Cow::Owned),
             };
-            let index = text.map(|t| JsonIndex::build_for(&t, pointers));
+            let index = text.map(|t| {
+                JsonIndex::build_for(&t, idxs.iter().filter_map(|&i| pointer(&findings[i])))
+            });
             idxs.iter()
-                .map(|&i| {
-                    let p = findings[i]
-                        .location
-                        .as_ref()
-                        .and_then(|l| l.pointer.clone())
-                        .unwrap_or_default();
-                    let found = index
-                        .as_ref()
-                        .and_then(|ix| ix.locate(&p).map(|(used, s)| (used.to_string(), s)));
-                    (i, found)
+                .filter_map(|&i| {
+                    let wanted = pointer(&findings[i]).unwrap_or_default();
+                    let (used, span) = index.as_ref()?.locate(wanted)?;
+                    Some((i, used.len(), span))
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
-    for (i, found) in spans {
-        if let (Some((used, span)), Some(loc)) = (found, findings[i].location.as_mut()) {
-            loc.pointer = Some(used);
+    for (i, used, span) in spans {
+        if let Some(loc) = findings[i].location.as_mut() {
+            // What was found is the pointer or its nearest ancestor: a prefix of it.
+            loc.pointer.get_or_insert_with(String::new).truncate(used);
             loc.line = Some(span.line);
             loc.column = Some(span.column);
             loc.end_line = Some(span.end_line);
