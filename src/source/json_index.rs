@@ -131,7 +131,13 @@ impl LineMap {
             Err(i) => i - 1,
         };
         let start = self.starts[line];
-        let column: usize = text[start..offset].chars().map(char::len_utf16).sum();
+        let before = &text[start..offset];
+        // Columns count UTF-16 units: one per byte in ASCII text.
+        let column: usize = if before.is_ascii() {
+            before.len()
+        } else {
+            before.chars().map(char::len_utf16).sum()
+        };
         (line as u32 + 1, column as u32 + 1)
     }
 }
@@ -158,12 +164,16 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Index `pointer` as spanning `start` to the current position, if it is wanted.
-    fn record(&mut self, pointer: &str, start: usize) {
-        if self.wants(pointer) {
-            let span = self.span(start, self.pos);
-            self.spans.insert(pointer.to_string(), span);
+    /// Scan the member or element value at `pos` (its key or value starting at
+    /// `start`) under `pointer`, and index it if it is wanted.
+    fn member(&mut self, pointer: &mut String, start: usize, depth: usize) -> bool {
+        if !self.wants(pointer) {
+            return self.skip_value();
         }
+        let ok = self.wanted_value(pointer, depth);
+        let span = self.span(start, self.pos);
+        self.spans.insert(pointer.clone(), span);
+        ok
     }
 
     fn skip_ws(&mut self) {
@@ -184,11 +194,16 @@ impl<'a> Scanner<'a> {
     /// Scan one value at `pos`, recording spans of its children under `pointer`.
     /// Returns false when the text ends early or is not JSON.
     fn value(&mut self, pointer: &mut String, depth: usize) -> bool {
-        if depth > 512 {
-            return false;
-        }
         if !self.wants(pointer) {
             return self.skip_value();
+        }
+        self.wanted_value(pointer, depth)
+    }
+
+    /// [`Self::value`] of a value already known to be wanted.
+    fn wanted_value(&mut self, pointer: &mut String, depth: usize) -> bool {
+        if depth > 512 {
+            return false;
         }
         match self.bytes.get(self.pos) {
             Some(b'{') => self.object(pointer, depth),
@@ -311,8 +326,7 @@ impl<'a> Scanner<'a> {
             } else {
                 pointer.push_str(&key);
             }
-            let ok = self.value(pointer, depth + 1);
-            self.record(pointer, key_start);
+            let ok = self.member(pointer, key_start, depth + 1);
             pointer.truncate(len);
             if !ok {
                 return false;
@@ -341,8 +355,7 @@ impl<'a> Scanner<'a> {
             let len = pointer.len();
             pointer.push('/');
             let _ = std::fmt::Write::write_fmt(pointer, format_args!("{index}"));
-            let ok = self.value(pointer, depth + 1);
-            self.record(pointer, start);
+            let ok = self.member(pointer, start, depth + 1);
             pointer.truncate(len);
             index += 1;
             if !ok {
