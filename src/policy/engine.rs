@@ -642,8 +642,9 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
         }
     }
     let [resource, message, pointer, related, severity] = found;
+    // `String::from(&str)`: `to_string` on regorus' `Rc<str>` would go through `Display`.
     let string = |v: &RegoValue| match v {
-        RegoValue::String(s) => Some(s.to_string()),
+        RegoValue::String(s) => Some(String::from(&**s)),
         _ => None,
     };
     let resource = resource
@@ -657,7 +658,9 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
         .ok_or("`message` must be a string")?;
     let pointer = match pointer {
         None | Some(RegoValue::Null) => None,
-        Some(RegoValue::String(p)) if p.is_empty() || p.starts_with('/') => Some(p.to_string()),
+        Some(RegoValue::String(p)) if p.is_empty() || p.starts_with('/') => {
+            Some(String::from(&**p))
+        }
         Some(_) => return Err("`pointer` must be a JSON pointer string".into()),
     };
     let related = match related {
