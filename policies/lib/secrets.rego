@@ -160,7 +160,20 @@ may_have_kind(v, n) if {
 
 # Kind of every distinct value of environment entries, command and entryPoint arguments,
 # Docker labels and log-driver options that looks like a secret: {value: kind}.
-value_kinds := {v: k | some v in examined_values; k := value_kind(v)}
+value_kinds := {v: k | some v in candidate_values; k := value_kind(v)}
+
+# The examined values value_kind can classify at all: at least format_min_length
+# characters, or holding a URL. The rest (ports, regions, log groups, short names) are
+# left out here, without a function call each.
+candidate_values contains v if {
+	some v in examined_values
+	count(v) >= format_min_length
+}
+
+candidate_values contains v if {
+	some v in examined_values
+	contains(v, "://")
+}
 
 examined_values contains v if {
 	some c in all_containers

@@ -93,3 +93,17 @@ test_value_kind_of_short_values if {
 	not secrets.value_kind("ghp_x://")
 	not secrets.value_kind("/ecs/svc-1")
 }
+
+# value_kinds classifies only the values value_kind can classify (long ones and URLs):
+# it holds exactly what classifying every examined value would.
+test_value_kinds_skip_only_unclassifiable_values if {
+	values := [
+		"a://b:c@d", "x://y:z@hostname.example", "AKIAABCDEFGHIJKLMNOP", "AKIA1234", "8080",
+		"/ecs/svc-1", "us-east-1", "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+		"Zx9Qw7Er5Ty3Ui1OpAs8Df6Gh4Jk2L", "short", "exactly15chars!", "--config=/etc/otel.yaml",
+	]
+	inp := testing.with_environment([{"name": sprintf("V%d", [i]), "value": v} | some i, v in values])
+	all_kinds := {v: k | some v in values; k := secrets.value_kind(v)}
+	count(all_kinds) == 5
+	secrets.value_kinds == all_kinds with input as inp
+}
