@@ -135,13 +135,9 @@ fn element_name(o: &serde_json::Map<String, Value>) -> Option<(usize, &Value)> {
     best
 }
 
-/// Fingerprint from identity: rule id, resource identity and semantic path.
-pub fn fingerprint(rule_id: &str, node: &Node, pointer: &str) -> String {
-    fingerprint_of_path(rule_id, node, &semantic_path(&node.properties, pointer))
-}
-
-/// Fingerprint from rule id, resource identity and a semantic path already worked out.
-fn fingerprint_of_path(rule_id: &str, node: &Node, path: &str) -> String {
+/// Fingerprint from identity: rule id, resource identity and the semantic path of the
+/// value (see [`semantic_path`]).
+fn fingerprint(rule_id: &str, node: &Node, path: &str) -> String {
     let mut hasher = Sha256::new();
     for part in [rule_id, "\u{0}", &node.identity, "\u{0}", path] {
         hasher.update(part.as_bytes());
@@ -237,7 +233,7 @@ pub fn resolve(
                 .or(r.severity)
                 .unwrap_or(meta.severity);
             let (path, container) = walk(&node.properties, &pointer);
-            let fingerprint = fingerprint_of_path(&r.rule_id, node, &path);
+            let fingerprint = fingerprint(&r.rule_id, node, &path);
             Some(Box::new(Finding {
                 rule_id: rule_id.clone(),
                 severity,
