@@ -331,11 +331,7 @@ pub fn file_node_id(file: &str, pointer: &str) -> String {
 /// `derived.containers[i].label`; `lib.container_label` in Rego gives the same text.
 fn container_label(name: Option<&str>, i: usize) -> String {
     match name {
-        // Quoting a string cannot fail.
-        Some(n) => format!(
-            "container {}",
-            serde_json::to_string(n).unwrap_or_else(|_| format!("{n:?}"))
-        ),
+        Some(n) => format!("container {}", Value::from(n)),
         None => format!("container #{i}"),
     }
 }
