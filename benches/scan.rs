@@ -101,7 +101,12 @@ fn per_rule(engine: &ecsaudit::policy::engine::PolicyEngine, n: usize) {
 fn per_rule_on_this_thread(engine: &ecsaudit::policy::engine::PolicyEngine, n: usize) {
     let dir = corpus(n);
     let scan = ecsaudit::source::files::scan(&[dir.path().to_path_buf()], &Default::default());
-    let graph = ecsaudit::graph::from_files(&["bench".into()], scan.task_definitions, Vec::new());
+    let graph = ecsaudit::graph::from_files(
+        &["bench".into()],
+        scan.task_definitions,
+        Vec::new(),
+        &Default::default(),
+    );
     // Best of three: the machine is shared.
     let time = |e: &ecsaudit::policy::engine::PolicyEngine| -> (f64, usize) {
         (0..3)

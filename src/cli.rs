@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Level};
+use crate::graph::secrets::Redactor;
 use crate::graph::Graph;
 use crate::policy::engine::PolicyEngine;
 use crate::policy::metadata::Severity;
@@ -114,6 +115,10 @@ pub struct CollectArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Config file (default: ./ecsaudit.toml when present); EA101's
+    /// `extra_name_tokens` there name more secrets to redact.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +179,10 @@ pub struct GraphArgs {
     pub output: Option<PathBuf>,
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     pub max_file_size: u64,
+    /// Config file (default: ./ecsaudit.toml when present); EA101's
+    /// `extra_name_tokens` there name more secrets to redact.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -281,20 +290,20 @@ fn write_output_with(
 
 /// Scan files and build their graph (scan diagnostics travel in the graph); also returns
 /// how many files were read.
-fn file_graph(paths: &[PathBuf], max_file_size: u64) -> (Graph, usize) {
+fn file_graph(paths: &[PathBuf], max_file_size: u64, redactor: &Redactor) -> (Graph, usize) {
     let scan =
         crate::source::files::scan(paths, &crate::source::files::FileOptions { max_file_size });
     let shown: Vec<String> = paths
         .iter()
         .map(|p| crate::source::files::display_path(p))
         .collect();
-    let graph = crate::graph::from_files(&shown, scan.task_definitions, scan.diagnostics);
+    let graph = crate::graph::from_files(&shown, scan.task_definitions, scan.diagnostics, redactor);
     (graph, scan.files_read)
 }
 
 /// Collect a live account into a graph (collection problems travel in the graph).
 #[cfg(feature = "aws")]
-fn live_graph(args: &AwsArgs) -> Result<Graph, Box<Diagnostic>> {
+fn live_graph(args: &AwsArgs, redactor: &Redactor) -> Result<Graph, Box<Diagnostic>> {
     init_tracing(args.verbose);
     let opts = crate::collect::CollectOptions {
         profile: args.profile.clone(),
@@ -306,6 +315,7 @@ fn live_graph(args: &AwsArgs) -> Result<Graph, Box<Diagnostic>> {
         all_revisions: args.all_revisions,
         concurrency: args.concurrency,
         progress: args.verbose == 0,
+        redactor: redactor.clone(),
         ..Default::default()
     };
     crate::collect::collect_blocking(&opts)
@@ -314,7 +324,7 @@ fn live_graph(args: &AwsArgs) -> Result<Graph, Box<Diagnostic>> {
 }
 
 #[cfg(not(feature = "aws"))]
-fn live_graph(_args: &AwsArgs) -> Result<Graph, Box<Diagnostic>> {
+fn live_graph(_args: &AwsArgs, _redactor: &Redactor) -> Result<Graph, Box<Diagnostic>> {
     Err(Box::new(Diagnostic::error(
         "usage",
         "this ecsaudit was built without the `aws` feature: live audits are not available",
@@ -338,8 +348,20 @@ fn init_tracing(verbose: u8) {
         .try_init();
 }
 
+/// The config a command that builds graphs without policies reads (for what it redacts).
+fn config_only(path: Option<&std::path::Path>) -> Result<Config, Box<Diagnostic>> {
+    Config::load(path).map_err(Box::new)
+}
+
 fn cmd_collect(args: CollectArgs) -> i32 {
-    let mut graph = match live_graph(&args.aws) {
+    let config = match config_only(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(d) => {
+            eprint_diag(&d);
+            return 2;
+        }
+    };
+    let mut graph = match live_graph(&args.aws, &config.redactor()) {
         Ok(g) => g,
         Err(d) => {
             eprint_diag(&d);
@@ -388,12 +410,12 @@ fn read_baseline(
 }
 
 /// Read and check a saved graph document.
-fn read_graph(path: &std::path::Path) -> Result<Graph, Box<Diagnostic>> {
+fn read_graph(path: &std::path::Path, redactor: &Redactor) -> Result<Graph, Box<Diagnostic>> {
     let shown = crate::source::files::display_path(path);
     let text = std::fs::read_to_string(path).map_err(|e| {
         Box::new(Diagnostic::error("io-error", format!("cannot read graph: {e}")).in_file(&shown))
     })?;
-    Graph::from_json(&text)
+    Graph::from_json(&text, redactor)
         .map_err(|e| Box::new(Diagnostic::error("graph-error", e).in_file(&shown)))
 }
 
@@ -528,7 +550,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         )
     } else {
         let (mut graph, files_read) = if args.aws {
-            match live_graph(&args.aws_options) {
+            match live_graph(&args.aws_options, &loaded.config.redactor()) {
                 Ok(g) => (g, 0),
                 Err(d) => {
                     eprint_diag(&d);
@@ -536,7 +558,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
                 }
             }
         } else if let Some(path) = &args.graph {
-            match read_graph(path) {
+            match read_graph(path, &loaded.config.redactor()) {
                 Ok(g) => (g, 0),
                 Err(d) => {
                     eprint_diag(&d);
@@ -544,7 +566,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
                 }
             }
         } else {
-            file_graph(&args.paths, args.max_file_size)
+            file_graph(&args.paths, args.max_file_size, &loaded.config.redactor())
         };
         if let Some(dir) = &args.aws_options.snapshot_dir {
             if let Err(d) = crate::snapshot::write(&mut graph, dir) {
@@ -610,7 +632,14 @@ fn cmd_scan(args: ScanArgs) -> i32 {
 }
 
 fn cmd_graph(args: GraphArgs) -> i32 {
-    let (g, _) = file_graph(&args.paths, args.max_file_size);
+    let config = match config_only(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(d) => {
+            eprint_diag(&d);
+            return 2;
+        }
+    };
+    let (g, _) = file_graph(&args.paths, args.max_file_size, &config.redactor());
     let failed = g.diagnostics.iter().any(|d| d.level == Level::Error);
     for d in g.diagnostics.iter().filter(|d| d.level != Level::Skipped) {
         eprint_diag(d);
@@ -752,7 +781,7 @@ fn cmd_eval(args: EvalArgs) -> i32 {
         return 2;
     };
     loaded.diagnostics.iter().for_each(eprint_diag);
-    let graph = match read_graph(&args.graph) {
+    let graph = match read_graph(&args.graph, &loaded.config.redactor()) {
         Ok(g) => g,
         Err(d) => {
             eprint_diag(&d);

@@ -78,6 +78,27 @@ pub struct Config {
     text: String,
 }
 
+impl Config {
+    /// What decides which values are redacted from graphs: the built-in secret names
+    /// plus EA101's `extra_name_tokens` (so a value the configured rule flags is never
+    /// written either).
+    pub fn redactor(&self) -> crate::graph::secrets::Redactor {
+        let extra = self
+            .parameters
+            .get("EA101")
+            .and_then(|p| p.get("extra_name_tokens"))
+            .and_then(toml::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(toml::Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        crate::graph::secrets::Redactor::with_extra_tokens(extra)
+    }
+}
+
 fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() as u32 + 1;

@@ -176,6 +176,7 @@ pub fn run_candidates(
     mut diagnostics: Vec<Diagnostic>,
 ) -> Report {
     let shown: Vec<String> = paths.iter().map(|p| files::display_path(p)).collect();
+    let redactor = config.redactor();
     let batches: Vec<(Part, Vec<Diagnostic>, usize, usize)> = candidates
         .par_chunks(FILES_PER_BATCH)
         .map(|chunk| {
@@ -190,7 +191,7 @@ pub fn run_candidates(
                     texts.insert(file, text);
                 }
             }
-            let graph = crate::graph::from_files(&shown, docs, Vec::new());
+            let graph = crate::graph::from_files(&shown, docs, Vec::new(), &redactor);
             let part = evaluate(&graph, engine, config, 1, &texts);
             let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
             (part, read_diags, tds, graph.nodes.len())

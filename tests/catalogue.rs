@@ -247,10 +247,12 @@ fn binding_problems(
     problems
 }
 
-/// The statement after line `n` uses `var` and is not a negation.
+/// The statement after line `n` uses `var` and is neither a negation nor another
+/// binding (the VM goes on past `y := f(x)` with `x` undefined, and in a body followed
+/// by `else` never tries the `else`: regorus_vm_deviations_are_as_documented).
 fn guarded(lines: &[&str], n: usize, var: &str) -> bool {
     let next = lines.get(n + 1).map(|l| l.trim()).unwrap_or_default();
-    uses(next, var) && !next.starts_with("not ")
+    uses(next, var) && !next.starts_with("not ") && !next.contains(" := ")
 }
 
 /// `line` names the variable `var`.

@@ -13,7 +13,12 @@ use common::builtin_engine;
 fn whole_graph_report(paths: &[PathBuf], engine: &PolicyEngine, config: &Config) -> Report {
     let scan = files::scan(paths, &FileOptions::default());
     let shown: Vec<String> = paths.iter().map(|p| files::display_path(p)).collect();
-    let graph = ecsaudit::graph::from_files(&shown, scan.task_definitions, scan.diagnostics);
+    let graph = ecsaudit::graph::from_files(
+        &shown,
+        scan.task_definitions,
+        scan.diagnostics,
+        &Default::default(),
+    );
     scan::run(&graph, engine, config, Vec::new(), scan.files_read, 2)
 }
 

@@ -68,8 +68,13 @@ is_fargate(td) if td.derived.fargate
 # Network mode, defaulting as ECS does (awsvpc on Fargate, bridge otherwise).
 network_mode(td) := td.derived.network_mode
 
-# Never show a secret in full: keep a short prefix and the length.
-redact(s) := sprintf("%s…(%d chars)", [substring(s, 0, 4), count(s)]) if count(s) >= 16
+# Never show a secret in full: keep a short prefix and the length. A redaction marker
+# (data.ecsaudit.lib.secrets) shows the preview it holds of the value it replaced.
+redact(s) := concat("|", array.slice(parts, 2, count(parts))) if {
+	startswith(s, "ecsaudit:redacted|")
+	parts := split(s, "|")
+	count(parts) >= 3
+} else := sprintf("%s…(%d chars)", [substring(s, 0, 4), count(s)]) if count(s) >= 16
 
 else := sprintf("%s…(%d chars)", [substring(s, 0, 2), count(s)]) if count(s) >= 8
 

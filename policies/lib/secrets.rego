@@ -123,13 +123,46 @@ url_kinds(v) := {"a URL with embedded credentials"} if url_with_credentials(v)
 
 else := set()
 
+# Redaction markers. ecsaudit replaces every value these rules would flag by a marker
+# before any rule sees it (so graphs, snapshots and `eval` never hold the secret):
+#   ecsaudit:redacted|<kind>|<preview>
+# <kind> is what value_kind gave the value, or empty when its name made it a secret;
+# <preview> is what lib.redact showed of it. Rules read markers like the values they
+# stand for: value_kind gives the recorded kind, lib.redact the preview.
+redaction_prefix := "ecsaudit:redacted|"
+
+redaction_kinds := {k | some k, _ in patterns} | {
+	"a URL with embedded credentials",
+	"a high-entropy string",
+}
+
+# The kind a marker records ("" for a secret by name; an unknown kind counts as "");
+# undefined for any other value.
+redacted_kind(v) := kind if {
+	startswith(v, redaction_prefix)
+	parts := split(v, "|")
+	kind := marker_kind(parts)
+}
+
+marker_kind(parts) := parts[1] if {
+	count(parts) >= 3
+	parts[1] in redaction_kinds
+} else := ""
+
 # What a string value looks like: the first known format it matches (by name), else a
-# high-entropy string; undefined when it looks like neither.
+# high-entropy string; undefined when it looks like neither. A marker has the kind it
+# records.
 # (The length checks come first and repeat the helpers' own: they spare most values,
 # which are short, the function calls. The shortest value any of them flags is a URL
 # with credentials, `a://b:c@`; high_entropy needs 20 characters.)
-value_kind(v) := sort(kinds)[0] if {
+value_kind(v) := kind if {
 	is_string(v)
+	startswith(v, redaction_prefix)
+	kind := redacted_kind(v)
+	kind != ""
+} else := sort(kinds)[0] if {
+	is_string(v)
+	not startswith(v, redaction_prefix)
 	n := count(v)
 	n >= 8
 	may_have_kind(v, n)
@@ -137,6 +170,7 @@ value_kind(v) := sort(kinds)[0] if {
 	count(kinds) > 0
 } else := "a high-entropy string" if {
 	is_string(v)
+	not startswith(v, redaction_prefix)
 	count(v) >= 20
 	high_entropy(v)
 }
@@ -245,6 +279,12 @@ secret_option_args contains arg if {
 	count(parts) >= 2
 	name_suggests_secret(replace(parts[0], "-", "_"), default_name_token_set)
 	not trivial_value(concat("=", array.slice(parts, 1, count(parts))))
+}
+
+# Arguments redacted for their name: only secret-named options are.
+secret_option_args contains arg if {
+	some arg in arguments
+	redacted_kind(arg) == ""
 }
 
 # Arguments that start with a dash.

@@ -104,6 +104,7 @@ else := ["ssm:GetParameters", sprintf("arn:%s:ssm:%s:%s:parameter/%s", [lib.part
 repo_cred_needs(td) := {n |
 	some i, c in td.properties.containerDefinitions
 	ref := c.repositoryCredentials.credentialsParameter
+	is_string(ref)
 	n := requirement(sprintf("/containerDefinitions/%d/repositoryCredentials", [i]), "secretsmanager:GetSecretValue", concat(":", array.slice(split(ref, ":"), 0, 7)), sprintf("private registry credentials of %s", [td.derived.containers[i].label]))
 }
 

@@ -64,3 +64,13 @@ test_flags_a_repeated_name_everywhere if {
 	])
 	count({[f.resource, f.pointer] | some f in findings}) == 3
 }
+
+# A value redacted for its name (a marker with no kind) is reported as the value was.
+test_reads_name_redaction_markers_as_their_value if {
+	plain := rule.deny with input as testing.with_environment([{"name": "DB_PASSWORD", "value": "hunter2hunter2"}])
+	marker := "ecsaudit:redacted||hu…(14 chars)"
+	redacted := rule.deny with input as testing.with_environment([{"name": "DB_PASSWORD", "value": marker}])
+	count(plain) == 1
+	plain == redacted
+	not secrets.trivial_value(marker)
+}

@@ -86,6 +86,7 @@ arg_problems := {arg: why | some arg in arguments; why := arg_problem(arg)}
 
 arg_problem(arg) := msg if {
 	kind := value_kinds[arg]
+	is_string(kind)
 	msg := sprintf("what looks like %s", [kind])
 }
 
@@ -95,6 +96,7 @@ else := "a secret-named option with a literal value" if {
 
 map_problem(key, value) := msg if {
 	kind := value_kinds[value]
+	is_string(kind)
 	msg := sprintf("what looks like %s", [kind])
 }
 

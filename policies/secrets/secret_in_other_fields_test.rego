@@ -58,3 +58,11 @@ test_flags_repeated_arguments_and_options_everywhere if {
 	])
 	count(findings) == 6
 }
+
+# Markers of secret-named arguments and labels are reported as the values were.
+test_reads_redaction_markers_as_their_value if {
+	plain := rule.deny with input as one({"command": ["--db-password=hunter2hunter2"], "dockerLabels": {"api-token": "labeltok42"}})
+	redacted := rule.deny with input as one({"command": ["ecsaudit:redacted||--db…(28 chars)"], "dockerLabels": {"api-token": "ecsaudit:redacted||la…(10 chars)"}})
+	count(plain) == 2
+	plain == redacted
+}

@@ -107,3 +107,15 @@ test_value_kinds_skip_only_unclassifiable_values if {
 	count(all_kinds) == 5
 	secrets.value_kinds == all_kinds with input as inp
 }
+
+# A redaction marker (what ecsaudit leaves in a graph in place of the value) is
+# reported as the value it stands for, with the same preview.
+test_reads_redaction_markers_as_their_value if {
+	plain := rule.deny with input as testing.with_environment([{"name": "K", "value": "AKIAIOSFODNN7EXAMPLE"}])
+	marker := "ecsaudit:redacted|an AWS access key id|AKIA…(20 chars)"
+	redacted := rule.deny with input as testing.with_environment([{"name": "K", "value": marker}])
+	count(plain) == 1
+	plain == redacted
+	secrets.value_kind(marker) == "an AWS access key id"
+	not secrets.value_kind("ecsaudit:redacted||AKIA…(20 chars)")
+}

@@ -33,6 +33,8 @@ pub struct Builder {
     placeholders: BTreeMap<String, (&'static str, Status, String, String)>,
     /// account -> reason -> task definitions collected for it.
     scope: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Redacts secrets from every node as it is added.
+    redactor: crate::graph::secrets::Redactor,
 }
 
 fn sg_arn(partition: &str, region: &str, account: &str, id: &str) -> String {
@@ -48,6 +50,14 @@ fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 impl Builder {
+    /// An empty builder that redacts secrets with `redactor`.
+    pub fn new(redactor: crate::graph::secrets::Redactor) -> Self {
+        Builder {
+            redactor,
+            ..Default::default()
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn node(
         &mut self,
@@ -58,9 +68,13 @@ impl Builder {
         account: &str,
         region: Option<&str>,
         status: Status,
-        properties: Value,
+        mut properties: Value,
         derived: Value,
     ) {
+        // Task definitions are redacted before their facts are derived (below).
+        if kind != kind::TASK_DEFINITION {
+            self.redactor.redact_node(kind, &mut properties);
+        }
         self.nodes.insert(
             id.to_string(),
             Node {
@@ -147,6 +161,7 @@ impl Builder {
                     if let Some(o) = props.as_object_mut() {
                         o.entry("tags").or_insert_with(|| td.tags.clone());
                     }
+                    self.redactor.redact_task_definition(&mut props);
                     let mut derived = derive_task_definition(&props);
                     derived["collected_because"] = json!(reasons);
                     self.node(

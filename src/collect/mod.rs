@@ -41,6 +41,8 @@ pub struct CollectOptions {
     pub progress: bool,
     /// Use this HTTP client instead of the default one (embedding, canned-response tests).
     pub http_client: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
+    /// What counts as a secret to redact (the config's extra secret names).
+    pub redactor: crate::graph::secrets::Redactor,
     /// Use these credentials instead of the standard chain.
     pub credentials: Option<aws_sdk_sts::config::SharedCredentialsProvider>,
 }
@@ -186,7 +188,7 @@ pub async fn collect(opts: &CollectOptions) -> Collected {
     let problems = Problems::default();
     let base = base_config(opts).await;
     let mut graph = Graph::new(Vec::new());
-    let mut builder = build::Builder::default();
+    let mut builder = build::Builder::new(opts.redactor.clone());
 
     // One configuration per audited account.
     let mut targets: Vec<(String, SdkConfig)> = Vec::new();

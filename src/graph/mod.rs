@@ -5,6 +5,7 @@
 //! The JSON Schema is `schema/graph.schema.json`; `docs/graph.md` documents every field.
 
 pub mod image;
+pub mod secrets;
 pub mod units;
 
 use crate::diagnostics::Diagnostic;
@@ -184,8 +185,9 @@ impl Graph {
         self.nodes.values().filter(|n| n.kind == kind).count()
     }
 
-    /// Read a saved graph, checking its version.
-    pub fn from_json(text: &str) -> Result<Self, String> {
+    /// Read a saved graph, checking its version. Its values are redacted as they are
+    /// read (a graph written by an older ecsaudit may hold secrets in plaintext).
+    pub fn from_json(text: &str, redactor: &secrets::Redactor) -> Result<Self, String> {
         let v: Value = serde_json::from_str(text)
             .map_err(|e| format!("{}:{}: malformed JSON: {e}", e.line(), e.column()))?;
         match v.get("schema_version").and_then(Value::as_u64) {
@@ -199,6 +201,9 @@ impl Graph {
         }
         let mut g: Graph =
             serde_json::from_value(v).map_err(|e| format!("not a valid graph document: {e}"))?;
+        for n in g.nodes.values_mut() {
+            redactor.redact_node(&n.kind, &mut n.properties);
+        }
         g.refresh_derived();
         g.index_links();
         Ok(g)
@@ -382,9 +387,9 @@ pub fn derive_task_definition(td: &Value) -> Value {
     Value::Object(d)
 }
 
-/// Node for a task definition read from a file. Describe-output tags are merged into
-/// `properties.tags` (the register-input field name).
-pub fn task_definition_node(doc: TaskDefinitionDoc) -> Node {
+/// Node for a task definition read from a file, its secrets redacted. Describe-output
+/// tags are merged into `properties.tags` (the register-input field name).
+pub fn task_definition_node(doc: TaskDefinitionDoc, redactor: &secrets::Redactor) -> Node {
     let TaskDefinitionDoc {
         file,
         pointer,
@@ -397,6 +402,7 @@ pub fn task_definition_node(doc: TaskDefinitionDoc) -> Node {
             obj.insert("tags".into(), tags);
         }
     }
+    redactor.redact_task_definition(&mut properties);
     let family = properties.get("family").and_then(Value::as_str);
     let revision = properties.get("revision").and_then(Value::as_i64);
     let name = match (family, revision) {
@@ -424,15 +430,17 @@ pub fn task_definition_node(doc: TaskDefinitionDoc) -> Node {
     }
 }
 
-/// Build the graph of a file scan; the documents move into it (no copy is kept).
+/// Build the graph of a file scan; the documents move into it (no copy is kept), their
+/// secrets redacted.
 pub fn from_files(
     paths: &[String],
     docs: Vec<TaskDefinitionDoc>,
     diagnostics: Vec<Diagnostic>,
+    redactor: &secrets::Redactor,
 ) -> Graph {
     let mut g = Graph::new(vec![json!({"type": "files", "paths": paths})]);
     for doc in docs {
-        g.add_node(task_definition_node(doc));
+        g.add_node(task_definition_node(doc, redactor));
     }
     g.diagnostics = diagnostics;
     g

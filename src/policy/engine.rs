@@ -164,7 +164,12 @@ pub(super) fn sample_graph() -> Graph {
         value: doc,
         tags: None,
     }];
-    crate::graph::from_files(&["sample.json".into()], docs, Vec::new())
+    crate::graph::from_files(
+        &["sample.json".into()],
+        docs,
+        Vec::new(),
+        &Default::default(),
+    )
 }
 
 /// `{"<rule id>": data.<package>.deny, ...}`: every rule's findings by rule id.

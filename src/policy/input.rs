@@ -127,7 +127,12 @@ mod tests {
             value: properties,
             tags: None,
         };
-        let graph: Graph = crate::graph::from_files(&["odd.json".into()], vec![doc], Vec::new());
+        let graph: Graph = crate::graph::from_files(
+            &["odd.json".into()],
+            vec![doc],
+            Vec::new(),
+            &Default::default(),
+        );
         let view = graph.view();
         let text = serde_json::to_string(&view).unwrap();
         let expected = RegoValue::from_json_str(&text).unwrap();
@@ -145,10 +150,15 @@ mod tests {
     fn shards_convert_as_their_json_would() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let scan = crate::source::files::scan(&[root.join("examples")], &Default::default());
-        let files =
-            crate::graph::from_files(&["examples".into()], scan.task_definitions, Vec::new());
+        let files = crate::graph::from_files(
+            &["examples".into()],
+            scan.task_definitions,
+            Vec::new(),
+            &Default::default(),
+        );
         let live = Graph::from_json(
             &std::fs::read_to_string(root.join("tests/data/live-graph.json")).unwrap(),
+            &Default::default(),
         )
         .unwrap();
         for graph in [files, live, sample_graph()] {

@@ -1,0 +1,636 @@
+//! Secret redaction: no credential the secret rules would flag is ever held in a graph.
+//!
+//! Every task definition is redacted as it enters a graph (files, live collection, a
+//! saved graph read back): a value the secret rules classify as a credential — by its
+//! format (an AWS key, a token, a URL with a password, a high-entropy string) or by the
+//! name it is stored under (`DB_PASSWORD`, a `--password=...` argument, a secret-named
+//! label or log option) — is replaced by a *redaction marker*:
+//!
+//! ```text
+//! ecsaudit:redacted|an AWS access key id|AKIA…(20 chars)
+//! ```
+//!
+//! holding the kind (empty when the name, not the value, made it a secret) and the short
+//! preview `lib.redact` shows. `policies/lib/secrets.rego` reads markers back (kind,
+//! preview), so rules report the same findings, messages and fingerprints on a redacted
+//! graph as on the original, and snapshots, `graph -o`, `collect -o` and `eval` never
+//! write the value. Values in other fields are redacted when they match a credential
+//! format. The classification mirrors `lib/secrets.rego` exactly; a parity test holds
+//! the two together.
+
+use regex::Regex;
+use serde_json::Value;
+use std::sync::LazyLock;
+
+/// What every redaction marker starts with.
+pub const MARKER_PREFIX: &str = "ecsaudit:redacted|";
+
+/// The kind `value_kind` gives a random-looking string.
+pub const HIGH_ENTROPY: &str = "a high-entropy string";
+/// The kind of a URL whose user-info holds a password.
+pub const URL_CREDENTIALS: &str = "a URL with embedded credentials";
+
+/// Credential formats: kind, literal markers (every match holds one), pattern. In the
+/// order Rego sorts the kinds, so the first match is the kind Rego's `value_kind` gives.
+const FORMATS: [(&str, &[&str], &str); 8] = [
+    (
+        "a GitHub token",
+        &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+        r"(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})",
+    ),
+    ("a Google API key", &["AIza"], r"AIza[0-9A-Za-z_-]{35}"),
+    (
+        "a JSON Web Token",
+        &["eyJ"],
+        r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+    ),
+    ("a Slack token", &["xox"], r"xox[abposr]-[A-Za-z0-9-]{10,}"),
+    (
+        "a Slack webhook URL",
+        &["hooks.slack.com/services/T"],
+        r"hooks\.slack\.com/services/T[A-Za-z0-9]+",
+    ),
+    (
+        "a Stripe live key",
+        &["_live_"],
+        r"(sk|rk)_live_[A-Za-z0-9]{16,}",
+    ),
+    (
+        "a private key (PEM)",
+        &["-----BEGIN"],
+        r"-----BEGIN[A-Z ]*PRIVATE KEY",
+    ),
+    (
+        "an AWS access key id",
+        &["AKIA", "ASIA", "ABIA", "ACCA"],
+        r"(^|[^A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}([^A-Z0-9]|$)",
+    ),
+];
+
+/// No format matches fewer characters (Rego: `format_min_length`).
+const FORMAT_MIN_LENGTH: usize = 15;
+
+static FORMAT_REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    FORMATS
+        .iter()
+        .map(|(_, _, p)| Regex::new(p).expect("built-in pattern"))
+        .collect()
+});
+static URL_CREDENTIALS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@").expect("built-in pattern")
+});
+static URL_PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"://[^/\s:@]+:(\$\{[^}]*\}|\{\{[^}]*\}\}|\*+|%s)@").expect("built-in pattern")
+});
+
+/// Name tokens that suggest a secret (Rego: `default_name_tokens`).
+pub const DEFAULT_NAME_TOKENS: [&str; 19] = [
+    "PASSWORD",
+    "PASSWD",
+    "PASSPHRASE",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "ACCESS_KEY",
+    "SECRET_KEY",
+    "CLIENT_SECRET",
+    "CREDENTIAL",
+    "AUTH_KEY",
+    "SIGNING_KEY",
+    "ENCRYPTION_KEY",
+    "MASTER_KEY",
+    "SESSION_KEY",
+    "DSN",
+    "CONNECTION_STRING",
+];
+
+/// Name suffixes that describe a secret rather than hold it (Rego: `default_safe_suffixes`).
+const SAFE_SUFFIXES: [&str; 42] = [
+    "_FILE",
+    "_PATH",
+    "_DIR",
+    "_NAME",
+    "_ARN",
+    "_ID",
+    "_IDS",
+    "_LENGTH",
+    "_LEN",
+    "_TTL",
+    "_SECONDS",
+    "_MINUTES",
+    "_HOURS",
+    "_DAYS",
+    "_TIMEOUT",
+    "_EXPIRY",
+    "_EXPIRES",
+    "_ENABLED",
+    "_DISABLED",
+    "_REQUIRED",
+    "_HEADER",
+    "_TYPE",
+    "_REGION",
+    "_VERSION",
+    "_POLICY",
+    "_URL_PATH",
+    "_COUNT",
+    "_SIZE",
+    "_PARAM",
+    "_PARAMETER",
+    "_KEY_ID",
+    "_ALGORITHM",
+    "_FORMAT",
+    "_PREFIX",
+    "_SUFFIX",
+    "_ROTATION",
+    "_ROTATION_DAYS",
+    "_SOURCE",
+    "_PROVIDER",
+    "_ENDPOINT",
+    "_LOCATION",
+    "_REF",
+];
+
+const TRIVIAL_WORDS: [&str; 10] = [
+    "true",
+    "false",
+    "yes",
+    "no",
+    "none",
+    "null",
+    "nil",
+    "enabled",
+    "disabled",
+    "changeme_in_secrets_manager",
+];
+
+/// Characters of tokens, keys and base64 text (Rego: `token_chars`).
+const TOKEN_CHARS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~";
+
+/// What decides which values are secrets: the name tokens of environment variables (the
+/// built-in ones plus EA101's `extra_name_tokens` from the config).
+#[derive(Debug, Clone)]
+pub struct Redactor {
+    env_tokens: Vec<String>,
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Redactor::with_extra_tokens(Vec::new())
+    }
+}
+
+impl Redactor {
+    /// The built-in tokens plus `extra` (as EA101 matches them: against the upper-cased
+    /// name, the tokens as given).
+    pub fn with_extra_tokens(extra: Vec<String>) -> Self {
+        let mut env_tokens: Vec<String> =
+            DEFAULT_NAME_TOKENS.iter().map(|t| t.to_string()).collect();
+        env_tokens.extend(extra);
+        Redactor { env_tokens }
+    }
+
+    /// Redact a node's properties in place: a task definition in full, any other kind by
+    /// credential formats. Returns how many values were replaced.
+    pub fn redact_node(&self, kind: &str, properties: &mut Value) -> usize {
+        if kind == super::kind::TASK_DEFINITION {
+            self.redact_task_definition(properties)
+        } else {
+            redact_formats(properties)
+        }
+    }
+
+    /// Redact a task definition's properties in place; returns how many values were
+    /// replaced by markers.
+    pub fn redact_task_definition(&self, td: &mut Value) -> usize {
+        let mut n = 0;
+        if let Some(containers) = td
+            .get_mut("containerDefinitions")
+            .and_then(Value::as_array_mut)
+        {
+            for c in containers.iter_mut() {
+                n += self.redact_container(c);
+            }
+        }
+        n + redact_formats(td)
+    }
+
+    fn redact_container(&self, c: &mut Value) -> usize {
+        let Some(c) = c.as_object_mut() else {
+            return 0;
+        };
+        let mut n = 0;
+        if let Some(env) = c.get_mut("environment").and_then(Value::as_array_mut) {
+            for e in env.iter_mut().filter_map(Value::as_object_mut) {
+                let name = e.get("name").and_then(Value::as_str).map(str::to_owned);
+                if let Some(v) = e.get_mut("value") {
+                    n += redact_with(v, |s| {
+                        name.as_deref().is_some_and(|name| {
+                            name_suggests_secret(name, &self.env_tokens) && !trivial_value(s)
+                        })
+                    });
+                }
+            }
+        }
+        for field in ["command", "entryPoint"] {
+            if let Some(args) = c.get_mut(field).and_then(Value::as_array_mut) {
+                for arg in args.iter_mut() {
+                    n += redact_with(arg, secret_option_arg);
+                }
+            }
+        }
+        if let Some(labels) = c.get_mut("dockerLabels").and_then(Value::as_object_mut) {
+            n += redact_map(labels);
+        }
+        if let Some(options) = c
+            .get_mut("logConfiguration")
+            .and_then(|l| l.get_mut("options"))
+            .and_then(Value::as_object_mut)
+        {
+            n += redact_map(options);
+        }
+        // Credentials by nature: a repository credential that is not a reference (an
+        // ARN) is the credential itself.
+        if let Some(p) = c
+            .get_mut("repositoryCredentials")
+            .and_then(|r| r.get_mut("credentialsParameter"))
+        {
+            n += redact_with(p, |s| !s.starts_with("arn:"));
+        }
+        n
+    }
+}
+
+/// Label and log-option maps: by value, or a secret-named key (dashes read as
+/// underscores) with a value that is not trivial.
+fn redact_map(map: &mut serde_json::Map<String, Value>) -> usize {
+    map.iter_mut()
+        .map(|(k, v)| {
+            redact_with(v, |s| {
+                name_suggests_secret(&k.replace('-', "_"), &DEFAULT_NAME_TOKENS)
+                    && !trivial_value(s)
+            })
+        })
+        .sum()
+}
+
+/// Replace string `v` by a marker when its value has a credential kind, or else when
+/// `by_name(v)` says it is a secret; a marker already there is kept in its normal form.
+/// Returns 1 when `v` was changed.
+fn redact_with(v: &mut Value, by_name: impl Fn(&str) -> bool) -> usize {
+    let Value::String(s) = v else {
+        return 0;
+    };
+    let replacement = match normal_marker(s) {
+        Some(m) if m == *s => return 0,
+        Some(m) => m,
+        None => match value_kind(s) {
+            Some(kind) => marker(kind, s),
+            None if by_name(s) => marker("", s),
+            None => return 0,
+        },
+    };
+    *s = replacement;
+    1
+}
+
+/// Redact, anywhere in `v`, strings that match a credential format (not high entropy:
+/// digests and ids look random too). Keys are left as they are.
+pub fn redact_formats(v: &mut Value) -> usize {
+    match v {
+        Value::String(s) => {
+            let replacement = match normal_marker(s) {
+                Some(m) if m == *s => return 0,
+                Some(m) => m,
+                None => match format_kind(s) {
+                    Some(kind) => marker(kind, s),
+                    None => return 0,
+                },
+            };
+            *s = replacement;
+            1
+        }
+        Value::Array(a) => a.iter_mut().map(redact_formats).sum(),
+        Value::Object(o) => o.values_mut().map(redact_formats).sum(),
+        _ => 0,
+    }
+}
+
+/// The marker that stands for `original` (`kind` empty when it is a secret by name).
+pub fn marker(kind: &str, original: &str) -> String {
+    format!("{MARKER_PREFIX}{kind}|{}", redact(original))
+}
+
+/// `(kind, preview)` of a string that starts like a marker: a kind the rules do not
+/// know counts as empty, as in Rego's `redacted_kind`.
+pub fn parse_marker(s: &str) -> Option<(&str, &str)> {
+    let rest = s.strip_prefix(MARKER_PREFIX)?;
+    Some(match rest.split_once('|') {
+        Some((kind, preview)) if known_kind(kind) => (kind, preview),
+        _ => ("", rest),
+    })
+}
+
+/// A string that starts like a marker, as a well-formed marker: its kind known (or
+/// empty) and its preview one [`redact`] could have written. Whatever follows the prefix
+/// of a forged or damaged marker is itself redacted, so a marker never carries a value.
+fn normal_marker(s: &str) -> Option<String> {
+    let (kind, preview) = parse_marker(s)?;
+    let preview = if valid_preview(preview) {
+        preview.to_string()
+    } else {
+        redact(preview)
+    };
+    Some(format!("{MARKER_PREFIX}{kind}|{preview}"))
+}
+
+fn known_kind(kind: &str) -> bool {
+    kind.is_empty()
+        || kind == HIGH_ENTROPY
+        || kind == URL_CREDENTIALS
+        || FORMATS.iter().any(|(k, _, _)| *k == kind)
+}
+
+/// A preview as [`redact`] writes it: at most 4 characters of the value, then its length.
+fn valid_preview(p: &str) -> bool {
+    let (shown, len) = match p.strip_prefix("****(") {
+        Some(rest) => ("", rest),
+        None => match p.split_once("…(") {
+            Some((shown, rest)) => (shown, rest),
+            None => return false,
+        },
+    };
+    let Some(n) = len
+        .strip_suffix(" chars)")
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|d| d.parse::<usize>().ok())
+    else {
+        return false;
+    };
+    let expected = if n >= 16 {
+        4
+    } else if n >= 8 {
+        2
+    } else {
+        0
+    };
+    shown.chars().count() == expected && (expected > 0 || p.starts_with("****("))
+}
+
+/// What `lib.redact` shows of `s`: a marker's preview, else [`redact`].
+pub fn redact_preview(s: &str) -> String {
+    match s.strip_prefix(MARKER_PREFIX) {
+        Some(rest) if rest.contains('|') => rest
+            .split_once('|')
+            .map_or(String::new(), |(_, p)| p.to_string()),
+        _ => redact(s),
+    }
+}
+
+/// Never show a secret in full: a short prefix and the length.
+pub fn redact(s: &str) -> String {
+    let n = s.chars().count();
+    let keep = if n >= 16 {
+        4
+    } else if n >= 8 {
+        2
+    } else {
+        return format!("****({n} chars)");
+    };
+    let shown: String = s.chars().take(keep).collect();
+    format!("{shown}…({n} chars)")
+}
+
+/// What a string value looks like (Rego: `value_kind`): the first credential format it
+/// matches, by name; else a high-entropy string; `None` when it looks like neither.
+/// A marker has the kind it records.
+pub fn value_kind(v: &str) -> Option<&'static str> {
+    if let Some((kind, _)) = parse_marker(v) {
+        return known_kind_static(kind);
+    }
+    let n = v.chars().count();
+    if n < 8 {
+        return None;
+    }
+    let mut kinds: Vec<&'static str> = Vec::new();
+    if may_have_kind(v, n) {
+        if n >= FORMAT_MIN_LENGTH && has_any_marker(v) {
+            kinds.extend(
+                FORMATS
+                    .iter()
+                    .zip(FORMAT_REGEXES.iter())
+                    .filter(|((_, markers, _), re)| {
+                        markers.iter().any(|m| v.contains(m)) && re.is_match(v)
+                    })
+                    .map(|((k, _, _), _)| *k),
+            );
+        }
+        if url_with_credentials(v) {
+            kinds.push(URL_CREDENTIALS);
+        }
+    }
+    kinds.sort_unstable();
+    kinds
+        .first()
+        .copied()
+        .or_else(|| (n >= 20 && high_entropy(v)).then_some(HIGH_ENTROPY))
+}
+
+/// A marker's kind as the static string it is, `None` when empty.
+fn known_kind_static(kind: &str) -> Option<&'static str> {
+    [HIGH_ENTROPY, URL_CREDENTIALS]
+        .into_iter()
+        .chain(FORMATS.iter().map(|(k, _, _)| *k))
+        .find(|k| *k == kind)
+}
+
+/// [`value_kind`] without high entropy: the kinds that are credentials wherever they are.
+fn format_kind(v: &str) -> Option<&'static str> {
+    value_kind(v).filter(|k| *k != HIGH_ENTROPY)
+}
+
+fn has_any_marker(v: &str) -> bool {
+    FORMATS
+        .iter()
+        .any(|(_, ms, _)| ms.iter().any(|m| v.contains(m)))
+}
+
+fn may_have_kind(v: &str, n: usize) -> bool {
+    if n >= FORMAT_MIN_LENGTH {
+        has_any_marker(v) || v.contains("://")
+    } else {
+        v.contains("://")
+    }
+}
+
+fn url_with_credentials(v: &str) -> bool {
+    v.contains("://")
+        && v.contains('@')
+        && URL_CREDENTIALS_RE.is_match(v)
+        && !URL_PLACEHOLDER_RE.is_match(v)
+}
+
+/// A random-looking token (Rego: `high_entropy`).
+fn high_entropy(v: &str) -> bool {
+    let n = v.chars().count();
+    (20..=256).contains(&n)
+        && v.chars().all(|c| TOKEN_CHARS.contains(c))
+        && !v.starts_with('/')
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes().any(|b| b.is_ascii_lowercase())
+        && v.bytes().any(|b| b.is_ascii_uppercase())
+        && !v.to_lowercase().contains("abcdefgh")
+        && !v.contains("01234567")
+        && entropy(v) >= 4.0
+}
+
+/// `n * log2(n)` to six decimals, as Rego's `nlog2n` table holds it.
+fn nlog2n(n: usize) -> f64 {
+    if n < 2 {
+        return 0.0;
+    }
+    let x = n as f64;
+    (x * x.log2() * 1e6).round() / 1e6
+}
+
+/// Shannon entropy in bits per character of an ASCII string (Rego: `entropy`).
+fn entropy(s: &str) -> f64 {
+    let mut counts = [0usize; 128];
+    for b in s.bytes() {
+        counts[usize::from(b & 0x7f)] += 1;
+    }
+    let n = s.len();
+    let sum: f64 = counts.iter().filter(|c| **c > 0).map(|c| nlog2n(*c)).sum();
+    (nlog2n(n) - sum) / n as f64
+}
+
+/// A value that cannot be a secret whatever its name says (Rego: `trivial_value`).
+pub fn trivial_value(v: &str) -> bool {
+    v.trim().chars().count() < 4
+        || TRIVIAL_WORDS.contains(&v.to_lowercase().as_str())
+        || ["arn:", "/", "file://"].iter().any(|p| v.starts_with(p))
+        || v.contains("${")
+        || v.contains("{{")
+        || v.chars().all(|c| "0123456789.:-".contains(c))
+}
+
+/// The upper-cased name holds a token and does not end in a safe suffix (Rego:
+/// `name_suggests_secret`).
+pub fn name_suggests_secret<T: AsRef<str>>(name: &str, tokens: &[T]) -> bool {
+    let n = name.to_uppercase();
+    tokens.iter().any(|t| n.contains(t.as_ref())) && !SAFE_SUFFIXES.iter().any(|s| n.ends_with(s))
+}
+
+/// A `--name=value` argument whose name suggests a secret and whose value is not trivial
+/// (Rego: `secret_option_args`).
+fn secret_option_arg(arg: &str) -> bool {
+    if !arg.starts_with('-') {
+        return false;
+    }
+    let Some((name, value)) = arg.trim_start_matches('-').split_once('=') else {
+        return false;
+    };
+    name_suggests_secret(&name.replace('-', "_"), &DEFAULT_NAME_TOKENS) && !trivial_value(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn formats_and_names_are_redacted_with_previews() {
+        let mut td = json!({"containerDefinitions": [{
+            "name": "app",
+            "environment": [
+                {"name": "AWS_ACCESS_KEY_ID", "value": "AKIAIOSFODNN7EXAMPLE"},
+                {"name": "DB_PASSWORD", "value": "hunter2hunter2"},
+                {"name": "DB_PASSWORD_FILE", "value": "hunter2hunter2"},
+                {"name": "PORT", "value": "8080"},
+                {"name": "TOKEN", "value": "${TOKEN}"}
+            ],
+            "command": ["--db-password=s3cr3tvalue", "--port=80", "run"],
+            "dockerLabels": {"api-token": "abcd1234efgh", "team": "core"},
+            "logConfiguration": {"options": {"splunk-token": "00000000-1111-2222"}},
+            "healthCheck": {"command": ["CMD-SHELL", "curl https://u:p4ss@example.com/"]}
+        }]});
+        let n = Redactor::default().redact_task_definition(&mut td);
+        let c = &td["containerDefinitions"][0];
+        assert_eq!(
+            c["environment"][0]["value"],
+            "ecsaudit:redacted|an AWS access key id|AKIA…(20 chars)"
+        );
+        assert_eq!(
+            c["environment"][1]["value"],
+            "ecsaudit:redacted||hu…(14 chars)"
+        );
+        assert_eq!(c["environment"][2]["value"], "hunter2hunter2");
+        assert_eq!(c["environment"][3]["value"], "8080");
+        assert_eq!(c["environment"][4]["value"], "${TOKEN}");
+        assert_eq!(c["command"][0], "ecsaudit:redacted||--db…(25 chars)");
+        assert_eq!(c["command"][1], "--port=80");
+        assert_eq!(
+            c["dockerLabels"]["api-token"],
+            "ecsaudit:redacted||ab…(12 chars)"
+        );
+        assert_eq!(c["dockerLabels"]["team"], "core");
+        // Digits and dashes only: trivial, so not a secret by name.
+        assert_eq!(
+            c["logConfiguration"]["options"]["splunk-token"],
+            "00000000-1111-2222"
+        );
+        assert_eq!(
+            c["healthCheck"]["command"][1],
+            "ecsaudit:redacted|a URL with embedded credentials|curl…(32 chars)"
+        );
+        assert_eq!(n, 5);
+        // Redacting again changes nothing.
+        let again = td.clone();
+        assert_eq!(Redactor::default().redact_task_definition(&mut td), 0);
+        assert_eq!(td, again);
+    }
+
+    #[test]
+    fn forged_markers_cannot_carry_a_value() {
+        let mut v = json!("ecsaudit:redacted||AKIAIOSFODNN7EXAMPLE-and-more");
+        assert_eq!(redact_with(&mut v, |_| false), 1);
+        assert_eq!(v, "ecsaudit:redacted||AKIA…(29 chars)");
+        // An unknown kind counts as empty: what follows the prefix is the preview.
+        let mut v = json!("ecsaudit:redacted|made up|AKIAIOSFODNN7EXAMPLE");
+        assert_eq!(redact_formats(&mut v), 1);
+        assert_eq!(v, "ecsaudit:redacted||made…(28 chars)");
+        assert_eq!(
+            value_kind("ecsaudit:redacted|a Slack token|xoxb…(40 chars)"),
+            Some("a Slack token")
+        );
+        assert_eq!(value_kind("ecsaudit:redacted||xoxb…(40 chars)"), None);
+        for ok in ["AKIA…(20 chars)", "hu…(14 chars)", "****(5 chars)"] {
+            assert!(valid_preview(ok), "{ok}");
+        }
+        for bad in [
+            "AKIAI…(20 chars)",
+            "hu…(20 chars)",
+            "****(20 chars)",
+            "abc",
+            "x…(3 chars)",
+        ] {
+            assert!(!valid_preview(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn previews_count_characters() {
+        assert_eq!(redact("pässwörd-très-secret"), "päss…(20 chars)");
+        assert_eq!(redact("abc"), "****(3 chars)");
+        assert_eq!(redact("abcdefgh"), "ab…(8 chars)");
+    }
+
+    #[test]
+    fn entropy_table_matches_rego() {
+        // Values of the Rego table.
+        assert_eq!(nlog2n(3), 4.754888);
+        assert_eq!(nlog2n(255), 2038.560126);
+        assert_eq!(nlog2n(256), 2048.0);
+    }
+}
