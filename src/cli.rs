@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan task-definition files (or a saved graph) and report findings.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Build the graph document from task-definition files and write it.
     Graph(GraphArgs),
     /// Collect a live AWS account into a graph document (re-evaluate later with
@@ -158,6 +158,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Engine::Auto)]
     pub engine: Engine,
     #[command(flatten)]
+    pub terraform: TerraformArgs,
+    #[command(flatten)]
     pub policies: PolicyArgs,
 }
 
@@ -183,6 +185,8 @@ pub struct GraphArgs {
     /// `extra_name_tokens` there name more secrets to redact.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub terraform: TerraformArgs,
 }
 
 #[derive(Debug, Args)]
@@ -241,6 +245,7 @@ fn eprint_diag(d: &Diagnostic) {
         Level::Warning => "warning",
         Level::Incomplete => "incomplete",
         Level::Skipped => "skipped",
+        Level::Unresolved => "unresolved",
     };
     let mut err = anstream::stderr();
     let _ = writeln!(err, "ecsaudit: {label}: {}", d.headline());
@@ -288,17 +293,60 @@ fn write_output_with(
     }
 }
 
-/// Scan files and build their graph (scan diagnostics travel in the graph); also returns
-/// how many files were read.
-fn file_graph(paths: &[PathBuf], max_file_size: u64, redactor: &Redactor) -> (Graph, usize) {
-    let scan =
-        crate::source::files::scan(paths, &crate::source::files::FileOptions { max_file_size });
+/// Scan files and Terraform modules and build their graph (scan diagnostics travel in
+/// the graph); also returns how many files were read.
+fn file_graph(
+    paths: &[PathBuf],
+    max_file_size: u64,
+    terraform: &TerraformArgs,
+    redactor: &Redactor,
+) -> (Graph, usize) {
+    let opts = crate::source::files::FileOptions {
+        max_file_size,
+        terraform_vars: terraform.vars.clone(),
+        terraform_var_files: terraform.var_files.clone(),
+    };
+    let scan = crate::source::files::scan(paths, &opts);
     let shown: Vec<String> = paths
         .iter()
         .map(|p| crate::source::files::display_path(p))
         .collect();
-    let graph = crate::graph::from_files(&shown, scan.task_definitions, scan.diagnostics, redactor);
-    (graph, scan.files_read)
+    let mut graph =
+        crate::graph::from_files(&shown, scan.task_definitions, scan.diagnostics, redactor);
+    let mut files_read = scan.files_read;
+    let tf = crate::source::terraform::TerraformOptions {
+        max_file_size,
+        vars: opts.terraform_vars,
+        var_files: opts.terraform_var_files,
+    };
+    for dir in crate::source::terraform::discover(paths) {
+        let loaded = crate::source::terraform::load_module(&dir, &tf, redactor);
+        files_read += loaded.files_read;
+        graph.diagnostics.extend(loaded.diagnostics);
+        for n in loaded.nodes {
+            graph.add_node(n);
+        }
+    }
+    (graph, files_read)
+}
+
+/// Terraform input values (`--var`, `--var-file`), as Terraform takes them.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TerraformArgs {
+    /// Set a Terraform input variable (repeatable), as `terraform plan -var` does.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Read Terraform variable values from a `.tfvars` file (repeatable); applied after
+    /// `terraform.tfvars` and `*.auto.tfvars`, before `--var`.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("`{s}`: use NAME=VALUE")),
+    }
 }
 
 /// Collect a live account into a graph (collection problems travel in the graph).
@@ -533,6 +581,8 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     let mut report = if let Some(walked) = walked {
         let opts = crate::source::files::FileOptions {
             max_file_size: args.max_file_size,
+            terraform_vars: args.terraform.vars.clone(),
+            terraform_var_files: args.terraform.var_files.clone(),
         };
         let Ok((candidates, found)) = walked else {
             eprint_diag(&Diagnostic::error("internal", "looking for files failed"));
@@ -566,7 +616,12 @@ fn cmd_scan(args: ScanArgs) -> i32 {
                 }
             }
         } else {
-            file_graph(&args.paths, args.max_file_size, &loaded.config.redactor())
+            file_graph(
+                &args.paths,
+                args.max_file_size,
+                &args.terraform,
+                &loaded.config.redactor(),
+            )
         };
         if let Some(dir) = &args.aws_options.snapshot_dir {
             if let Err(d) = crate::snapshot::write(&mut graph, dir) {
@@ -639,7 +694,12 @@ fn cmd_graph(args: GraphArgs) -> i32 {
             return 2;
         }
     };
-    let (g, _) = file_graph(&args.paths, args.max_file_size, &config.redactor());
+    let (g, _) = file_graph(
+        &args.paths,
+        args.max_file_size,
+        &args.terraform,
+        &config.redactor(),
+    );
     let failed = g.diagnostics.iter().any(|d| d.level == Level::Error);
     for d in g.diagnostics.iter().filter(|d| d.level != Level::Skipped) {
         eprint_diag(d);
@@ -871,7 +931,7 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Scan(a) => cmd_scan(a),
+        Command::Scan(a) => cmd_scan(*a),
         Command::Graph(a) => cmd_graph(a),
         Command::Collect(a) => cmd_collect(a),
         Command::Schema => {

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Skipped,
+    /// A value an IaC source cannot know before deploy (an unset variable, an attribute
+    /// AWS assigns): the checks that need it were not performed. Reported only.
+    Unresolved,
     Warning,
     Incomplete,
     Error,
@@ -84,6 +87,16 @@ impl Diagnostic {
 
     pub fn skipped(code: &str, message: impl Into<String>) -> Self {
         Self::new(Level::Skipped, code, message)
+    }
+
+    pub fn unresolved(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Level::Unresolved, code, message)
+    }
+
+    /// The resource (node id) this concerns.
+    pub fn for_resource(mut self, id: &str) -> Self {
+        self.resource = Some(id.to_string());
+        self
     }
 
     pub fn at(mut self, location: Location) -> Self {

@@ -171,8 +171,39 @@ fn file_target(node: &Node, pointer: &str) -> Option<(String, String)> {
             snapshot: Some(snap),
             ..
         } => Some((snap.clone(), pointer.to_string())),
-        NodeSource::Aws { .. } => None,
+        NodeSource::Aws { .. } | NodeSource::Iac { .. } => None,
     }
+}
+
+/// Where a value of an IaC node sits: the location recorded for `pointer` or its
+/// nearest ancestor (a finding about a missing field points at the object lacking it),
+/// else the resource block.
+pub fn iac_location(node: &Node, pointer: &str) -> Option<Location> {
+    let NodeSource::Iac {
+        file, line, column, ..
+    } = &node.source
+    else {
+        return None;
+    };
+    let mut p = pointer;
+    loop {
+        if let Some(loc) = node.locations.get(p) {
+            let mut loc = loc.clone();
+            loc.pointer = Some(p.to_string());
+            return Some(loc);
+        }
+        match p.rfind('/') {
+            Some(i) => p = &p[..i],
+            None => break,
+        }
+    }
+    Some(Location {
+        file: file.clone(),
+        line: Some(*line),
+        column: Some(*column),
+        pointer: Some(String::new()),
+        ..Location::default()
+    })
 }
 
 /// Read a file as the file source does (UTF-8, BOM stripped) for positioning.
@@ -222,11 +253,13 @@ pub fn resolve(
                 })
                 .clone();
             let pointer = r.pointer.unwrap_or_default();
-            let location = file_target(node, &pointer).map(|(file, p)| Location {
-                file,
-                pointer: Some(p),
-                ..Location::default()
-            });
+            let location = file_target(node, &pointer)
+                .map(|(file, p)| Location {
+                    file,
+                    pointer: Some(p),
+                    ..Location::default()
+                })
+                .or_else(|| iac_location(node, &pointer));
             let severity = severity_override
                 .get(&r.rule_id)
                 .copied()
@@ -398,7 +431,8 @@ fn position(findings: &mut [Box<Finding>], texts: &Texts) {
     }
     let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
-        if let Some(loc) = &f.location {
+        // IaC findings are positioned already (their nodes record where values are).
+        if let Some(loc) = f.location.as_ref().filter(|l| l.line.is_none()) {
             by_file.entry(loc.file.as_str()).or_default().push(i);
         }
     }

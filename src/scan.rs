@@ -29,6 +29,8 @@ pub struct Summary {
     /// Resources or calls that could not be collected (their checks were not performed).
     pub incomplete: usize,
     pub warnings: usize,
+    /// IaC values not known before deploy, and checks not performed because of them.
+    pub unresolved: usize,
     /// `--baseline`: new / unchanged / fixed counts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::BaselineSummary>,
@@ -177,6 +179,7 @@ pub fn run_candidates(
 ) -> Report {
     let shown: Vec<String> = paths.iter().map(|p| files::display_path(p)).collect();
     let redactor = config.redactor();
+    let terraform = run_terraform(paths, opts, engine, config, &redactor);
     let batches: Vec<(Part, Vec<Diagnostic>, usize, usize)> = candidates
         .par_chunks(FILES_PER_BATCH)
         .map(|chunk| {
@@ -204,7 +207,11 @@ pub fn run_candidates(
     let mut found = Vec::with_capacity(batches.len());
     let mut evaluation = Vec::new();
     let mut suppression: Vec<Diagnostic> = Vec::new();
-    for (part, read_diags, tds, resources) in batches {
+    summary.files_read += terraform.iter().map(|t| t.2).sum::<usize>();
+    let terraform = terraform
+        .into_iter()
+        .map(|(part, diags, _, tds, resources)| (part, diags, tds, resources));
+    for (part, read_diags, tds, resources) in batches.into_iter().chain(terraform) {
         diagnostics.extend(read_diags);
         found.push(part.findings);
         evaluation.extend(part.evaluation);
@@ -224,6 +231,53 @@ pub fn run_candidates(
     assemble(found, diagnostics, summary, engine, "files".into())
 }
 
+/// Every Terraform module under `paths`, each evaluated as one graph (its resources
+/// relate to each other): (findings, load diagnostics, files read, task definitions,
+/// resources).
+fn run_terraform(
+    paths: &[PathBuf],
+    opts: &FileOptions,
+    engine: &PolicyEngine,
+    config: &Config,
+    redactor: &crate::graph::secrets::Redactor,
+) -> Vec<(Part, Vec<Diagnostic>, usize, usize, usize)> {
+    let modules = crate::source::terraform::discover(paths);
+    let tf = crate::source::terraform::TerraformOptions {
+        max_file_size: opts.max_file_size,
+        vars: opts.terraform_vars.clone(),
+        var_files: opts.terraform_var_files.clone(),
+    };
+    modules
+        .par_iter()
+        .map(|dir| {
+            let loaded = crate::source::terraform::load_module(dir, &tf, redactor);
+            let graph = terraform_graph(dir, loaded.nodes);
+            let part = evaluate(&graph, engine, config, 1, &findings::Texts::new());
+            let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
+            (
+                part,
+                loaded.diagnostics,
+                loaded.files_read,
+                tds,
+                graph.nodes.len(),
+            )
+        })
+        .collect()
+}
+
+/// The graph of one Terraform module's nodes.
+pub fn terraform_graph(dir: &std::path::Path, nodes: Vec<crate::graph::Node>) -> Graph {
+    let mut g = Graph::new(vec![serde_json::json!({
+        "type": "terraform",
+        "module": files::display_path(dir),
+    })]);
+    for n in nodes {
+        g.add_node(n);
+    }
+    g.index_links();
+    g
+}
+
 /// Findings of one graph (or batch), in report order, with the diagnostics evaluating it
 /// produced.
 struct Part {
@@ -239,7 +293,8 @@ fn evaluate(
     threads: usize,
     texts: &findings::Texts,
 ) -> Part {
-    let (raw, evaluation) = engine.evaluate(graph, threads);
+    let (mut raw, mut evaluation) = engine.evaluate(graph, threads);
+    evaluation.extend(not_checked(&mut raw, graph));
     let overrides = config.severity_overrides();
     let mut found = findings::resolve(raw, graph, engine.rules(), &overrides, texts);
     let suppression = config.apply_suppressions(&mut found, graph);
@@ -248,6 +303,41 @@ fn evaluate(
         evaluation,
         suppression,
     }
+}
+
+/// Take out the findings that depend on a value an IaC source could not know (the value
+/// they point at, or one above it, is unresolved; or they are about what an object that
+/// may hold more entries lacks): each becomes an `unresolved` "not checked" diagnostic.
+fn not_checked(raw: &mut Vec<crate::policy::engine::RawFinding>, graph: &Graph) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    raw.retain(|f| {
+        let Some(node) = graph.nodes.get(&f.resource) else {
+            return true;
+        };
+        let pointer = f.pointer.as_deref().unwrap_or("");
+        let Some(u) = node.unresolved_at(pointer) else {
+            return true;
+        };
+        let why = if u.open {
+            "may hold entries not known before deploy".to_string()
+        } else {
+            format!("depends on {}", u.expression)
+        };
+        let mut d = Diagnostic::unresolved(
+            "not-checked",
+            format!(
+                "{} not checked on {}: `{pointer}` {why}",
+                f.rule_id, node.name
+            ),
+        )
+        .for_resource(&node.id);
+        if let Some(loc) = findings::iac_location(node, pointer) {
+            d = d.at(loc);
+        }
+        out.push(d);
+        false
+    });
+    out
 }
 
 /// The report: findings and diagnostics counted into `summary`.
@@ -266,6 +356,7 @@ fn assemble(
             Level::Warning => summary.warnings += 1,
             Level::Incomplete => summary.incomplete += 1,
             Level::Skipped => summary.skipped_inputs += 1,
+            Level::Unresolved => summary.unresolved += 1,
         }
     }
     Report {

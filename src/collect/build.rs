@@ -91,6 +91,8 @@ impl Builder {
                 status,
                 properties,
                 derived,
+                locations: Default::default(),
+                unresolved: Vec::new(),
             },
         );
     }

@@ -65,6 +65,16 @@ pub enum NodeSource {
         pointer: String,
         shape: InputShape,
     },
+    /// A resource of an Infrastructure-as-Code file: where its block starts, and its
+    /// address (`aws_ecs_task_definition.app["web"]`, a CloudFormation logical id).
+    Iac {
+        /// `terraform` or `cloudformation`.
+        tool: String,
+        file: String,
+        line: u32,
+        column: u32,
+        address: String,
+    },
     Aws {
         #[serde(skip_serializing_if = "Option::is_none", default)]
         arn: Option<String>,
@@ -108,6 +118,47 @@ pub struct Node {
     /// Facts computed once for all policies (see docs/graph.md).
     #[serde(default)]
     pub derived: Value,
+    /// IaC sources: where each value (JSON pointer into `properties`) was written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub locations: BTreeMap<String, crate::diagnostics::Location>,
+    /// IaC sources: values that cannot be known before deploy time. No rule may report a
+    /// finding because of one; the report lists them as not checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// A value an IaC source could not know (an unset variable, an attribute AWS assigns),
+/// shown in `properties` as a string with `${...}`, or an object that may hold more
+/// entries than it shows (`open`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unresolved {
+    /// Where in `properties`.
+    pub pointer: String,
+    /// What it was written as (`${var.image}`).
+    pub expression: String,
+    /// The object at `pointer` is known, but may hold more entries.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
+}
+
+impl Node {
+    /// The unresolved value a finding at `pointer` depends on: an unknown value at or
+    /// above it, or an open object there or above it when the finding is about what
+    /// the object lacks (`pointer` names nothing in `properties`).
+    pub fn unresolved_at(&self, pointer: &str) -> Option<&Unresolved> {
+        let under = |base: &str| {
+            pointer == base
+                || (pointer.starts_with(base) && pointer.as_bytes().get(base.len()) == Some(&b'/'))
+        };
+        self.unresolved.iter().find(|u| {
+            if u.open {
+                pointer == u.pointer
+                    || (under(&u.pointer) && self.properties.pointer(pointer).is_none())
+            } else {
+                under(&u.pointer)
+            }
+        })
+    }
 }
 
 /// A typed, directed relation between two nodes.
@@ -427,6 +478,8 @@ pub fn task_definition_node(doc: TaskDefinitionDoc, redactor: &secrets::Redactor
         status: Status::Complete,
         derived: derive_task_definition(&properties),
         properties,
+        locations: BTreeMap::new(),
+        unresolved: Vec::new(),
     }
 }
 

@@ -99,7 +99,12 @@ fn document<'a>(report: &'a Report, findings: &'a [Box<Finding>]) -> Document<'a
             version: env!("CARGO_PKG_VERSION"),
         },
         findings,
-        errors: pick(&[Level::Error, Level::Incomplete, Level::Warning]),
+        errors: pick(&[
+            Level::Error,
+            Level::Incomplete,
+            Level::Unresolved,
+            Level::Warning,
+        ]),
         skipped: pick(&[Level::Skipped]),
         summary: &report.summary,
     }

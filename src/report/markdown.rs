@@ -118,6 +118,7 @@ pub fn render(report: &Report) -> String {
             let label = match d.level {
                 Level::Error => "error",
                 Level::Incomplete => "not checked",
+                Level::Unresolved => "unresolved",
                 _ => "warning",
             };
             let _ = writeln!(out, "- **{label}**: {}", cell(&d.headline()));

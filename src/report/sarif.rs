@@ -254,7 +254,11 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
             continue;
         }
         let mut n = json!({
-            "level": if d.level == Level::Error { "error" } else { "warning" },
+            "level": match d.level {
+                Level::Error => "error",
+                Level::Unresolved => "note",
+                _ => "warning",
+            },
             "message": {"text": d.headline()},
             "descriptor": {"id": d.code},
         });

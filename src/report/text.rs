@@ -87,6 +87,7 @@ pub fn render(report: &Report) -> String {
             let label = match d.level {
                 Level::Error => "error",
                 Level::Incomplete => "not checked",
+                Level::Unresolved => "unresolved",
                 _ => "warning",
             };
             let _ = writeln!(out, "  {st}{label}{st:#}: {}", d.headline());

@@ -15,12 +15,18 @@ use std::path::{Path, PathBuf};
 pub struct FileOptions {
     /// Files larger than this many bytes are reported, not read.
     pub max_file_size: u64,
+    /// Terraform `--var NAME=VALUE` values, in order.
+    pub terraform_vars: Vec<(String, String)>,
+    /// Terraform `--var-file` files, in order.
+    pub terraform_var_files: Vec<PathBuf>,
 }
 
 impl Default for FileOptions {
     fn default() -> Self {
         FileOptions {
             max_file_size: 64 * 1024 * 1024,
+            terraform_vars: Vec::new(),
+            terraform_var_files: Vec::new(),
         }
     }
 }
@@ -136,6 +142,24 @@ fn read_limited(path: &Path, max: u64) -> std::io::Result<Result<Vec<u8>, u64>> 
     file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     let read = bytes.len() as u64;
     Ok(if read > max { Err(read) } else { Ok(bytes) })
+}
+
+/// The UTF-8 text of the file at `path` (BOM stripped), at most `max` bytes; the error
+/// says why not.
+pub fn read_text_limited(path: &Path, max: u64) -> Result<String, String> {
+    match read_limited(path, max) {
+        Ok(Ok(bytes)) => match String::from_utf8(bytes) {
+            Ok(t) => Ok(strip_bom(&t).to_string()),
+            Err(e) => Err(format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )),
+        },
+        Ok(Err(len)) => Err(format!(
+            "file is {len} bytes, over the {max}-byte limit (raise it with --max-file-size)"
+        )),
+        Err(e) => Err(format!("cannot read: {e}")),
+    }
 }
 
 /// Read, parse and classify one file.

@@ -2,8 +2,10 @@
 //! a live account. Every source yields [`TaskDefinitionDoc`]s plus diagnostics.
 
 pub mod files;
+pub mod iac;
 pub mod json_index;
 pub mod shape;
+pub mod terraform;
 
 use serde_json::Value;
 

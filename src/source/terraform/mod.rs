@@ -1,0 +1,545 @@
+//! Terraform modules as a source: a directory of `.tf` files is one module (its files
+//! merged, as Terraform does). Variables (defaults, `terraform.tfvars`, `*.auto.tfvars`,
+//! `--var-file`, `--var`), locals and expressions are evaluated; each resource instance
+//! of a supported type becomes a graph node with the same kind and API-named properties
+//! as the live collector's, a location for every value and the list of values that
+//! cannot be known before deploy.
+
+pub mod eval;
+pub mod functions;
+pub mod mapping;
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::graph::secrets::Redactor;
+use crate::graph::{kind, Node, NodeSource, Status};
+use crate::source::iac::{lower, Spanned, Val};
+use eval::{Defined, Module, Scope, SourceFile};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::Span;
+use std::path::{Path, PathBuf};
+
+/// How Terraform is read.
+#[derive(Debug, Clone, Default)]
+pub struct TerraformOptions {
+    pub max_file_size: u64,
+    /// `--var NAME=VALUE`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `--var-file FILE`, in order.
+    pub var_files: Vec<PathBuf>,
+}
+
+/// What one module gave.
+#[derive(Debug, Default)]
+pub struct LoadedModule {
+    pub nodes: Vec<Node>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_read: usize,
+    /// Resource blocks seen (of any type).
+    pub resources: usize,
+}
+
+/// Directories under `paths` that hold `.tf` files (hidden and git-ignored paths are
+/// skipped, `.terraform/` with them); a `.tf` file named explicitly stands for its
+/// directory.
+pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs = std::collections::BTreeSet::new();
+    for p in paths {
+        if p.is_file() {
+            if p.extension().is_some_and(|e| e == "tf") {
+                dirs.insert(
+                    p.parent()
+                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                );
+            }
+            continue;
+        }
+        for entry in ignore::WalkBuilder::new(p).build().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "tf") && path.is_file() {
+                if let Some(parent) = path.parent() {
+                    dirs.insert(parent.to_path_buf());
+                }
+            }
+        }
+    }
+    dirs.into_iter()
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            }
+        })
+        .collect()
+}
+
+fn tf_files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(suffix))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Parse `text` of `file` (display path); a syntax error is a diagnostic at its line.
+fn parse(file: &SourceFile) -> Result<Body, Diagnostic> {
+    hcl_edit::parser::parse_body(&file.text).map_err(|e| {
+        Diagnostic::error("parse-error", format!("HCL syntax error: {}", e.message())).at(
+            Location {
+                file: file.path.to_string(),
+                line: Some(e.location().line() as u32),
+                column: Some(e.location().column() as u32),
+                ..Location::default()
+            },
+        )
+    })
+}
+
+fn label(b: &Block, i: usize) -> Option<&str> {
+    b.labels.get(i).map(|l| l.as_str())
+}
+
+/// Read and evaluate the module in `dir`.
+pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> LoadedModule {
+    let mut out = LoadedModule::default();
+    let dir_shown = crate::source::files::display_path(dir);
+    let mut files = Vec::new();
+    for path in tf_files(dir, ".tf") {
+        let shown = crate::source::files::display_path(&path);
+        match crate::source::files::read_text_limited(&path, opts.max_file_size) {
+            Ok(text) => files.push(SourceFile::new(&shown, text)),
+            Err(e) => out
+                .diagnostics
+                .push(Diagnostic::error("io-error", e).in_file(&shown)),
+        }
+    }
+    out.files_read = files.len();
+    let mut bodies: Vec<Option<Body>> = Vec::new();
+    for f in &files {
+        match parse(f) {
+            Ok(b) => bodies.push(Some(b)),
+            Err(d) => {
+                out.diagnostics.push(d);
+                bodies.push(None);
+            }
+        }
+    }
+    let mut module = Module::new(dir.to_path_buf(), dir_shown, &files, opts.max_file_size);
+    let mut defaults: Vec<(String, &Expression, usize)> = Vec::new();
+    let mut resources: Vec<(&Block, usize)> = Vec::new();
+    for (fi, body) in bodies.iter().enumerate() {
+        let Some(body) = body else { continue };
+        for b in body.blocks() {
+            match (b.ident.value().as_str(), label(b, 0), label(b, 1)) {
+                ("variable", Some(name), _) => {
+                    if let Some(d) = b.body.get_attribute("default") {
+                        defaults.push((name.to_string(), &d.value, fi));
+                    }
+                }
+                ("locals", _, _) => {
+                    for a in b.body.attributes() {
+                        module.locals.insert(
+                            a.key.value().as_str().to_string(),
+                            Defined {
+                                expr: &a.value,
+                                file: fi,
+                            },
+                        );
+                    }
+                }
+                ("resource", Some(_), Some(_)) => resources.push((b, fi)),
+                ("data", Some("template_file"), Some(name)) => {
+                    let get = |k: &str| {
+                        b.body.get_attribute(k).map(|a| Defined {
+                            expr: &a.value,
+                            file: fi,
+                        })
+                    };
+                    module
+                        .template_files
+                        .insert(name.to_string(), (get("template"), get("vars")));
+                }
+                _ => {}
+            }
+        }
+    }
+    out.resources = resources.len();
+    for (name, expr, fi) in defaults {
+        let v = Scope::new(&module, fi).eval(expr);
+        module.vars.insert(name, v);
+    }
+    let values = tfvars(dir, opts, &mut out.diagnostics);
+    let value_files = values.iter().map(|(f, _)| f).collect::<Vec<_>>().len();
+    let _ = value_files;
+    for (file, body) in &values {
+        let scope_module = Module::new(
+            dir.to_path_buf(),
+            String::new(),
+            std::slice::from_ref(file),
+            opts.max_file_size,
+        );
+        for a in body.attributes() {
+            let v = Scope::new(&scope_module, 0).eval(&a.value);
+            module.vars.insert(a.key.value().as_str().to_string(), v);
+        }
+    }
+    for (name, value) in &opts.vars {
+        module
+            .vars
+            .insert(name.clone(), Spanned::new(var_value(value), None));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (block, fi) in resources {
+        let (Some(rtype), Some(name)) = (label(block, 0), label(block, 1)) else {
+            continue;
+        };
+        if rtype != "aws_ecs_task_definition" {
+            continue;
+        }
+        for (address, scope) in instances(&module, block, fi, rtype, name) {
+            let mut node = task_definition_node(&module, &scope, block, &address, redactor);
+            if !seen.insert(node.id.clone()) {
+                // Terraform rejects a module declaring one address twice; both are
+                // scanned (a folder of unrelated examples is often laid out so).
+                let file = &files[fi].path;
+                out.diagnostics.push(
+                    Diagnostic::warning(
+                        "duplicate-address",
+                        format!("{address} is declared more than once in the module; this one is scanned as {address}@{file}"),
+                    )
+                    .at(iac_start(&node)),
+                );
+                node.id = format!("{}@{file}", node.id);
+                node.identity = node.id.clone();
+            }
+            out.nodes.push(node);
+        }
+    }
+    for (message, origin) in module.problems.borrow().iter() {
+        let mut d = Diagnostic::warning("terraform", message.clone());
+        if let Some(o) = origin {
+            d = d.at(o.location());
+        }
+        out.diagnostics.push(d);
+    }
+    for n in &out.nodes {
+        out.diagnostics.extend(unresolved_diagnostics(n));
+    }
+    out
+}
+
+/// A `--var` value: HCL when it parses as a literal list, object, number or bool, else
+/// the string.
+fn var_value(text: &str) -> Val {
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        if !v.is_string() {
+            return crate::source::iac::json_spanned(text, &"--var".into(), 1, 1)
+                .map(|s| s.val)
+                .unwrap_or(Val::String(text.to_string()));
+        }
+    }
+    Val::String(text.to_string())
+}
+
+/// `terraform.tfvars`, `*.auto.tfvars` (in name order), then `--var-file` files: parsed,
+/// as (file, body) in the order their values apply.
+fn tfvars(
+    dir: &Path,
+    opts: &TerraformOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(SourceFile, Body)> {
+    let mut paths = Vec::new();
+    let main = dir.join("terraform.tfvars");
+    if main.is_file() {
+        paths.push(main);
+    }
+    paths.extend(tf_files(dir, ".auto.tfvars"));
+    paths.extend(opts.var_files.iter().cloned());
+    let mut out = Vec::new();
+    for p in paths {
+        let shown = crate::source::files::display_path(&p);
+        match crate::source::files::read_text_limited(&p, opts.max_file_size) {
+            Ok(text) => {
+                let f = SourceFile::new(&shown, text);
+                match parse(&f) {
+                    Ok(body) => out.push((f, body)),
+                    Err(d) => diags.push(d),
+                }
+            }
+            Err(e) => diags.push(Diagnostic::error("io-error", e).in_file(&shown)),
+        }
+    }
+    out
+}
+
+/// The instances of a resource block: its address and the scope its body is evaluated
+/// in (`count.index`, `each.key` / `each.value` bound).
+fn instances<'s, 'm>(
+    module: &'s Module<'m>,
+    block: &Block,
+    fi: usize,
+    rtype: &str,
+    name: &str,
+) -> Vec<(String, Scope<'s, 'm>)> {
+    let scope = Scope::new(module, fi);
+    let base = format!("{rtype}.{name}");
+    if let Some(count) = block.body.get_attribute("count") {
+        let v = scope.eval(&count.value);
+        return match &v.val {
+            Val::Number(n) => (0..n.as_u64().unwrap_or(0).min(1000))
+                .map(|i| {
+                    let index = Spanned::new(
+                        Val::Object {
+                            entries: vec![(
+                                "index".into(),
+                                Spanned::new(Val::Number(i.into()), None),
+                            )],
+                            open: false,
+                        },
+                        None,
+                    );
+                    (format!("{base}[{i}]"), scope.with("count", index))
+                })
+                .collect(),
+            _ => {
+                let unknown_count = Spanned::new(
+                    Val::Object {
+                        entries: vec![],
+                        open: true,
+                    },
+                    None,
+                );
+                vec![(base, scope.with("count", unknown_count))]
+            }
+        };
+    }
+    if let Some(each) = block.body.get_attribute("for_each") {
+        let v = scope.eval(&each.value);
+        if let Some(items) = eval::iterate(&v) {
+            return items
+                .into_iter()
+                .map(|(k, x)| {
+                    let key = match &x.val {
+                        // for_each over a set: the key is the value.
+                        Val::String(s) if matches!(v.val, Val::List(_)) => s.clone(),
+                        _ => eval::to_template_string(&k).unwrap_or_default(),
+                    };
+                    let each = Spanned::new(
+                        Val::Object {
+                            entries: vec![
+                                ("key".into(), Spanned::new(Val::String(key.clone()), None)),
+                                ("value".into(), x),
+                            ],
+                            open: false,
+                        },
+                        None,
+                    );
+                    (
+                        format!("{base}[{}]", serde_json::Value::from(key)),
+                        scope.with("each", each),
+                    )
+                })
+                .collect();
+        }
+        let unknown_each = Spanned::new(
+            Val::Object {
+                entries: vec![],
+                open: true,
+            },
+            None,
+        );
+        return vec![(base, scope.with("each", unknown_each))];
+    }
+    vec![(base, scope)]
+}
+
+/// A block's body as an object: attributes, and nested blocks as lists (`dynamic`
+/// blocks expanded).
+fn body_value(scope: &Scope, body: &Body, origin: Option<crate::source::iac::Origin>) -> Spanned {
+    let mut entries: Vec<(String, Spanned)> = Vec::new();
+    let mut open = false;
+    let push_block = |entries: &mut Vec<(String, Spanned)>, key: &str, v: Spanned| match entries
+        .iter_mut()
+        .find(|(k, _)| k == key)
+    {
+        Some((
+            _,
+            Spanned {
+                val: Val::List(items),
+                ..
+            },
+        )) => items.push(v),
+        _ => entries.push((key.to_string(), Spanned::new(Val::List(vec![v]), None))),
+    };
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) => {
+                entries.push((a.key.value().as_str().to_string(), scope.eval(&a.value)))
+            }
+            Structure::Block(b) if b.ident.value().as_str() == "dynamic" => {
+                let Some(name) = label(b, 0) else { continue };
+                let iterator = b
+                    .body
+                    .get_attribute("iterator")
+                    .and_then(|a| a.value.as_variable().map(|v| v.as_str().to_string()))
+                    .unwrap_or_else(|| name.to_string());
+                let Some(content) = b
+                    .body
+                    .blocks()
+                    .find(|c| c.ident.value().as_str() == "content")
+                else {
+                    continue;
+                };
+                let coll = b
+                    .body
+                    .get_attribute("for_each")
+                    .map(|a| scope.eval(&a.value))
+                    .and_then(|v| eval::iterate(&v));
+                match coll {
+                    Some(items) => {
+                        for (k, v) in items {
+                            let it = Spanned::new(
+                                Val::Object {
+                                    entries: vec![("key".into(), k), ("value".into(), v)],
+                                    open: false,
+                                },
+                                None,
+                            );
+                            let s = scope.with(&iterator, it);
+                            let origin = scope.source().origin(content.span());
+                            push_block(&mut entries, name, body_value(&s, &content.body, origin));
+                        }
+                    }
+                    None => open = true,
+                }
+            }
+            Structure::Block(b) => {
+                let origin = scope.source().origin(b.span());
+                push_block(
+                    &mut entries,
+                    b.ident.value().as_str(),
+                    body_value(scope, &b.body, origin),
+                );
+            }
+        }
+    }
+    Spanned::new(Val::Object { entries, open }, origin)
+}
+
+fn task_definition_node(
+    module: &Module,
+    scope: &Scope,
+    block: &Block,
+    address: &str,
+    redactor: &Redactor,
+) -> Node {
+    let source = scope.source();
+    let origin = source.origin(block.span());
+    let args = body_value(scope, &block.body, origin.clone());
+    let defs = block.body.get_attribute("container_definitions").map(|a| {
+        let value = match &a.value {
+            // The value jsonencode was given, with its HCL lines.
+            Expression::FuncCall(f)
+                if f.name.name.value().as_str() == "jsonencode" && f.args.len() == 1 =>
+            {
+                scope.eval(f.args.iter().next().expect("one argument"))
+            }
+            other => scope.eval(other),
+        };
+        let heredoc = match &a.value {
+            Expression::HeredocTemplate(h) => source
+                .origin(h.template.span())
+                .map(|o| (o, h.indent().unwrap_or(0) as u32)),
+            _ => None,
+        };
+        if matches!(value.val, Val::List(_)) {
+            value
+        } else {
+            mapping::container_definitions(module, &value, heredoc)
+        }
+    });
+    let props = mapping::task_definition(&args, defs);
+    let lowered = lower(&props);
+    let mut properties = lowered.value;
+    redactor.redact_task_definition(&mut properties);
+    // What the report shows of an unknown value is what the (redacted) properties hold
+    // there, on one line: a template's text can hold a secret too.
+    let mut unresolved = lowered.unresolved;
+    for u in &mut unresolved {
+        if !u.open {
+            let shown = properties
+                .pointer(&u.pointer)
+                .and_then(|v| v.as_str())
+                .unwrap_or("${...}");
+            u.expression = one_line(shown);
+        }
+    }
+    let family = properties
+        .get("family")
+        .and_then(|f| f.as_str())
+        .map(str::to_string);
+    let (line, column) = origin.as_ref().map_or((1, 1), |o| (o.line, o.column));
+    let id = format!("terraform:{}#{address}", module.dir_shown);
+    Node {
+        id: id.clone(),
+        kind: kind::TASK_DEFINITION.to_string(),
+        name: family.unwrap_or_else(|| address.to_string()),
+        identity: id,
+        source: NodeSource::Iac {
+            tool: "terraform".into(),
+            file: source.path.to_string(),
+            line,
+            column,
+            address: address.to_string(),
+        },
+        status: Status::Complete,
+        derived: crate::graph::derive_task_definition(&properties),
+        properties,
+        locations: lowered.locations,
+        unresolved,
+    }
+}
+
+/// `text` on one line, at most 80 characters.
+fn one_line(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 80 {
+        format!("{}…", flat.chars().take(79).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+fn iac_start(node: &Node) -> Location {
+    crate::findings::iac_location(node, "").unwrap_or_default()
+}
+
+/// One `unresolved` diagnostic per value of `node` that is not known before deploy.
+pub fn unresolved_diagnostics(node: &Node) -> Vec<Diagnostic> {
+    node.unresolved
+        .iter()
+        .map(|u| {
+            let what = if u.pointer.is_empty() { "the resource".to_string() } else { format!("`{}`", u.pointer) };
+            let message = if u.open {
+                format!("{what} of {} may hold entries not known before deploy: checks of what it lacks are not performed", node.name)
+            } else {
+                format!("{what} of {} is not known before deploy ({}): checks that need it are not performed", node.name, u.expression)
+            };
+            let mut d = Diagnostic::unresolved("unresolved", message).for_resource(&node.id);
+            if let Some(loc) = crate::findings::iac_location(node, &u.pointer) {
+                d = d.at(loc);
+            }
+            d
+        })
+        .collect()
+}

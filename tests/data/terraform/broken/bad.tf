@@ -1,0 +1,3 @@
+resource "aws_ecs_task_definition" "bad" {
+  family = "bad"
+  container_definitions = jsonencode([{ name = "a" image = "a:1" }])

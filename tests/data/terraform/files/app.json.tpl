@@ -1,0 +1,8 @@
+[
+  {
+    "name": "app",
+    "image": "${image}",
+    "essential": true,
+    "portMappings": [{"containerPort": ${port}}]
+  }
+]

@@ -1,0 +1,8 @@
+[
+  {
+    "name": "envoy",
+    "image": "${image}",
+    "essential": true,
+    "privileged": true
+  }
+]

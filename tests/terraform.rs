@@ -1,0 +1,308 @@
+//! Terraform modules as a source: every construct the loader evaluates, with the exact
+//! file:line of findings, unknown values reported as not checked (never a finding), bad
+//! HCL named at its line while the rest is scanned, and the shared IaC corpus read
+//! without a crash or an error.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn scan(args: &[&str]) -> Value {
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["scan", "-f", "json", "--fail-on", "none"])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    })
+}
+
+/// `rule file:line:column` of every finding, sorted.
+fn located(report: &Value) -> Vec<String> {
+    let mut out: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let l = &f["location"];
+            format!(
+                "{} {} {}:{}:{}",
+                f["rule_id"].as_str().unwrap(),
+                f["resource"].as_str().unwrap(),
+                l["file"].as_str().unwrap_or("?"),
+                l["line"],
+                l["column"]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn has(report: &Value, needle: &str) -> bool {
+    located(report).iter().any(|l| l == needle)
+}
+
+fn errors<'a>(report: &'a Value, level: &str) -> Vec<&'a Value> {
+    report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["level"] == level)
+        .collect()
+}
+
+#[test]
+fn jsonencode_of_hcl_objects_points_at_tf_lines() {
+    let r = scan(&["examples/terraform"]);
+    let f = "examples/terraform/main.tf";
+    for want in [
+        format!("EA501 legacy-worker {f}:63:20"),
+        format!("EA101 legacy-worker {f}:65:9"),
+        format!("EA701 legacy-worker {f}:73:17"),
+        format!("EA201 legacy-worker {f}:61:20"),
+        format!("EA502 legacy-worker {f}:59:5"),
+    ] {
+        assert!(has(&r, &want), "{want} in {:#?}", located(&r));
+    }
+    // The clean task definition has no finding; its image is a variable without a
+    // value: reported as unresolved, at its line.
+    assert!(
+        !located(&r).iter().any(|l| l.contains(" web ")),
+        "{:#?}",
+        located(&r)
+    );
+    let unresolved = errors(&r, "unresolved");
+    assert_eq!(unresolved.len(), 1, "{unresolved:#?}");
+    assert_eq!(unresolved[0]["location"]["line"], 37);
+    assert!(unresolved[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("${var.image}"));
+    assert_eq!(r["summary"]["unresolved"], 1);
+    // Secrets are redacted in the message as in any file.
+    let all = r.to_string();
+    assert!(!all.contains("hunter2-but-longer"));
+}
+
+#[test]
+fn heredoc_json_points_inside_the_heredoc() {
+    let r = scan(&["tests/data/terraform/heredoc"]);
+    assert!(
+        has(
+            &r,
+            "EA501 heredoc-app tests/data/terraform/heredoc/main.tf:9:9"
+        ),
+        "{:#?}",
+        located(&r)
+    );
+    assert!(has(
+        &r,
+        "EA202 heredoc-app tests/data/terraform/heredoc/main.tf:7:9"
+    ));
+    // `user` is "${var.user}": not known, so EA503 (no user) is not reported.
+    assert!(!located(&r).iter().any(|l| l.starts_with("EA503")));
+    let u = errors(&r, "unresolved");
+    assert!(u
+        .iter()
+        .any(|e| e["location"]["pointer"] == "/containerDefinitions/0/user"));
+}
+
+#[test]
+fn file_templatefile_and_template_file_point_into_the_json_file() {
+    let r = scan(&["tests/data/terraform/files"]);
+    let d = "tests/data/terraform/files";
+    assert!(
+        has(&r, &format!("EA501 from-file {d}/containers.json:6:5")),
+        "{:#?}",
+        located(&r)
+    );
+    assert!(has(
+        &r,
+        &format!("EA201 from-template {d}/app.json.tpl:4:5")
+    ));
+    assert!(has(
+        &r,
+        &format!("EA501 from-data {d}/sidecar.json.tpl:6:5")
+    ));
+    assert!(has(
+        &r,
+        &format!("EA202 from-data {d}/sidecar.json.tpl:4:5")
+    ));
+}
+
+#[test]
+fn for_each_count_and_dynamic_blocks_make_instances() {
+    let r = scan(&["tests/data/terraform/instances"]);
+    let ids: std::collections::BTreeSet<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource_id"].as_str().unwrap())
+        .collect();
+    let m = "terraform:tests/data/terraform/instances#";
+    for want in [
+        format!("{m}aws_ecs_task_definition.svc[\"api\"]"),
+        format!("{m}aws_ecs_task_definition.svc[\"worker\"]"),
+        format!("{m}aws_ecs_task_definition.copies[0]"),
+        format!("{m}aws_ecs_task_definition.copies[1]"),
+    ] {
+        assert!(ids.contains(want.as_str()), "{want} in {ids:#?}");
+    }
+    // each.value.privileged: true for api only; the dynamic volume block's host path.
+    let privileged: Vec<_> = located(&r)
+        .into_iter()
+        .filter(|l| l.starts_with("EA501"))
+        .collect();
+    assert_eq!(privileged.len(), 1, "{privileged:#?}");
+    assert!(privileged[0].contains("svc-api"));
+    assert!(has(
+        &r,
+        "EA701 svc-worker tests/data/terraform/instances/main.tf:9:14"
+    ));
+    assert!(errors(&r, "warning").is_empty(), "{:#?}", r["errors"]);
+}
+
+#[test]
+fn unknown_values_are_never_findings_and_always_reported() {
+    let r = scan(&["tests/data/terraform/unknowns"]);
+    let found = located(&r);
+    // privileged and readonlyRootFilesystem are var.privileged, which has no value.
+    assert!(
+        !found
+            .iter()
+            .any(|l| l.starts_with("EA501") || l.starts_with("EA502")),
+        "{found:#?}"
+    );
+    let not_checked: Vec<_> = errors(&r, "unresolved")
+        .into_iter()
+        .filter(|e| e["code"] == "not-checked")
+        .collect();
+    assert!(
+        not_checked.iter().any(|e| e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("EA502 not checked")),
+        "{not_checked:#?}"
+    );
+    // --var gives it a value: now both are checked.
+    let r = scan(&["tests/data/terraform/unknowns", "--var", "privileged=true"]);
+    let found = located(&r);
+    assert!(found.iter().any(|l| l.starts_with("EA501")), "{found:#?}");
+    assert!(!found.iter().any(|l| l.starts_with("EA502")), "{found:#?}");
+    let r = scan(&["tests/data/terraform/unknowns", "--var", "privileged=false"]);
+    assert!(located(&r).iter().any(|l| l.starts_with("EA502")));
+}
+
+/// merge() with an unknown map: what the container sets is reported, what it may lack
+/// (no `user`, no health check) is not checked.
+#[test]
+fn objects_merged_with_unknown_maps_are_open() {
+    let r = scan(&["tests/data/terraform/open"]);
+    let found = located(&r);
+    assert!(found.iter().any(|l| l.starts_with("EA501")), "{found:#?}");
+    assert!(
+        !found
+            .iter()
+            .any(|l| l.starts_with("EA503") || l.starts_with("EA406")),
+        "{found:#?}"
+    );
+    let not_checked: Vec<&str> = errors(&r, "unresolved")
+        .iter()
+        .filter(|e| e["code"] == "not-checked")
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        not_checked
+            .iter()
+            .any(|m| m.starts_with("EA503 not checked")),
+        "{not_checked:#?}"
+    );
+}
+
+#[test]
+fn an_hcl_syntax_error_is_named_and_the_rest_is_scanned() {
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["scan", "tests/data/terraform/broken", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = errors(&r, "error");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(
+        e[0]["location"]["file"],
+        "tests/data/terraform/broken/bad.tf"
+    );
+    assert_eq!(e[0]["location"]["line"], 3);
+    assert_eq!(e[0]["location"]["column"], 52);
+    assert!(has(
+        &r,
+        "EA501 still-scanned tests/data/terraform/broken/good.tf:3:99"
+    ));
+}
+
+#[test]
+fn graph_documents_carry_locations_and_unresolved_values() {
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["graph", "tests/data/terraform/unknowns"])
+        .output()
+        .unwrap();
+    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let node = &g["nodes"]["terraform:tests/data/terraform/unknowns#aws_ecs_task_definition.app"];
+    assert_eq!(node["source"]["type"], "iac");
+    assert_eq!(node["source"]["address"], "aws_ecs_task_definition.app");
+    assert_eq!(
+        node["properties"]["containerDefinitions"][0]["privileged"],
+        "${var.privileged}"
+    );
+    assert_eq!(
+        node["locations"]["/containerDefinitions/0/privileged"]["line"],
+        16
+    );
+    let unresolved = node["unresolved"].as_array().unwrap();
+    assert!(unresolved
+        .iter()
+        .any(|u| u["pointer"] == "/containerDefinitions/0/privileged"));
+    // merge() with var.extra, which terraform.tfvars sets to {}: nothing unknown there.
+    assert!(
+        !unresolved.iter().any(|u| u["open"] == true),
+        "{unresolved:#?}"
+    );
+    // The saved graph scans to the same findings as the module.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.json");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let saved = scan(&["--graph", path.to_str().unwrap()]);
+    let direct = scan(&["tests/data/terraform/unknowns"]);
+    assert_eq!(located(&saved), located(&direct));
+}
+
+/// Every Terraform file of the shared corpus (Checkov, KICS, trivy-checks and
+/// real-world modules) is read without a crash or an error.
+#[test]
+fn the_shared_corpus_reads_without_errors() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/iac/cases");
+    assert!(root.is_dir(), "the shared corpus is missing");
+    let r = scan(&[root.to_str().unwrap()]);
+    assert!(errors(&r, "error").is_empty(), "{:#?}", errors(&r, "error"));
+    assert!(
+        r["summary"]["task_definitions"].as_u64().unwrap() >= 30,
+        "{}",
+        r["summary"]
+    );
+    // The only warnings: files the fixtures name but do not ship.
+    for w in errors(&r, "warning") {
+        let m = w["message"].as_str().unwrap();
+        assert!(
+            m.contains("not found") || m.contains("declared more than once"),
+            "{m}"
+        );
+    }
+}
