@@ -326,7 +326,11 @@ fn file_graph(
         for n in loaded.nodes {
             graph.add_node(n);
         }
+        for (from, to, kind) in &loaded.edges {
+            graph.add_edge(from, to, kind);
+        }
     }
+    graph.index_links();
     (graph, files_read)
 }
 

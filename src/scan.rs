@@ -251,7 +251,7 @@ fn run_terraform(
         .par_iter()
         .map(|dir| {
             let loaded = crate::source::terraform::load_module(dir, &tf, redactor);
-            let graph = terraform_graph(dir, loaded.nodes);
+            let graph = terraform_graph(dir, loaded.nodes, &loaded.edges);
             let part = evaluate(&graph, engine, config, 1, &findings::Texts::new());
             let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
             (
@@ -266,13 +266,20 @@ fn run_terraform(
 }
 
 /// The graph of one Terraform module's nodes.
-pub fn terraform_graph(dir: &std::path::Path, nodes: Vec<crate::graph::Node>) -> Graph {
+pub fn terraform_graph(
+    dir: &std::path::Path,
+    nodes: Vec<crate::graph::Node>,
+    edges: &[(String, String, &'static str)],
+) -> Graph {
     let mut g = Graph::new(vec![serde_json::json!({
         "type": "terraform",
         "module": files::display_path(dir),
     })]);
     for n in nodes {
         g.add_node(n);
+    }
+    for (from, to, kind) in edges {
+        g.add_edge(from, to, kind);
     }
     g.index_links();
     g

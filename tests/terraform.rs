@@ -67,24 +67,163 @@ fn jsonencode_of_hcl_objects_points_at_tf_lines() {
     ] {
         assert!(has(&r, &want), "{want} in {:#?}", located(&r));
     }
-    // The clean task definition has no finding; its image is a variable without a
-    // value: reported as unresolved, at its line.
-    assert!(
-        !located(&r).iter().any(|l| l.contains(" web ")),
-        "{:#?}",
-        located(&r)
-    );
+    // The web task definition itself is clean (only its relations are not); its image
+    // is a variable without a value: reported as unresolved, at its line.
+    let web: Vec<_> = located(&r)
+        .into_iter()
+        .filter(|l| l.contains(" web ") && l.contains("main.tf"))
+        .collect();
+    assert_eq!(web, [format!("EA805 web {f}:32:30")], "{:#?}", located(&r));
     let unresolved = errors(&r, "unresolved");
-    assert_eq!(unresolved.len(), 1, "{unresolved:#?}");
-    assert_eq!(unresolved[0]["location"]["line"], 37);
-    assert!(unresolved[0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("${var.image}"));
-    assert_eq!(r["summary"]["unresolved"], 1);
+    let image = unresolved
+        .iter()
+        .find(|u| u["location"]["pointer"] == "/containerDefinitions/0/image")
+        .expect("the image is unresolved");
+    assert_eq!(image["location"]["line"], 37);
+    assert!(image["message"].as_str().unwrap().contains("${var.image}"));
     // Secrets are redacted in the message as in any file.
     let all = r.to_string();
     assert!(!all.contains("hunter2-but-longer"));
+}
+
+/// The relational rules on a module: service -> target group -> listener -> load
+/// balancer -> security groups, task and execution roles with trust documents from
+/// `aws_iam_policy_document` and AWS managed policies from the shipped table.
+#[test]
+fn relational_rules_run_on_terraform() {
+    let r = scan(&["examples/terraform"]);
+    let s = "examples/terraform/service.tf";
+    for want in [
+        // The task group admits the ALB on 443, the container listens on 8080.
+        format!("EA906 web {s}:122:24"),
+        // AdministratorAccess on the task role of an internet-facing service.
+        "EA805 web examples/terraform/main.tf:32:30".to_string(),
+        // Trust without aws:SourceAccount / aws:SourceArn.
+        format!("EA804 web-task {s}:88:3"),
+        format!("EA804 web-execution {s}:88:3"),
+    ] {
+        assert!(has(&r, &want), "{want} in {:#?}", located(&r));
+    }
+    let ea805 = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "EA805")
+        .unwrap();
+    assert_eq!(
+        ea805["severity"], "critical",
+        "internet-facing: raised to critical"
+    );
+    // The ALB's egress is open to the world: not an egress gap, though the subnets
+    // (a variable) are unknown.
+    assert!(
+        !located(&r).iter().any(|l| l.starts_with("EA908")),
+        "{:#?}",
+        located(&r)
+    );
+    // The execution role has AmazonECSTaskExecutionRolePolicy (attached by its name):
+    // no missing-permission finding for it.
+    assert!(
+        !located(&r).iter().any(|l| l.starts_with("EA808")),
+        "{:#?}",
+        located(&r)
+    );
+}
+
+/// The graph of a module holds the nodes and edges the live collector would.
+#[test]
+fn terraform_graphs_have_the_live_kinds_and_edges() {
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["graph", "examples/terraform"])
+        .output()
+        .unwrap();
+    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = |a: &str| format!("terraform:examples/terraform#{a}");
+    let edges: Vec<(String, String, String)> = g["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["from"].as_str().unwrap().to_string(),
+                e["kind"].as_str().unwrap().to_string(),
+                e["to"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (from, kind, to) in [
+        (
+            "aws_ecs_service.web",
+            "uses_task_definition",
+            id("aws_ecs_task_definition.web"),
+        ),
+        (
+            "aws_ecs_service.web",
+            "target_group",
+            id("aws_lb_target_group.web"),
+        ),
+        (
+            "aws_ecs_service.web",
+            "security_group",
+            id("aws_security_group.web_tasks"),
+        ),
+        (
+            "aws_ecs_service.web",
+            "in_cluster",
+            id("aws_ecs_cluster.main"),
+        ),
+        ("aws_lb_target_group.web", "load_balancer", id("aws_lb.web")),
+        ("aws_lb.web", "security_group", id("aws_security_group.alb")),
+        (
+            "aws_ecs_task_definition.web",
+            "task_role",
+            id("aws_iam_role.web_task"),
+        ),
+        (
+            "aws_ecs_task_definition.web",
+            "execution_role",
+            id("aws_iam_role.execution"),
+        ),
+        (
+            "aws_iam_role.web_task",
+            "attached_policy",
+            "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+        ),
+    ] {
+        let e = (id(from), kind.to_string(), to);
+        assert!(edges.contains(&e), "{e:?} in {edges:#?}");
+    }
+    let nodes = g["nodes"].as_object().unwrap();
+    let svc = &nodes[&id("aws_ecs_service.web")];
+    assert_eq!(svc["kind"], "service");
+    assert_eq!(
+        svc["properties"]["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"],
+        "DISABLED"
+    );
+    assert_eq!(
+        nodes[&id("aws_lb.web")]["properties"]["Scheme"],
+        "internet-facing"
+    );
+    // The rule resource's permission is folded into its group, as AWS lists it.
+    let perms = &nodes[&id("aws_security_group.web_tasks")]["properties"]["IpPermissions"];
+    assert_eq!(
+        perms[0]["UserIdGroupPairs"][0]["GroupId"],
+        id("aws_security_group.alb")
+    );
+    assert_eq!(perms[0]["FromPort"], 443);
+    let trust = &nodes[&id("aws_iam_role.web_task")]["properties"]["AssumeRolePolicyDocument"];
+    assert_eq!(
+        trust["Statement"][0]["Principal"]["Service"][0],
+        "ecs-tasks.amazonaws.com"
+    );
+    let admin = &nodes["arn:aws:iam::aws:policy/AdministratorAccess"];
+    assert_eq!(admin["status"], "complete");
+    assert_eq!(
+        admin["properties"]["Document"]["Statement"][0]["Action"],
+        "*"
+    );
 }
 
 #[test]

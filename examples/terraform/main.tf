@@ -28,8 +28,8 @@ resource "aws_ecs_task_definition" "web" {
   network_mode             = "awsvpc"
   cpu                      = 256
   memory                   = 512
-  execution_role_arn       = "arn:aws:iam::123456789012:role/web-execution"
-  task_role_arn            = "arn:aws:iam::123456789012:role/web-task"
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.web_task.arn
 
   container_definitions = jsonencode([
     {

@@ -28,6 +28,12 @@ admits(perm, group_ids, _) if {
 	pair.GroupId in group_ids
 }
 
+# Open to the whole IPv4 internet: whatever the other side is.
+admits(perm, _, _) if {
+	some r in object.get(perm, "IpRanges", [])
+	r.CidrIp == "0.0.0.0/0"
+}
+
 admits(perm, _, cidrs) if {
 	count(cidrs) > 0
 	every c in cidrs {

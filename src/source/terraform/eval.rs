@@ -66,6 +66,11 @@ pub struct Module<'m> {
     /// Input variables: their value (default, tfvars, `--var`), or unknown.
     pub vars: HashMap<String, Spanned>,
     pub locals: HashMap<String, Defined<'m>>,
+    /// Resource blocks by `type.name`: the block, its file, and whether it has
+    /// instances (`count` / `for_each`).
+    pub resources: HashMap<String, (&'m hcl_edit::structure::Block, usize, bool)>,
+    /// `data "aws_iam_policy_document"` blocks by name, with their file.
+    pub policy_documents: HashMap<String, (&'m hcl_edit::structure::Block, usize)>,
     /// `data "template_file"` blocks: `template` and `vars` expressions.
     pub template_files: HashMap<String, (Option<Defined<'m>>, Option<Defined<'m>>)>,
     /// Limit on the size of files read with `file()` / `templatefile()`.
@@ -94,6 +99,8 @@ impl<'m> Module<'m> {
             files,
             vars: HashMap::new(),
             locals: HashMap::new(),
+            resources: HashMap::new(),
+            policy_documents: HashMap::new(),
             template_files: HashMap::new(),
             max_file_size,
             cache: RefCell::new(HashMap::new()),
@@ -122,6 +129,11 @@ impl<'m> Module<'m> {
         self.in_progress.borrow_mut().remove(&key);
         self.cache.borrow_mut().insert(key, v.clone());
         Some(v)
+    }
+
+    /// The graph node id of resource instance `address` of this module.
+    pub fn node_id(&self, address: &str) -> String {
+        format!("terraform:{}#{address}", self.dir_shown)
     }
 
     /// Remember the value JSON text was made from (or parsed into, with origins).
@@ -408,6 +420,20 @@ impl<'s, 'm> Scope<'s, 'm> {
                         }
                         _ => return self.unknown(whole),
                     },
+                    ("data", Some("aws_iam_policy_document")) => match (attr(1), attr(2)) {
+                        (Some(name), Some("json")) => {
+                            return super::iam::policy_document(self, name, whole, d)
+                        }
+                        _ => return self.unknown(whole),
+                    },
+                    (rtype, Some(name))
+                        if self
+                            .module
+                            .resources
+                            .contains_key(&format!("{rtype}.{name}")) =>
+                    {
+                        return self.resource_reference(whole, rtype, name, &ops[1..], d)
+                    }
                     // Resource attributes, data sources, module outputs, count/each
                     // outside a resource: known only at apply time.
                     _ => return self.unknown(whole),
@@ -445,6 +471,57 @@ impl<'s, 'm> Scope<'s, 'm> {
             };
         }
         cur
+    }
+
+    /// `TYPE.NAME[key].attr` of a resource in this module: `id` and `arn` are the node
+    /// id of that instance (so relations between resources are ids the graph holds);
+    /// another attribute is the argument of that name when the block sets it.
+    fn resource_reference(
+        &self,
+        whole: &Expression,
+        rtype: &str,
+        name: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        d: usize,
+    ) -> Spanned {
+        let base = format!("{rtype}.{name}");
+        let Some(&(block, file, has_instances)) = self.module.resources.get(&base) else {
+            return self.unknown(whole);
+        };
+        let (address, rest) = match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::Index(ie)) if has_instances => {
+                let key = self.eval_at(ie, d);
+                let key = match &key.val {
+                    Val::Number(n) => format!("[{n}]"),
+                    Val::String(s) => format!("[{}]", serde_json::Value::from(s.as_str())),
+                    _ => return self.unknown(whole),
+                };
+                (format!("{base}{key}"), &ops[1..])
+            }
+            Some(TraversalOperator::LegacyIndex(i)) if has_instances => {
+                (format!("{base}[{}]", i.value()), &ops[1..])
+            }
+            _ if has_instances => return self.unknown(whole),
+            _ => (base, ops),
+        };
+        let attr = match rest.first().map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => a.value().as_str(),
+            _ => return self.unknown(whole),
+        };
+        if rest.len() > 1 {
+            return self.unknown(whole);
+        }
+        match attr {
+            "id" | "arn" => Spanned::new(
+                Val::String(self.module.node_id(&address)),
+                self.origin_of(whole),
+            ),
+            other if !has_instances => match block.body.get_attribute(other) {
+                Some(a) => Scope::new(self.module, file).eval_at(&a.value, d),
+                None => self.unknown(whole),
+            },
+            _ => self.unknown(whole),
+        }
     }
 
     fn for_expr(&self, whole: &Expression, f: &ForExpr, d: usize) -> Spanned {

@@ -7,7 +7,9 @@
 
 pub mod eval;
 pub mod functions;
+pub mod iam;
 pub mod mapping;
+pub mod resources;
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::graph::secrets::Redactor;
@@ -37,6 +39,8 @@ pub struct LoadedModule {
     pub files_read: usize,
     /// Resource blocks seen (of any type).
     pub resources: usize,
+    /// Relations between the nodes: (from, to, kind), as the live collector names them.
+    pub edges: Vec<(String, String, &'static str)>,
 }
 
 /// Directories under `paths` that hold `.tf` files (hidden and git-ignored paths are
@@ -157,7 +161,16 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
                         );
                     }
                 }
-                ("resource", Some(_), Some(_)) => resources.push((b, fi)),
+                ("resource", Some(t), Some(n)) => {
+                    let counted = b.body.has_attribute("count") || b.body.has_attribute("for_each");
+                    module
+                        .resources
+                        .insert(format!("{t}.{n}"), (b, fi, counted));
+                    resources.push((b, fi));
+                }
+                ("data", Some("aws_iam_policy_document"), Some(name)) => {
+                    module.policy_documents.insert(name.to_string(), (b, fi));
+                }
                 ("data", Some("template_file"), Some(name)) => {
                     let get = |k: &str| {
                         b.body.get_attribute(k).map(|a| Defined {
@@ -198,33 +211,49 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
             .vars
             .insert(name.clone(), Spanned::new(var_value(value), None));
     }
+    let mut built: Vec<Built> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (block, fi) in resources {
         let (Some(rtype), Some(name)) = (label(block, 0), label(block, 1)) else {
             continue;
         };
-        if rtype != "aws_ecs_task_definition" {
+        if !SUPPORTED.contains(&rtype) {
             continue;
         }
         for (address, scope) in instances(&module, block, fi, rtype, name) {
-            let mut node = task_definition_node(&module, &scope, block, &address, redactor);
-            if !seen.insert(node.id.clone()) {
+            let mut id = module.node_id(&address);
+            if !seen.insert(id.clone()) {
                 // Terraform rejects a module declaring one address twice; both are
                 // scanned (a folder of unrelated examples is often laid out so).
                 let file = &files[fi].path;
-                out.diagnostics.push(
-                    Diagnostic::warning(
-                        "duplicate-address",
-                        format!("{address} is declared more than once in the module; this one is scanned as {address}@{file}"),
-                    )
-                    .at(iac_start(&node)),
+                let origin = scope.source().origin(block.span());
+                let mut d = Diagnostic::warning(
+                    "duplicate-address",
+                    format!("{address} is declared more than once in the module; this one is scanned as {address}@{file}"),
                 );
-                node.id = format!("{}@{file}", node.id);
-                node.identity = node.id.clone();
+                if let Some(o) = origin {
+                    d = d.at(o.location());
+                }
+                out.diagnostics.push(d);
+                id = format!("{id}@{file}");
             }
-            out.nodes.push(node);
+            let props = if rtype == "aws_ecs_task_definition" {
+                task_definition_props(&module, &scope, block)
+            } else {
+                body_value(&scope, &block.body, scope.source().origin(block.span()))
+            };
+            built.push(Built {
+                rtype: rtype.to_string(),
+                address,
+                id,
+                file: fi,
+                props,
+            });
         }
     }
+    let (nodes, edges) = assemble(&module, built, redactor);
+    out.nodes = nodes;
+    out.edges = edges;
     for (message, origin) in module.problems.borrow().iter() {
         let mut d = Diagnostic::warning("terraform", message.clone());
         if let Some(o) = origin {
@@ -436,13 +465,380 @@ fn body_value(scope: &Scope, body: &Body, origin: Option<crate::source::iac::Ori
     Spanned::new(Val::Object { entries, open }, origin)
 }
 
-fn task_definition_node(
+/// Resource types read into nodes, or into the nodes they belong to (rules, listeners,
+/// role policies and attachments).
+const SUPPORTED: &[&str] = &[
+    "aws_ecs_task_definition",
+    "aws_ecs_service",
+    "aws_ecs_cluster",
+    "aws_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_lb",
+    "aws_alb",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "aws_lb_listener",
+    "aws_alb_listener",
+    "aws_lb_listener_rule",
+    "aws_alb_listener_rule",
+    "aws_iam_role",
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment",
+];
+
+/// One evaluated resource instance: its arguments (for a task definition, already its
+/// API object).
+struct Built {
+    rtype: String,
+    address: String,
+    id: String,
+    file: usize,
+    props: Spanned,
+}
+
+/// Nodes of the built resources (rules, listeners and policies folded into the nodes
+/// they belong to; AWS managed policies added from the shipped table) and their edges.
+fn assemble(
     module: &Module,
-    scope: &Scope,
-    block: &Block,
-    address: &str,
+    built: Vec<Built>,
     redactor: &Redactor,
-) -> Node {
+) -> (Vec<Node>, Vec<(String, String, &'static str)>) {
+    use resources as r;
+    let mut nodes: Vec<(Built, &'static str, Spanned)> = Vec::new();
+    let mut attach: Vec<Built> = Vec::new();
+    for b in built {
+        let (kind, props) = match b.rtype.as_str() {
+            "aws_ecs_task_definition" => (kind::TASK_DEFINITION, b.props.clone()),
+            "aws_ecs_service" => (kind::SERVICE, r::service(&b.props, &b.id)),
+            "aws_ecs_cluster" => (kind::CLUSTER, r::cluster(&b.props, &b.id)),
+            "aws_security_group" => (kind::SECURITY_GROUP, r::security_group(&b.props, &b.id)),
+            "aws_lb" | "aws_alb" => (kind::LOAD_BALANCER, r::load_balancer(&b.props, &b.id)),
+            "aws_lb_target_group" | "aws_alb_target_group" => {
+                (kind::TARGET_GROUP, r::target_group(&b.props, &b.id))
+            }
+            "aws_iam_role" => (kind::IAM_ROLE, r::iam_role(module, &b.props, &b.id)),
+            "aws_iam_policy" => (kind::IAM_POLICY, r::iam_policy(module, &b.props, &b.id)),
+            _ => {
+                attach.push(b);
+                continue;
+            }
+        };
+        nodes.push((b, kind, props));
+    }
+    let find = |nodes: &mut Vec<(Built, &'static str, Spanned)>, id: &str, kind: &str| {
+        nodes.iter().position(|(b, k, p)| {
+            *k == kind
+                && (b.id == id
+                    || (kind == kind::IAM_ROLE
+                        && p.get("RoleName").and_then(|n| n.as_str()) == Some(id)))
+        })
+    };
+    for a in attach {
+        let p = &a.props;
+        match a.rtype.as_str() {
+            "aws_security_group_rule" => {
+                let ingress = p.get("type").and_then(|t| t.as_str()) != Some("egress");
+                if let Some(sg) = p
+                    .get("security_group_id")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+                {
+                    if let Some(i) = find(&mut nodes, &sg, kind::SECURITY_GROUP) {
+                        let key = if ingress {
+                            "IpPermissions"
+                        } else {
+                            "IpPermissionsEgress"
+                        };
+                        r::push_to(&mut nodes[i].2, key, r::permission(p, &sg));
+                    }
+                }
+            }
+            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+                let ingress = a.rtype.ends_with("ingress_rule");
+                if let Some(sg) = p
+                    .get("security_group_id")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+                {
+                    if let Some(i) = find(&mut nodes, &sg, kind::SECURITY_GROUP) {
+                        let key = if ingress {
+                            "IpPermissions"
+                        } else {
+                            "IpPermissionsEgress"
+                        };
+                        r::push_to(&mut nodes[i].2, key, r::permission(p, &sg));
+                    }
+                }
+            }
+            "aws_lb_listener" | "aws_alb_listener" => {
+                let (lb, tgs) = r::listener_targets(p);
+                let Some(lb) = lb else { continue };
+                for tg in tgs {
+                    if let Some(i) = find(&mut nodes, &tg, kind::TARGET_GROUP) {
+                        r::push_to(
+                            &mut nodes[i].2,
+                            "LoadBalancerArns",
+                            Spanned::new(Val::String(lb.clone()), None),
+                        );
+                    }
+                }
+            }
+            "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
+                // The rule's listener is another resource: its load balancer.
+                let listener = p
+                    .get("listener_arn")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let lb = module
+                    .resources
+                    .iter()
+                    .find(|(addr, _)| module.node_id(addr) == listener)
+                    .and_then(|(_, (block, fi, _))| {
+                        let s = Scope::new(module, *fi);
+                        block
+                            .body
+                            .get_attribute("load_balancer_arn")
+                            .map(|a| s.eval(&a.value))
+                    })
+                    .and_then(|v| v.as_str().map(str::to_string));
+                let Some(lb) = lb else { continue };
+                for tg in r::action_targets(p, "action") {
+                    if let Some(i) = find(&mut nodes, &tg, kind::TARGET_GROUP) {
+                        r::push_to(
+                            &mut nodes[i].2,
+                            "LoadBalancerArns",
+                            Spanned::new(Val::String(lb.clone()), None),
+                        );
+                    }
+                }
+            }
+            "aws_iam_role_policy" => {
+                if let Some((role, entry)) = r::role_policy(module, p) {
+                    if let Some(i) = find(&mut nodes, &role, kind::IAM_ROLE) {
+                        r::push_to(&mut nodes[i].2, "RolePolicyList", entry);
+                    }
+                }
+            }
+            "aws_iam_role_policy_attachment" => {
+                if let Some((role, entry)) = r::role_policy_attachment(p) {
+                    if let Some(i) = find(&mut nodes, &role, kind::IAM_ROLE) {
+                        r::push_to(&mut nodes[i].2, "AttachedManagedPolicies", entry);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out: Vec<Node> = Vec::new();
+    for (b, kind, props) in nodes {
+        let file = &module.files[b.file];
+        out.push(node(&b, kind, &props, &file.path, redactor));
+    }
+    let edges = edges(&out);
+    // AWS managed policies the roles attach: from the shipped table, or a node that
+    // could not be read (so the role's checks are reported as not performed).
+    let mut managed: Vec<Node> = Vec::new();
+    for (_, to, k) in &edges {
+        if *k == "attached_policy"
+            && !out.iter().any(|n| n.id == *to)
+            && !managed.iter().any(|n| n.id == *to)
+        {
+            managed.push(managed_policy_node(to));
+        }
+    }
+    out.extend(managed);
+    (out, edges)
+}
+
+fn managed_policy_node(arn: &str) -> Node {
+    let (name, status, properties) = match iam::managed_policy(arn) {
+        Some((name, doc)) => (
+            name.clone(),
+            Status::Complete,
+            serde_json::json!({"PolicyName": name, "Arn": arn, "Document": doc}),
+        ),
+        None => (
+            arn.rsplit('/').next().unwrap_or(arn).to_string(),
+            Status::Unavailable,
+            serde_json::json!({}),
+        ),
+    };
+    Node {
+        id: arn.to_string(),
+        kind: kind::IAM_POLICY.to_string(),
+        name,
+        identity: arn.to_string(),
+        source: NodeSource::Aws {
+            arn: Some(arn.to_string()),
+            account: Some("aws".into()),
+            region: None,
+            snapshot: None,
+        },
+        status,
+        derived: if status == Status::Complete {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({"unavailable_reason": "an AWS managed policy ecsaudit has no copy of"})
+        },
+        properties,
+        locations: Default::default(),
+        unresolved: Vec::new(),
+    }
+}
+
+/// The relations the rules follow, from node-id references in the properties.
+fn edges(nodes: &[Node]) -> Vec<(String, String, &'static str)> {
+    use serde_json::Value;
+    let ids: std::collections::HashSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    let mut out = Vec::new();
+    let strings = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    for n in nodes {
+        let p = &n.properties;
+        let mut link = |to: String, kind: &'static str, must_exist: bool| {
+            if !must_exist || ids.contains(to.as_str()) {
+                out.push((n.id.clone(), to, kind));
+            }
+        };
+        match n.kind.as_str() {
+            kind::TASK_DEFINITION => {
+                for (field, k) in [
+                    ("taskRoleArn", "task_role"),
+                    ("executionRoleArn", "execution_role"),
+                ] {
+                    for to in strings(p.get(field)) {
+                        link(to, k, true);
+                    }
+                }
+            }
+            kind::SERVICE => {
+                for to in strings(p.get("taskDefinition")) {
+                    link(to, "uses_task_definition", true);
+                }
+                for to in strings(p.get("clusterArn")) {
+                    link(to, "in_cluster", true);
+                }
+                for lb in p
+                    .get("loadBalancers")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    for to in strings(lb.get("targetGroupArn")) {
+                        link(to, "target_group", true);
+                    }
+                }
+                for to in
+                    strings(p.pointer("/networkConfiguration/awsvpcConfiguration/securityGroups"))
+                {
+                    link(to, "security_group", true);
+                }
+            }
+            kind::LOAD_BALANCER => {
+                for to in strings(p.get("SecurityGroups")) {
+                    link(to, "security_group", true);
+                }
+            }
+            kind::TARGET_GROUP => {
+                for to in strings(p.get("LoadBalancerArns")) {
+                    link(to, "load_balancer", true);
+                }
+            }
+            kind::IAM_ROLE => {
+                for a in p
+                    .get("AttachedManagedPolicies")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    for to in strings(a.get("PolicyArn")) {
+                        if !to.contains("${") {
+                            link(to, "attached_policy", false);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A node of `kind` with properties `props`.
+fn node(b: &Built, kind: &'static str, props: &Spanned, file: &str, redactor: &Redactor) -> Node {
+    let lowered = lower(props);
+    let mut properties = lowered.value;
+    redactor.redact_node(kind, &mut properties);
+    // What the report shows of an unknown value is what the (redacted) properties hold
+    // there, on one line: a template's text can hold a secret too.
+    let mut unresolved = lowered.unresolved;
+    for u in &mut unresolved {
+        if !u.open {
+            let shown = properties
+                .pointer(&u.pointer)
+                .and_then(|v| v.as_str())
+                .unwrap_or("${...}");
+            u.expression = one_line(shown);
+        }
+    }
+    let name_field = match kind {
+        kind::TASK_DEFINITION => "family",
+        kind::SERVICE => "serviceName",
+        kind::CLUSTER => "clusterName",
+        kind::SECURITY_GROUP => "GroupName",
+        kind::LOAD_BALANCER => "LoadBalancerName",
+        kind::TARGET_GROUP => "TargetGroupName",
+        kind::IAM_ROLE => "RoleName",
+        _ => "PolicyName",
+    };
+    let name = properties
+        .get(name_field)
+        .and_then(|f| f.as_str())
+        .filter(|n| !n.contains("${"))
+        .map_or_else(|| b.address.clone(), str::to_string);
+    let origin = props.origin.as_ref();
+    let (line, column) = origin.map_or((1, 1), |o| (o.line, o.column));
+    let derived = if kind == kind::TASK_DEFINITION {
+        crate::graph::derive_task_definition(&properties)
+    } else {
+        serde_json::json!({})
+    };
+    Node {
+        id: b.id.clone(),
+        kind: kind.to_string(),
+        name,
+        identity: b.id.clone(),
+        source: NodeSource::Iac {
+            tool: "terraform".into(),
+            file: file.to_string(),
+            line,
+            column,
+            address: b.address.clone(),
+        },
+        status: Status::Complete,
+        derived,
+        properties,
+        locations: lowered.locations,
+        unresolved,
+    }
+}
+
+/// The API object of an `aws_ecs_task_definition` block.
+fn task_definition_props(module: &Module, scope: &Scope, block: &Block) -> Spanned {
     let source = scope.source();
     let origin = source.origin(block.span());
     let args = body_value(scope, &block.body, origin.clone());
@@ -468,46 +864,9 @@ fn task_definition_node(
             mapping::container_definitions(module, &value, heredoc)
         }
     });
-    let props = mapping::task_definition(&args, defs);
-    let lowered = lower(&props);
-    let mut properties = lowered.value;
-    redactor.redact_task_definition(&mut properties);
-    // What the report shows of an unknown value is what the (redacted) properties hold
-    // there, on one line: a template's text can hold a secret too.
-    let mut unresolved = lowered.unresolved;
-    for u in &mut unresolved {
-        if !u.open {
-            let shown = properties
-                .pointer(&u.pointer)
-                .and_then(|v| v.as_str())
-                .unwrap_or("${...}");
-            u.expression = one_line(shown);
-        }
-    }
-    let family = properties
-        .get("family")
-        .and_then(|f| f.as_str())
-        .map(str::to_string);
-    let (line, column) = origin.as_ref().map_or((1, 1), |o| (o.line, o.column));
-    let id = format!("terraform:{}#{address}", module.dir_shown);
-    Node {
-        id: id.clone(),
-        kind: kind::TASK_DEFINITION.to_string(),
-        name: family.unwrap_or_else(|| address.to_string()),
-        identity: id,
-        source: NodeSource::Iac {
-            tool: "terraform".into(),
-            file: source.path.to_string(),
-            line,
-            column,
-            address: address.to_string(),
-        },
-        status: Status::Complete,
-        derived: crate::graph::derive_task_definition(&properties),
-        properties,
-        locations: lowered.locations,
-        unresolved,
-    }
+    let mut props = mapping::task_definition(&args, defs);
+    props.origin = origin;
+    props
 }
 
 /// `text` on one line, at most 80 characters.
@@ -518,10 +877,6 @@ fn one_line(text: &str) -> String {
     } else {
         flat
     }
-}
-
-fn iac_start(node: &Node) -> Location {
-    crate::findings::iac_location(node, "").unwrap_or_default()
 }
 
 /// One `unresolved` diagnostic per value of `node` that is not known before deploy.
