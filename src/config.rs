@@ -421,6 +421,11 @@ impl Config {
                     f.suppression = Some(sup);
                 }
             }
+            if f.suppression.is_none() {
+                if let Some(sup) = node.and_then(|n| comment_suppression(n, f)) {
+                    f.suppression = Some(sup);
+                }
+            }
         }
         diags
     }
@@ -441,6 +446,32 @@ fn expiry_date(s: &SuppressionEntry) -> Option<String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     ok.then_some(text)
+}
+
+/// An `# ecsaudit:ignore RULES reason: ...` comment of an IaC file that covers the
+/// finding's line (recorded by the source in `derived.ignore_comments`).
+fn comment_suppression(node: &crate::graph::Node, f: &Finding) -> Option<Suppression> {
+    let loc = f.location.as_ref()?;
+    let line = loc.line? as u64;
+    node.derived
+        .get("ignore_comments")?
+        .as_array()?
+        .iter()
+        .find(|c| {
+            c["file"].as_str() == Some(loc.file.as_str())
+                && c["from_line"].as_u64().is_some_and(|s| s <= line)
+                && c["to_line"].as_u64().is_some_and(|e| line <= e)
+                && c["rules"].as_array().is_some_and(|rs| {
+                    rs.iter()
+                        .filter_map(Value::as_str)
+                        .any(|r| r == "*" || r.eq_ignore_ascii_case(&f.rule_id))
+                })
+        })
+        .map(|c| Suppression {
+            kind: "inline".into(),
+            reason: c["reason"].as_str().unwrap_or_default().to_string(),
+            expires: None,
+        })
 }
 
 /// `ecsaudit:ignore` / `ecsaudit:ignore-reason` tags on a resource (`key`/`value` as in

@@ -445,3 +445,37 @@ fn the_shared_corpus_reads_without_errors() {
         );
     }
 }
+
+/// `# ecsaudit:ignore RULES reason: ...` above a resource covers the whole block, above
+/// a line or at its end covers that line; without a reason it is reported, not honoured.
+#[test]
+fn inline_ignore_comments_suppress_with_their_reason() {
+    let r = scan(&["tests/data/terraform/ignores"]);
+    let suppressed = |rule: &str| -> Option<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .and_then(|f| f["suppression"]["reason"].as_str().map(str::to_string))
+    };
+    assert_eq!(
+        suppressed("EA502").as_deref(),
+        Some("a legacy image that writes to / (OPS-42)")
+    );
+    assert_eq!(
+        suppressed("EA501").as_deref(),
+        Some("needs /dev/fuse, isolated cluster")
+    );
+    assert_eq!(
+        suppressed("EA202").as_deref(),
+        Some("digest pinned by the pipeline")
+    );
+    assert_eq!(suppressed("EA406"), None, "no reason: not honoured");
+    assert_eq!(suppressed("EA301"), None, "not named");
+    let w = errors(&r, "warning");
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0]["code"], "ignore-without-reason");
+    assert_eq!(w[0]["location"]["line"], 10);
+    assert_eq!(r["summary"]["suppressed"], 3);
+}

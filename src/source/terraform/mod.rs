@@ -251,7 +251,40 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
             });
         }
     }
-    let (nodes, edges) = assemble(&module, built, redactor);
+    let (mut nodes, edges) = assemble(&module, built, redactor);
+    let mut blocks: Vec<(usize, u32, u32)> = Vec::new();
+    for (fi, body) in bodies.iter().enumerate() {
+        for blk in body.iter().flat_map(|b| b.blocks()) {
+            if let Some(o) = files[fi].origin(blk.span()) {
+                blocks.push((fi, o.line, o.end_line));
+            }
+        }
+    }
+    for (fi, f) in files.iter().enumerate() {
+        let spans: Vec<(u32, u32)> = blocks
+            .iter()
+            .filter(|b| b.0 == fi)
+            .map(|b| (b.1, b.2))
+            .collect();
+        let (ignores, problems) = ignore_comments(f, &spans);
+        out.diagnostics.extend(problems);
+        if ignores.is_empty() {
+            continue;
+        }
+        for n in nodes.iter_mut() {
+            let NodeSource::Iac { file, .. } = &n.source else {
+                continue;
+            };
+            if *file != *f.path {
+                continue;
+            }
+            if let Some(d) = n.derived.as_object_mut() {
+                d.insert("ignore_comments".into(), serde_json::json!(ignores));
+            } else {
+                n.derived = serde_json::json!({"ignore_comments": ignores});
+            }
+        }
+    }
     out.nodes = nodes;
     out.edges = edges;
     for (message, origin) in module.problems.borrow().iter() {
@@ -867,6 +900,80 @@ fn task_definition_props(module: &Module, scope: &Scope, block: &Block) -> Spann
     let mut props = mapping::task_definition(&args, defs);
     props.origin = origin;
     props
+}
+
+/// `# ecsaudit:ignore EA501,EA502 reason: ...` (or `//`) comments of a file: each
+/// applies to findings in that file at its line (a trailing comment), at the next line
+/// (a comment line), or anywhere in the block that starts on the next line. An ignore
+/// without a reason is not honoured and is reported.
+fn ignore_comments(
+    f: &SourceFile,
+    blocks: &[(u32, u32)],
+) -> (Vec<serde_json::Value>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let lines: Vec<&str> = f.text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(at) = line.find("ecsaudit:ignore") else {
+            continue;
+        };
+        let before = line[..at].trim_end();
+        let comment_start = before.rfind('#').or_else(|| before.rfind("//"));
+        let Some(cs) = comment_start else { continue };
+        if !before[cs..]
+            .trim_start_matches(['#', '/'])
+            .trim()
+            .is_empty()
+        {
+            continue;
+        }
+        let rest = line[at + "ecsaudit:ignore".len()..].trim();
+        let (ids, reason) = match rest.split_once("reason:") {
+            Some((ids, reason)) => (ids, reason.trim()),
+            None => (rest, ""),
+        };
+        let rules: Vec<&str> = ids
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let line_no = i as u32 + 1;
+        if rules.is_empty() || reason.is_empty() {
+            problems.push(
+                Diagnostic::warning(
+                    "ignore-without-reason",
+                    "`ecsaudit:ignore` needs rule ids and `reason: ...`; this one is not honoured",
+                )
+                .at(Location {
+                    file: f.path.to_string(),
+                    line: Some(line_no),
+                    column: Some(cs as u32 + 1),
+                    ..Location::default()
+                }),
+            );
+            continue;
+        }
+        let own_line = line[..cs].trim().is_empty();
+        let (start, end) = if own_line {
+            let next = (i + 1..lines.len())
+                .find(|&j| {
+                    let t = lines[j].trim();
+                    !t.is_empty() && !t.starts_with('#') && !t.starts_with("//")
+                })
+                .map_or(line_no + 1, |j| j as u32 + 1);
+            match blocks.iter().find(|(s, _)| *s == next) {
+                Some(&(s, e)) => (s, e),
+                None => (next, next),
+            }
+        } else {
+            (line_no, line_no)
+        };
+        out.push(serde_json::json!({
+            "rules": rules, "reason": reason, "file": f.path.to_string(),
+            "from_line": start, "to_line": end, "line": line_no,
+        }));
+    }
+    (out, problems)
 }
 
 /// `text` on one line, at most 80 characters.
