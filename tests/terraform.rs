@@ -479,3 +479,50 @@ fn inline_ignore_comments_suppress_with_their_reason() {
     assert_eq!(w[0]["location"]["line"], 10);
     assert_eq!(r["summary"]["suppressed"], 3);
 }
+
+/// A local module is followed with the values its caller passes (findings point at the
+/// caller's line for those), its resources are addressed `module.NAME.…`, relations cross
+/// the call (a role passed in), it is not scanned again as a root of its own, and a
+/// remote module that `terraform init` has not fetched is reported as not followed.
+#[test]
+fn local_modules_are_followed_with_their_inputs() {
+    let r = scan(&["tests/data/terraform/modules"]);
+    let td = "terraform:tests/data/terraform/modules#module.web.aws_ecs_task_definition.this";
+    let of = |rule: &str| -> Vec<&Value> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == rule && f["resource_id"] == td)
+            .collect()
+    };
+    let privileged = of("EA501");
+    assert_eq!(privileged.len(), 1, "{:#?}", located(&r));
+    assert_eq!(
+        privileged[0]["location"]["file"],
+        "tests/data/terraform/modules/main.tf"
+    );
+    assert_eq!(privileged[0]["location"]["line"], 10);
+    // PowerUserAccess on the role the root passes in.
+    assert_eq!(of("EA805").len(), 1, "{:#?}", located(&r));
+    let image = of("EA202");
+    assert_eq!(
+        image[0]["location"]["file"],
+        "tests/data/terraform/modules/modules/web/main.tf"
+    );
+    assert_eq!(
+        r["summary"]["task_definitions"], 1,
+        "the child is not a root too"
+    );
+    let skipped: Vec<_> = r["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["code"] == "module-not-followed")
+        .collect();
+    assert_eq!(skipped.len(), 1);
+    assert!(skipped[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("terraform init"));
+}

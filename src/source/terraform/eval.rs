@@ -62,6 +62,10 @@ pub struct Module<'m> {
     /// Directory of the module, as `path.module` gives it.
     pub dir: PathBuf,
     pub dir_shown: String,
+    /// The root module's directory, as node ids name it.
+    pub root_shown: String,
+    /// `module.NAME.` for each module call from the root down to this module.
+    pub prefix: String,
     pub files: &'m [SourceFile],
     /// Input variables: their value (default, tfvars, `--var`), or unknown.
     pub vars: HashMap<String, Spanned>,
@@ -95,6 +99,8 @@ impl<'m> Module<'m> {
     ) -> Self {
         Module {
             dir,
+            root_shown: dir_shown.clone(),
+            prefix: String::new(),
             dir_shown,
             files,
             vars: HashMap::new(),
@@ -131,9 +137,10 @@ impl<'m> Module<'m> {
         Some(v)
     }
 
-    /// The graph node id of resource instance `address` of this module.
+    /// The graph node id of resource instance `address` of this module (in a child
+    /// module: `module.NAME.` prefixed, under the root module's directory).
     pub fn node_id(&self, address: &str) -> String {
-        format!("terraform:{}#{address}", self.dir_shown)
+        format!("terraform:{}#{}{address}", self.root_shown, self.prefix)
     }
 
     /// Remember the value JSON text was made from (or parsed into, with origins).

@@ -43,10 +43,19 @@ pub struct LoadedModule {
     pub edges: Vec<(String, String, &'static str)>,
 }
 
-/// Directories under `paths` that hold `.tf` files (hidden and git-ignored paths are
-/// skipped, `.terraform/` with them); a `.tf` file named explicitly stands for its
-/// directory.
+/// Root modules under `paths`: directories that hold `.tf` files (hidden and
+/// git-ignored paths are skipped, `.terraform/` with them; a `.tf` file named explicitly
+/// stands for its directory), less those another of them calls as a local module (they
+/// are read through that call, with the values it passes).
 pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let all = module_dirs(paths);
+    let called = called_modules(&all);
+    all.into_iter()
+        .filter(|d| !d.canonicalize().is_ok_and(|c| called.contains(&c)))
+        .collect()
+}
+
+fn module_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut dirs = std::collections::BTreeSet::new();
     for p in paths {
         if p.is_file() {
@@ -115,6 +124,73 @@ fn label(b: &Block, i: usize) -> Option<&str> {
 
 /// Read and evaluate the module in `dir`.
 pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> LoadedModule {
+    let root = Call {
+        root_shown: crate::source::files::display_path(dir),
+        prefix: String::new(),
+        inputs: None,
+        depth: 0,
+    };
+    let mut out = load_dir(dir, opts, redactor, &root);
+    // Relations across modules too (a role passed into a child module).
+    out.edges = edges(&out.nodes);
+    let mut managed: Vec<Node> = Vec::new();
+    for (_, to, k) in &out.edges {
+        if *k == "attached_policy"
+            && !out.nodes.iter().any(|n| n.id == *to)
+            && !managed.iter().any(|n| n.id == *to)
+        {
+            managed.push(managed_policy_node(to));
+        }
+    }
+    out.nodes.extend(managed);
+    for n in &out.nodes {
+        out.diagnostics.extend(unresolved_diagnostics(n));
+    }
+    out
+}
+
+/// How a module is called: from the root (no inputs: defaults and tfvars apply), or
+/// by a `module` block of its parent, with the values it passes.
+struct Call {
+    root_shown: String,
+    prefix: String,
+    inputs: Option<Vec<(String, Spanned)>>,
+    depth: usize,
+}
+
+/// Module calls are followed this deep at most.
+const MAX_MODULE_DEPTH: usize = 8;
+
+/// The directories that other modules under `dirs` call as local modules
+/// (`source = "./..."`): scanned through their callers, not as roots.
+pub fn called_modules(dirs: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
+    let mut out = std::collections::HashSet::new();
+    for d in dirs {
+        for f in tf_files(d, ".tf") {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            for line in text.lines() {
+                let t = line.trim();
+                let Some(rest) = t.strip_prefix("source") else {
+                    continue;
+                };
+                let Some(v) = rest.trim_start().strip_prefix('=') else {
+                    continue;
+                };
+                let v = v.trim().trim_matches('"');
+                if v.starts_with("./") || v.starts_with("../") {
+                    if let Ok(c) = d.join(v).canonicalize() {
+                        out.insert(c);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Call) -> LoadedModule {
     let mut out = LoadedModule::default();
     let dir_shown = crate::source::files::display_path(dir);
     let mut files = Vec::new();
@@ -139,7 +215,10 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
         }
     }
     let mut module = Module::new(dir.to_path_buf(), dir_shown, &files, opts.max_file_size);
+    module.root_shown = call.root_shown.clone();
+    module.prefix = call.prefix.clone();
     let mut defaults: Vec<(String, &Expression, usize)> = Vec::new();
+    let mut calls: Vec<(&str, &Block, usize)> = Vec::new();
     let mut resources: Vec<(&Block, usize)> = Vec::new();
     for (fi, body) in bodies.iter().enumerate() {
         let Some(body) = body else { continue };
@@ -168,6 +247,7 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
                         .insert(format!("{t}.{n}"), (b, fi, counted));
                     resources.push((b, fi));
                 }
+                ("module", Some(name), _) => calls.push((name, b, fi)),
                 ("data", Some("aws_iam_policy_document"), Some(name)) => {
                     module.policy_documents.insert(name.to_string(), (b, fi));
                 }
@@ -191,9 +271,12 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
         let v = Scope::new(&module, fi).eval(expr);
         module.vars.insert(name, v);
     }
-    let values = tfvars(dir, opts, &mut out.diagnostics);
-    let value_files = values.iter().map(|(f, _)| f).collect::<Vec<_>>().len();
-    let _ = value_files;
+    // tfvars and --var set the root module's variables; a child gets what its caller
+    // passes.
+    let values = match &call.inputs {
+        None => tfvars(dir, opts, &mut out.diagnostics),
+        Some(_) => Vec::new(),
+    };
     for (file, body) in &values {
         let scope_module = Module::new(
             dir.to_path_buf(),
@@ -206,10 +289,19 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
             module.vars.insert(a.key.value().as_str().to_string(), v);
         }
     }
-    for (name, value) in &opts.vars {
-        module
-            .vars
-            .insert(name.clone(), Spanned::new(var_value(value), None));
+    match &call.inputs {
+        None => {
+            for (name, value) in &opts.vars {
+                module
+                    .vars
+                    .insert(name.clone(), Spanned::new(var_value(value), None));
+            }
+        }
+        Some(inputs) => {
+            for (name, value) in inputs {
+                module.vars.insert(name.clone(), value.clone());
+            }
+        }
     }
     let mut built: Vec<Built> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -220,8 +312,9 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
         if !SUPPORTED.contains(&rtype) {
             continue;
         }
-        for (address, scope) in instances(&module, block, fi, rtype, name) {
-            let mut id = module.node_id(&address);
+        for (local, scope) in instances(&module, block, fi, rtype, name) {
+            let mut id = module.node_id(&local);
+            let address = format!("{}{local}", module.prefix);
             if !seen.insert(id.clone()) {
                 // Terraform rejects a module declaring one address twice; both are
                 // scanned (a folder of unrelated examples is often laid out so).
@@ -251,7 +344,7 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
             });
         }
     }
-    let (mut nodes, edges) = assemble(&module, built, redactor);
+    let mut nodes = assemble(&module, built, redactor);
     let mut blocks: Vec<(usize, u32, u32)> = Vec::new();
     for (fi, body) in bodies.iter().enumerate() {
         for blk in body.iter().flat_map(|b| b.blocks()) {
@@ -286,7 +379,9 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
         }
     }
     out.nodes = nodes;
-    out.edges = edges;
+    for (name, block, fi) in calls {
+        follow_module(&module, name, block, fi, opts, redactor, call, &mut out);
+    }
     for (message, origin) in module.problems.borrow().iter() {
         let mut d = Diagnostic::warning("terraform", message.clone());
         if let Some(o) = origin {
@@ -294,10 +389,119 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
         }
         out.diagnostics.push(d);
     }
-    for n in &out.nodes {
-        out.diagnostics.extend(unresolved_diagnostics(n));
+    out
+}
+
+/// Load the module a `module` block calls, with the values it passes, into `out`: a
+/// local `source`, or a remote one `terraform init` fetched (`.terraform/modules`).
+/// Anything else is reported as not followed.
+#[allow(clippy::too_many_arguments)]
+fn follow_module(
+    module: &Module,
+    name: &str,
+    block: &Block,
+    fi: usize,
+    opts: &TerraformOptions,
+    redactor: &Redactor,
+    call: &Call,
+    out: &mut LoadedModule,
+) {
+    let scope = Scope::new(module, fi);
+    let origin = scope.source().origin(block.span());
+    let skip = |out: &mut LoadedModule, why: String| {
+        let mut d = Diagnostic::skipped("module-not-followed", why);
+        if let Some(o) = &origin {
+            d = d.at(o.location());
+        }
+        out.diagnostics.push(d);
+    };
+    let source = block
+        .body
+        .get_attribute("source")
+        .map(|a| scope.eval(&a.value))
+        .and_then(|v| v.as_str().map(str::to_string));
+    let Some(source) = source else {
+        return skip(
+            out,
+            format!("module \"{name}\" has no literal `source`; not followed"),
+        );
+    };
+    let dir = if source.starts_with("./") || source.starts_with("../") {
+        Some(joined(&module.dir, &source))
+    } else {
+        fetched_module(&module.dir, &call.prefix, name)
+    };
+    let Some(dir) = dir.filter(|d| d.is_dir()) else {
+        return skip(
+            out,
+            format!("module \"{name}\" (source {source:?}) is not followed: a remote module is read only once `terraform init` has put it under .terraform/modules"),
+        );
+    };
+    if call.depth >= MAX_MODULE_DEPTH {
+        return skip(
+            out,
+            format!("module \"{name}\" is nested too deeply; not followed"),
+        );
+    }
+    let reserved = [
+        "source",
+        "version",
+        "count",
+        "for_each",
+        "providers",
+        "depends_on",
+    ];
+    let inputs: Vec<(String, Spanned)> = block
+        .body
+        .attributes()
+        .filter(|a| !reserved.contains(&a.key.value().as_str()))
+        .map(|a| (a.key.value().as_str().to_string(), scope.eval(&a.value)))
+        .collect();
+    let child = Call {
+        root_shown: call.root_shown.clone(),
+        prefix: format!("{}module.{name}.", call.prefix),
+        inputs: Some(inputs),
+        depth: call.depth + 1,
+    };
+    let loaded = load_dir(&dir, opts, redactor, &child);
+    out.nodes.extend(loaded.nodes);
+    out.diagnostics.extend(loaded.diagnostics);
+    out.files_read += loaded.files_read;
+    out.resources += loaded.resources;
+}
+
+/// `base` joined with relative `rel`, `.` and `..` folded (`infra/./modules/web` ->
+/// `infra/modules/web`), so reports name the path as a person would.
+fn joined(base: &Path, rel: &str) -> PathBuf {
+    use std::path::Component;
+    let mut out = base.to_path_buf();
+    for c in Path::new(rel).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() || out.as_os_str().is_empty() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
     }
     out
+}
+
+/// The directory `terraform init` fetched module `name` into (its `modules.json`).
+fn fetched_module(root: &Path, prefix: &str, name: &str) -> Option<PathBuf> {
+    let manifest = root.join(".terraform/modules/modules.json");
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    // Keys name the call path: `ecs`, `ecs.sidecar`.
+    let key = format!("{}{name}", prefix.replace("module.", ""));
+    v.get("Modules")?
+        .as_array()?
+        .iter()
+        .find(|m| m.get("Key").and_then(|k| k.as_str()) == Some(key.as_str()))
+        .and_then(|m| m.get("Dir")?.as_str())
+        .map(|d| root.join(d))
 }
 
 /// A `--var` value: HCL when it parses as a literal list, object, number or bool, else
@@ -534,11 +738,7 @@ struct Built {
 
 /// Nodes of the built resources (rules, listeners and policies folded into the nodes
 /// they belong to; AWS managed policies added from the shipped table) and their edges.
-fn assemble(
-    module: &Module,
-    built: Vec<Built>,
-    redactor: &Redactor,
-) -> (Vec<Node>, Vec<(String, String, &'static str)>) {
+fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) -> Vec<Node> {
     use resources as r;
     let mut nodes: Vec<(Built, &'static str, Spanned)> = Vec::new();
     let mut attach: Vec<Built> = Vec::new();
@@ -671,20 +871,7 @@ fn assemble(
         let file = &module.files[b.file];
         out.push(node(&b, kind, &props, &file.path, redactor));
     }
-    let edges = edges(&out);
-    // AWS managed policies the roles attach: from the shipped table, or a node that
-    // could not be read (so the role's checks are reported as not performed).
-    let mut managed: Vec<Node> = Vec::new();
-    for (_, to, k) in &edges {
-        if *k == "attached_policy"
-            && !out.iter().any(|n| n.id == *to)
-            && !managed.iter().any(|n| n.id == *to)
-        {
-            managed.push(managed_policy_node(to));
-        }
-    }
-    out.extend(managed);
-    (out, edges)
+    out
 }
 
 fn managed_policy_node(arn: &str) -> Node {
