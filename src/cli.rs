@@ -313,6 +313,16 @@ fn file_graph(
         .collect();
     let mut graph =
         crate::graph::from_files(&shown, scan.task_definitions, scan.diagnostics, redactor);
+    for (file, text, doc) in &scan.plans {
+        let loaded = crate::source::terraform::plan::load_plan(file, text, doc, redactor);
+        graph.diagnostics.extend(loaded.diagnostics);
+        for n in loaded.nodes {
+            graph.add_node(n);
+        }
+        for (from, to, kind) in &loaded.edges {
+            graph.add_edge(from, to, kind);
+        }
+    }
     let mut files_read = scan.files_read;
     let tf = crate::source::terraform::TerraformOptions {
         max_file_size,

@@ -186,15 +186,31 @@ pub fn run_candidates(
             let mut docs = Vec::new();
             let mut read_diags = Vec::new();
             let mut texts = findings::Texts::new();
+            let mut plans = Vec::new();
             for c in chunk {
                 let loaded = files::load_one(c, opts);
                 docs.extend(loaded.task_definitions);
                 read_diags.extend(loaded.diagnostics);
                 if let Some((file, text)) = loaded.text {
+                    if let Some(plan) = loaded.plan {
+                        plans.push(crate::source::terraform::plan::load_plan(
+                            &file, &text, &plan, &redactor,
+                        ));
+                    }
                     texts.insert(file, text);
                 }
             }
-            let graph = crate::graph::from_files(&shown, docs, Vec::new(), &redactor);
+            let mut graph = crate::graph::from_files(&shown, docs, Vec::new(), &redactor);
+            for p in plans {
+                read_diags.extend(p.diagnostics);
+                for n in p.nodes {
+                    graph.add_node(n);
+                }
+                for (from, to, kind) in &p.edges {
+                    graph.add_edge(from, to, kind);
+                }
+                graph.index_links();
+            }
             let part = evaluate(&graph, engine, config, 1, &texts);
             let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
             (part, read_diags, tds, graph.nodes.len())

@@ -526,3 +526,34 @@ fn local_modules_are_followed_with_their_inputs() {
         .unwrap()
         .contains("terraform init"));
 }
+
+/// `terraform show -json` output is read by content: its resources become the same
+/// nodes, findings point at its lines, and a value known only after apply that the
+/// configuration writes as a reference (`task_role_arn = aws_iam_role.task.arn`) links
+/// the two nodes.
+#[test]
+fn plan_json_is_read_with_its_references() {
+    let r = scan(&["tests/data/terraform/plan"]);
+    let f = "tests/data/terraform/plan/tfplan.json";
+    assert!(
+        has(&r, &format!("EA501 plan-app {f}:29:13")),
+        "{:#?}",
+        located(&r)
+    );
+    // The role, linked through the configuration's reference, grants everything.
+    assert!(
+        has(&r, &format!("EA805 plan-app {f}:23:11")),
+        "{:#?}",
+        located(&r)
+    );
+    assert_eq!(
+        r["summary"]["skipped_inputs"], 0,
+        "a plan is not a skipped JSON file"
+    );
+    // The checkov fixture plan reads too.
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/iac/cases/checkov/imgref-ecs_tfplan.json");
+    let r = scan(&[corpus.to_str().unwrap()]);
+    assert_eq!(r["summary"]["task_definitions"], 1);
+    assert!(located(&r).iter().any(|l| l.starts_with("EA201")));
+}

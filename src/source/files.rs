@@ -35,6 +35,8 @@ impl Default for FileOptions {
 #[derive(Debug, Default)]
 pub struct FileScan {
     pub task_definitions: Vec<TaskDefinitionDoc>,
+    /// Terraform plans or states: (file, text, document).
+    pub plans: Vec<(String, String, serde_json::Value)>,
     pub diagnostics: Vec<Diagnostic>,
     /// Number of files read (task definitions or not).
     pub files_read: usize,
@@ -53,8 +55,11 @@ pub struct Candidate {
 pub struct LoadedFile {
     pub task_definitions: Vec<TaskDefinitionDoc>,
     pub diagnostics: Vec<Diagnostic>,
-    /// `file` (display path) and text (BOM stripped), when task definitions were found.
+    /// `file` (display path) and text (BOM stripped), when task definitions (or a
+    /// Terraform plan) were found.
     pub text: Option<(String, String)>,
+    /// The file is `terraform show -json` output (read by the Terraform source).
+    pub plan: Option<serde_json::Value>,
 }
 
 /// The text without a leading UTF-8 byte-order mark. Positions are counted after it, by
@@ -220,6 +225,13 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
             return done(diags);
         }
     };
+    if crate::source::terraform::plan::is_plan(&doc) {
+        return LoadedFile {
+            text: Some((file, text_no_bom.to_string())),
+            plan: Some(doc),
+            ..LoadedFile::default()
+        };
+    }
     match classify(&doc) {
         Classified::NotTaskDefinition(why) => {
             let msg = format!("not a task definition: the document {why}");
@@ -296,6 +308,7 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
                 task_definitions: tds,
                 diagnostics: diags,
                 text,
+                plan: None,
             }
         }
     }
@@ -314,6 +327,9 @@ pub fn scan(paths: &[PathBuf], opts: &FileOptions) -> FileScan {
     for loaded in results {
         scan.task_definitions.extend(loaded.task_definitions);
         scan.diagnostics.extend(loaded.diagnostics);
+        if let (Some(plan), Some((file, text))) = (loaded.plan, loaded.text) {
+            scan.plans.push((file, text, plan));
+        }
     }
     scan
 }

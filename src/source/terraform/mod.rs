@@ -9,6 +9,7 @@ pub mod eval;
 pub mod functions;
 pub mod iam;
 pub mod mapping;
+pub mod plan;
 pub mod resources;
 
 use crate::diagnostics::{Diagnostic, Location};
@@ -131,7 +132,13 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
         depth: 0,
     };
     let mut out = load_dir(dir, opts, redactor, &root);
-    // Relations across modules too (a role passed into a child module).
+    finish(&mut out);
+    out
+}
+
+/// Edges between all the nodes (relations across modules too: a role passed into a
+/// child module), the AWS managed policies they attach, and the unresolved values.
+fn finish(out: &mut LoadedModule) {
     out.edges = edges(&out.nodes);
     let mut managed: Vec<Node> = Vec::new();
     for (_, to, k) in &out.edges {
@@ -146,7 +153,6 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
     for n in &out.nodes {
         out.diagnostics.extend(unresolved_diagnostics(n));
     }
-    out
 }
 
 /// How a module is called: from the root (no inputs: defaults and tfvars apply), or
