@@ -31,12 +31,24 @@ pub struct Summary {
     pub warnings: usize,
     /// IaC values not known before deploy, and checks not performed because of them.
     pub unresolved: usize,
+    /// Terraform: modules and plans read, resource blocks seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<TerraformSummary>,
     /// `--baseline`: new / unchanged / fixed counts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::BaselineSummary>,
     /// Live audits: what was collected per account (scope, counts, API calls).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub collected: Vec<serde_json::Value>,
+}
+
+/// What a scan read of Terraform.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TerraformSummary {
+    /// Root modules and plan files.
+    pub modules: usize,
+    /// Resource blocks (of every type) and plan resources seen.
+    pub resources: usize,
 }
 
 /// The result of a scan: what every output format renders.
@@ -224,9 +236,15 @@ pub fn run_candidates(
     let mut evaluation = Vec::new();
     let mut suppression: Vec<Diagnostic> = Vec::new();
     summary.files_read += terraform.iter().map(|t| t.2).sum::<usize>();
+    if !terraform.is_empty() {
+        summary.terraform = Some(TerraformSummary {
+            modules: terraform.len(),
+            resources: terraform.iter().map(|t| t.5).sum(),
+        });
+    }
     let terraform = terraform
         .into_iter()
-        .map(|(part, diags, _, tds, resources)| (part, diags, tds, resources));
+        .map(|(part, diags, _, tds, nodes, _)| (part, diags, tds, nodes));
     for (part, read_diags, tds, resources) in batches.into_iter().chain(terraform) {
         diagnostics.extend(read_diags);
         found.push(part.findings);
@@ -249,14 +267,14 @@ pub fn run_candidates(
 
 /// Every Terraform module under `paths`, each evaluated as one graph (its resources
 /// relate to each other): (findings, load diagnostics, files read, task definitions,
-/// resources).
+/// graph nodes, resource blocks).
 fn run_terraform(
     paths: &[PathBuf],
     opts: &FileOptions,
     engine: &PolicyEngine,
     config: &Config,
     redactor: &crate::graph::secrets::Redactor,
-) -> Vec<(Part, Vec<Diagnostic>, usize, usize, usize)> {
+) -> Vec<(Part, Vec<Diagnostic>, usize, usize, usize, usize)> {
     let modules = crate::source::terraform::discover(paths);
     let tf = crate::source::terraform::TerraformOptions {
         max_file_size: opts.max_file_size,
@@ -270,12 +288,14 @@ fn run_terraform(
             let graph = terraform_graph(dir, loaded.nodes, &loaded.edges);
             let part = evaluate(&graph, engine, config, 1, &findings::Texts::new());
             let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
+            let nodes = graph.nodes.len();
             (
                 part,
                 loaded.diagnostics,
                 loaded.files_read,
                 tds,
-                graph.nodes.len(),
+                nodes,
+                loaded.resources,
             )
         })
         .collect()

@@ -116,11 +116,23 @@ pub fn render(report: &Report) -> String {
             .collect();
         format!("account {}", accounts.join(", "))
     };
-    let incomplete = if s.incomplete > 0 {
+    let mut incomplete = if s.incomplete > 0 {
         format!("; {} not checked (audit is partial)", s.incomplete)
     } else {
         String::new()
     };
+    if let Some(tf) = &s.terraform {
+        incomplete.push_str(&format!(
+            "; Terraform: {} module{}, {} resource{}, {} unresolved value{} or check{}",
+            tf.modules,
+            plural(tf.modules),
+            tf.resources,
+            plural(tf.resources),
+            s.unresolved,
+            plural(s.unresolved),
+            plural(s.unresolved)
+        ));
+    }
     let _ = writeln!(
         out,
         "{bold}{} finding{}{bold:#} ({}) in {} task definition{} from {origin}; {} rules; {} suppressed, {} skipped input{}, {} error{}, {} warning{}{incomplete}",
