@@ -557,3 +557,48 @@ fn plan_json_is_read_with_its_references() {
     assert_eq!(r["summary"]["task_definitions"], 1);
     assert!(located(&r).iter().any(|l| l.starts_with("EA201")));
 }
+
+/// Hostile modules end in a named error or a bounded scan: 100k nested brackets,
+/// locals that double each other 40 times, a local that refers to itself.
+#[test]
+fn hostile_modules_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("nested");
+    std::fs::create_dir(&nested).unwrap();
+    let n = 100_000;
+    std::fs::write(
+        nested.join("main.tf"),
+        format!("locals {{\n  x = {}{}\n}}\n", "[".repeat(n), "]".repeat(n)),
+    )
+    .unwrap();
+    let doubling = dir.path().join("doubling");
+    std::fs::create_dir(&doubling).unwrap();
+    let mut tf = String::from("locals {\n  self = local.self\n");
+    for i in 0..40 {
+        tf.push_str(&format!("  l{i} = [local.l{}, local.l{}]\n", i + 1, i + 1));
+    }
+    tf.push_str("  l40 = \"x\"\n}\n");
+    tf.push_str("resource \"aws_ecs_task_definition\" \"t\" {\n  family = local.self\n  container_definitions = jsonencode([{ name = \"a\", image = \"a:1\", command = flatten(local.l0) }])\n}\n");
+    std::fs::write(doubling.join("main.tf"), tf).unwrap();
+    let started = std::time::Instant::now();
+    let r = scan(&[dir.path().to_str().unwrap()]);
+    assert!(started.elapsed().as_secs() < 30);
+    let e = errors(&r, "error");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0]["message"].as_str().unwrap().contains("nesting"));
+    let warnings: Vec<&str> = errors(&r, "warning")
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|m| m.contains("more than 100000 values")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|m| m.contains("refers to itself")),
+        "{warnings:#?}"
+    );
+    assert_eq!(r["summary"]["task_definitions"], 1);
+}

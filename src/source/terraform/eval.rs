@@ -20,6 +20,27 @@ use std::sync::Arc;
 /// value is given up as unknown: hostile input cannot overflow the stack.
 const MAX_DEPTH: usize = 64;
 
+/// Most values one local may hold (list and object entries, all levels): locals that
+/// double each other grow exponentially; past this a local is left unresolved.
+const MAX_LOCAL_VALUES: usize = 100_000;
+
+/// `v` holds more than `limit` values (counted until the limit is passed).
+fn larger_than(v: &Spanned, limit: usize) -> bool {
+    fn count(v: &Spanned, left: &mut usize) -> bool {
+        if *left == 0 {
+            return true;
+        }
+        *left -= 1;
+        match &v.val {
+            Val::List(items) => items.iter().any(|i| count(i, left)),
+            Val::Object { entries, .. } => entries.iter().any(|(_, x)| count(x, left)),
+            _ => false,
+        }
+    }
+    let mut left = limit;
+    count(v, &mut left)
+}
+
 /// One parsed `.tf` file of a module.
 pub struct SourceFile {
     /// Display path.
@@ -131,7 +152,15 @@ impl<'m> Module<'m> {
             );
             return Some(Spanned::unknown(&key, None));
         }
-        let v = Scope::new(self, def.file).eval_at(def.expr, depth + 1);
+        let mut v = Scope::new(self, def.file).eval_at(def.expr, depth + 1);
+        if larger_than(&v, MAX_LOCAL_VALUES) {
+            let file = &self.files[def.file];
+            self.problem(
+                format!("local.{name} holds more than {MAX_LOCAL_VALUES} values; left unresolved"),
+                file.origin(def.expr.span()),
+            );
+            v = Spanned::unknown(&key, file.origin(def.expr.span()));
+        }
         self.in_progress.borrow_mut().remove(&key);
         self.cache.borrow_mut().insert(key, v.clone());
         Some(v)
