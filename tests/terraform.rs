@@ -602,3 +602,61 @@ fn hostile_modules_are_bounded() {
     );
     assert_eq!(r["summary"]["task_definitions"], 1);
 }
+
+/// Fingerprints name the resource address and the value's path, not lines: adding lines
+/// above keeps every one; SARIF points at the .tf file.
+#[test]
+fn fingerprints_survive_moved_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("infra");
+    std::fs::create_dir(&module).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/terraform");
+    for f in ["main.tf", "service.tf"] {
+        std::fs::copy(root.join(f), module.join(f)).unwrap();
+    }
+    let run = |args: &[&str]| -> Value {
+        let out = Command::cargo_bin("ecsaudit")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["scan", "infra", "--fail-on", "none"])
+            .args(args)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let prints = |r: &Value| -> Vec<(String, String, u64)> {
+        let mut v: Vec<_> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap().to_string(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                    f["location"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = prints(&run(&["-f", "json"]));
+    let text = std::fs::read_to_string(module.join("main.tf")).unwrap();
+    std::fs::write(module.join("main.tf"), format!("\n\n\n# moved\n{text}")).unwrap();
+    let after = prints(&run(&["-f", "json"]));
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!((&b.0, &b.1), (&a.0, &a.1));
+    }
+    assert!(
+        before.iter().zip(&after).any(|(b, a)| a.2 == b.2 + 4),
+        "lines moved"
+    );
+    let sarif = run(&["-f", "sarif"]);
+    let uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(uri.ends_with(".tf"), "{uri}");
+}
