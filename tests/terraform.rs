@@ -660,3 +660,74 @@ fn fingerprints_survive_moved_lines() {
         .to_string();
     assert!(uri.ends_with(".tf"), "{uri}");
 }
+
+/// The resources around task definitions map onto the API objects the live collector
+/// stores: cluster settings, security-group rule resources, listener rules forwarding
+/// to target groups, role inline policies (block and resource), EFS volumes, and a
+/// remote module `terraform init` fetched.
+#[test]
+fn resource_mappings_match_the_api() {
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["graph", "tests/data/terraform/mappings"])
+        .output()
+        .unwrap();
+    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let node =
+        |a: &str| &g["nodes"][format!("terraform:tests/data/terraform/mappings#{a}")]["properties"];
+    let cluster = node("aws_ecs_cluster.main");
+    assert_eq!(cluster["settings"][0]["value"], "disabled");
+    assert_eq!(
+        cluster["configuration"]["executeCommandConfiguration"]["logging"],
+        "NONE"
+    );
+    let sg = node("aws_security_group.app");
+    assert_eq!(
+        sg["IpPermissions"][0]["IpRanges"][0]["CidrIp"],
+        "10.0.0.0/8"
+    );
+    assert_eq!(sg["IpPermissions"][0]["FromPort"], 8080);
+    assert_eq!(sg["IpPermissionsEgress"][0]["IpProtocol"], "-1");
+    assert_eq!(
+        sg["IpPermissionsEgress"][0]["UserIdGroupPairs"][0]["GroupId"],
+        sg["GroupId"]
+    );
+    assert_eq!(node("aws_lb.internal")["Scheme"], "internal");
+    assert_eq!(
+        node("aws_lb_target_group.api")["LoadBalancerArns"][0],
+        "terraform:tests/data/terraform/mappings#aws_lb.internal"
+    );
+    let role = node("aws_iam_role.task");
+    assert_eq!(
+        role["AssumeRolePolicyDocument"]["Statement"][0]["Action"],
+        "sts:AssumeRole"
+    );
+    let inline: Vec<&str> = role["RolePolicyList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["PolicyName"].as_str().unwrap())
+        .collect();
+    assert_eq!(inline, ["inline", "extra"]);
+    assert_eq!(
+        role["RolePolicyList"][1]["PolicyDocument"]["Statement"][0]["Action"],
+        "sqs:*"
+    );
+    let efs = &node("aws_ecs_task_definition.efs")["volumes"][0]["efsVolumeConfiguration"];
+    assert_eq!(efs["transitEncryption"], "DISABLED");
+    assert_eq!(efs["authorizationConfig"]["iam"], "DISABLED");
+    assert_eq!(
+        node("module.fetched.aws_ecs_task_definition.remote")["family"],
+        "from-remote"
+    );
+    // Rules see them: EFS without transit encryption or IAM, privileged in the module.
+    let r = scan(&["tests/data/terraform/mappings"]);
+    let rules: std::collections::BTreeSet<String> = located(&r)
+        .iter()
+        .map(|l| l.split(' ').next().unwrap().to_string())
+        .collect();
+    for want in ["EA501", "EA702", "EA703"] {
+        assert!(rules.contains(want), "{want} in {rules:?}");
+    }
+}
