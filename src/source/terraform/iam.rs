@@ -3,6 +3,7 @@
 //! managed policies configurations attach by ARN, from a table shipped with ecsaudit.
 
 use super::eval::{Module, Scope};
+use super::resources::{obj, string};
 use crate::source::iac::{json_spanned, Spanned, Val};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
@@ -17,23 +18,6 @@ pub fn managed_policy(arn: &str) -> Option<(String, serde_json::Value)> {
     let table: serde_json::Value = serde_json::from_str(MANAGED).ok()?;
     let short = name.rsplit('/').next()?;
     table.get(short).map(|doc| (short.to_string(), doc.clone()))
-}
-
-fn obj(entries: Vec<(&str, Spanned)>) -> Spanned {
-    Spanned::new(
-        Val::Object {
-            entries: entries
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-            open: false,
-        },
-        None,
-    )
-}
-
-fn string(s: &str) -> Spanned {
-    Spanned::new(Val::String(s.to_string()), None)
 }
 
 /// `data.aws_iam_policy_document.NAME.json`: the document its `statement` blocks make.

@@ -778,36 +778,23 @@ fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) -> Vec<Node
     for a in attach {
         let p = &a.props;
         match a.rtype.as_str() {
-            "aws_security_group_rule" => {
-                let ingress = p.get("type").and_then(|t| t.as_str()) != Some("egress");
-                if let Some(sg) = p
-                    .get("security_group_id")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-                {
-                    if let Some(i) = find(&mut nodes, &sg, kind::SECURITY_GROUP) {
-                        let key = if ingress {
-                            "IpPermissions"
-                        } else {
-                            "IpPermissionsEgress"
-                        };
-                        r::push_to(&mut nodes[i].2, key, r::permission(p, &sg));
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => {
+                let ingress = match a.rtype.as_str() {
+                    "aws_security_group_rule" => {
+                        p.get("type").and_then(|t| t.as_str()) != Some("egress")
                     }
-                }
-            }
-            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
-                let ingress = a.rtype.ends_with("ingress_rule");
-                if let Some(sg) = p
-                    .get("security_group_id")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-                {
+                    other => other.ends_with("ingress_rule"),
+                };
+                let key = if ingress {
+                    "IpPermissions"
+                } else {
+                    "IpPermissionsEgress"
+                };
+                let sg = p.get("security_group_id").and_then(|v| v.as_str());
+                if let Some(sg) = sg.map(str::to_string) {
                     if let Some(i) = find(&mut nodes, &sg, kind::SECURITY_GROUP) {
-                        let key = if ingress {
-                            "IpPermissions"
-                        } else {
-                            "IpPermissionsEgress"
-                        };
                         r::push_to(&mut nodes[i].2, key, r::permission(p, &sg));
                     }
                 }

@@ -22,7 +22,8 @@ pub fn obj(entries: Vec<(&str, Spanned)>) -> Spanned {
     )
 }
 
-fn s(text: &str) -> Spanned {
+/// A string with no origin.
+pub fn string(text: &str) -> Spanned {
     Spanned::new(Val::String(text.to_string()), None)
 }
 
@@ -66,7 +67,7 @@ fn with_origin(mut v: Spanned, from: &Spanned) -> Spanned {
 
 /// `aws_ecs_service`.
 pub fn service(args: &Spanned, id: &str) -> Spanned {
-    let mut e = vec![("serviceArn", s(id))];
+    let mut e = vec![("serviceArn", string(id))];
     e.extend(copy(
         args,
         &[
@@ -89,8 +90,8 @@ pub fn service(args: &Spanned, id: &str) -> Spanned {
             ],
         );
         let public = match arg(n, "assign_public_ip").map(|v| &v.val) {
-            Some(Val::Bool(true)) => Some(s("ENABLED")),
-            Some(Val::Bool(false)) | None => Some(s("DISABLED")),
+            Some(Val::Bool(true)) => Some(string("ENABLED")),
+            Some(Val::Bool(false)) | None => Some(string("DISABLED")),
             Some(_) => arg(n, "assign_public_ip").cloned(),
         };
         if let Some(p) = public {
@@ -149,7 +150,7 @@ pub fn service(args: &Spanned, id: &str) -> Spanned {
 
 /// `aws_ecs_cluster`.
 pub fn cluster(args: &Spanned, id: &str) -> Spanned {
-    let mut e = vec![("clusterArn", s(id))];
+    let mut e = vec![("clusterArn", string(id))];
     e.extend(copy(args, &[("name", "clusterName")]));
     let settings: Vec<Spanned> = blocks(args, "setting")
         .into_iter()
@@ -197,11 +198,11 @@ pub fn cluster(args: &Spanned, id: &str) -> Spanned {
 pub fn permission(b: &Spanned, group: &str) -> Spanned {
     let protocol = match arg(b, "protocol").or_else(|| arg(b, "ip_protocol")) {
         Some(p) => match p.as_str() {
-            Some("all") | Some("-1") => with_origin(s("-1"), p),
-            Some(other) => with_origin(s(&other.to_lowercase()), p),
+            Some("all") | Some("-1") => with_origin(string("-1"), p),
+            Some(other) => with_origin(string(&other.to_lowercase()), p),
             None => p.clone(),
         },
-        None => s("-1"),
+        None => string("-1"),
     };
     let mut e = vec![("IpProtocol", protocol.clone())];
     if protocol.as_str() != Some("-1") {
@@ -236,7 +237,7 @@ pub fn permission(b: &Spanned, group: &str) -> Spanned {
     pairs.extend(cidrs("source_security_group_id", "GroupId"));
     pairs.extend(cidrs("referenced_security_group_id", "GroupId"));
     if matches!(arg(b, "self").map(|v| &v.val), Some(Val::Bool(true))) {
-        pairs.push(obj(vec![("GroupId", s(group))]));
+        pairs.push(obj(vec![("GroupId", string(group))]));
     }
     e.push(("IpRanges", list(v4)));
     e.push(("Ipv6Ranges", list(v6)));
@@ -246,7 +247,7 @@ pub fn permission(b: &Spanned, group: &str) -> Spanned {
 
 /// `aws_security_group` with its inline rules.
 pub fn security_group(args: &Spanned, id: &str) -> Spanned {
-    let mut e = vec![("GroupId", s(id))];
+    let mut e = vec![("GroupId", string(id))];
     e.extend(copy(
         args,
         &[
@@ -270,7 +271,7 @@ pub fn security_group(args: &Spanned, id: &str) -> Spanned {
 
 /// `aws_lb` / `aws_alb`.
 pub fn load_balancer(args: &Spanned, id: &str) -> Spanned {
-    let mut e = vec![("LoadBalancerArn", s(id))];
+    let mut e = vec![("LoadBalancerArn", string(id))];
     e.extend(copy(
         args,
         &[
@@ -284,29 +285,29 @@ pub fn load_balancer(args: &Spanned, id: &str) -> Spanned {
                 val: Val::Bool(true),
                 ..
             },
-        ) => with_origin(s("internal"), v),
+        ) => with_origin(string("internal"), v),
         Some(
             v @ Spanned {
                 val: Val::Bool(false),
                 ..
             },
-        ) => with_origin(s("internet-facing"), v),
+        ) => with_origin(string("internet-facing"), v),
         Some(unknown) => unknown.clone(),
-        None => s("internet-facing"),
+        None => string("internet-facing"),
     };
     e.push(("Scheme", scheme));
     e.push((
         "Type",
         arg(args, "load_balancer_type")
             .cloned()
-            .unwrap_or_else(|| s("application")),
+            .unwrap_or_else(|| string("application")),
     ));
     with_origin(obj(e), args)
 }
 
 /// `aws_lb_target_group` / `aws_alb_target_group`.
 pub fn target_group(args: &Spanned, id: &str) -> Spanned {
-    let mut e = vec![("TargetGroupArn", s(id))];
+    let mut e = vec![("TargetGroupArn", string(id))];
     e.extend(copy(
         args,
         &[
@@ -320,13 +321,13 @@ pub fn target_group(args: &Spanned, id: &str) -> Spanned {
         "TargetType",
         arg(args, "target_type")
             .cloned()
-            .unwrap_or_else(|| s("instance")),
+            .unwrap_or_else(|| string("instance")),
     ));
     let hc = block(args, "health_check");
     let port = hc
         .and_then(|h| arg(h, "port"))
         .cloned()
-        .unwrap_or_else(|| s("traffic-port"));
+        .unwrap_or_else(|| string("traffic-port"));
     e.push(("HealthCheckPort", port));
     if let Some(h) = hc {
         e.extend(copy(
@@ -369,7 +370,7 @@ pub fn action_targets(args: &Spanned, action: &str) -> Vec<String> {
 
 /// `aws_iam_role` with its inline policies and attached policy ARNs.
 pub fn iam_role(module: &Module, args: &Spanned, id: &str) -> Spanned {
-    let mut e = vec![("Arn", s(id))];
+    let mut e = vec![("Arn", string(id))];
     e.extend(copy(args, &[("name", "RoleName"), ("path", "Path")]));
     if let Some(doc) = arg(args, "assume_role_policy") {
         e.push(("AssumeRolePolicyDocument", iam::decode_policy(module, doc)));
@@ -378,7 +379,7 @@ pub fn iam_role(module: &Module, args: &Spanned, id: &str) -> Spanned {
         .into_iter()
         .filter_map(|b| {
             let doc = arg(b, "policy")?;
-            let name = arg(b, "name").cloned().unwrap_or_else(|| s("inline"));
+            let name = arg(b, "name").cloned().unwrap_or_else(|| string("inline"));
             Some(with_origin(
                 obj(vec![
                     ("PolicyName", name),
@@ -402,7 +403,7 @@ pub fn iam_role(module: &Module, args: &Spanned, id: &str) -> Spanned {
 
 /// `aws_iam_policy`.
 pub fn iam_policy(module: &Module, args: &Spanned, id: &str) -> Spanned {
-    let mut e = vec![("Arn", s(id))];
+    let mut e = vec![("Arn", string(id))];
     e.extend(copy(args, &[("name", "PolicyName"), ("path", "Path")]));
     if let Some(doc) = arg(args, "policy") {
         e.push(("Document", iam::decode_policy(module, doc)));
@@ -414,7 +415,9 @@ pub fn iam_policy(module: &Module, args: &Spanned, id: &str) -> Spanned {
 pub fn role_policy(module: &Module, args: &Spanned) -> Option<(String, Spanned)> {
     let role = arg(args, "role")?.as_str()?.to_string();
     let doc = arg(args, "policy")?;
-    let name = arg(args, "name").cloned().unwrap_or_else(|| s("inline"));
+    let name = arg(args, "name")
+        .cloned()
+        .unwrap_or_else(|| string("inline"));
     Some((
         role,
         with_origin(
