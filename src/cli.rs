@@ -457,15 +457,17 @@ fn cmd_collect(args: CollectArgs) -> i32 {
     }
 }
 
+/// Largest `--graph` and `--baseline` file read (as the default `--max-file-size`): a
+/// device or a huge file is an error, not an unbounded read.
+const MAX_SIDE_INPUT: u64 = 64 * 1024 * 1024;
+
 /// Fingerprints of an earlier report for `--baseline`.
 fn read_baseline(
     path: &std::path::Path,
 ) -> Result<std::collections::BTreeSet<String>, Box<Diagnostic>> {
     let shown = crate::source::files::display_path(path);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(
-            Diagnostic::error("io-error", format!("cannot read baseline: {e}")).in_file(&shown),
-        )
+    let text = crate::source::files::read_text_limited(path, MAX_SIDE_INPUT).map_err(|e| {
+        Box::new(Diagnostic::error("io-error", format!("baseline: {e}")).in_file(&shown))
     })?;
     crate::baseline::fingerprints(&text)
         .map_err(|e| Box::new(Diagnostic::error("baseline", e).in_file(&shown)))
@@ -474,8 +476,8 @@ fn read_baseline(
 /// Read and check a saved graph document.
 fn read_graph(path: &std::path::Path, redactor: &Redactor) -> Result<Graph, Box<Diagnostic>> {
     let shown = crate::source::files::display_path(path);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(Diagnostic::error("io-error", format!("cannot read graph: {e}")).in_file(&shown))
+    let text = crate::source::files::read_text_limited(path, MAX_SIDE_INPUT).map_err(|e| {
+        Box::new(Diagnostic::error("io-error", format!("graph: {e}")).in_file(&shown))
     })?;
     Graph::from_json(&text, redactor)
         .map_err(|e| Box::new(Diagnostic::error("graph-error", e).in_file(&shown)))

@@ -11,6 +11,13 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Largest config file read (a config is a few kilobytes; a device or a huge file is an
+/// error, not an unbounded read).
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
+/// Longest suppression `resource` glob accepted.
+const MAX_GLOB_CHARS: usize = 1024;
+
 /// Default config file name, looked up in the working directory.
 pub const FILE_NAME: &str = "ecsaudit.toml";
 
@@ -205,6 +212,18 @@ impl Config {
                 )
                 .at(at(&s.resource)));
             }
+            // globset panics on some very long patterns (146k characters did); no real
+            // resource name or path comes near this.
+            if s.resource.chars().count() > MAX_GLOB_CHARS {
+                return Err(Diagnostic::error(
+                    "config-error",
+                    format!(
+                        "suppression resource glob is {} characters; at most {MAX_GLOB_CHARS} are allowed",
+                        s.resource.chars().count()
+                    ),
+                )
+                .at(at("resource")));
+            }
             if let Err(e) = globset::Glob::new(&s.resource) {
                 return Err(
                     Diagnostic::error("config-error", format!("bad resource glob: {e}"))
@@ -248,9 +267,10 @@ impl Config {
             }
         };
         let display = crate::source::files::display_path(&path);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error("config-error", format!("cannot read config: {e}")).in_file(&display)
-        })?;
+        let text =
+            crate::source::files::read_text_limited(&path, MAX_CONFIG_SIZE).map_err(|e| {
+                Diagnostic::error("config-error", format!("config: {e}")).in_file(&display)
+            })?;
         Self::parse(&text, &display)
     }
 
@@ -526,6 +546,16 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.location.unwrap().line, Some(5));
+    }
+
+    /// A huge glob (globset panicked on 146k characters) is a config error.
+    #[test]
+    fn huge_suppression_globs_are_errors() {
+        let glob = "a*".repeat(73_000);
+        let text =
+            format!("[[suppressions]]\nrule = \"EA1\"\nresource = \"{glob}\"\nreason = \"r\"\n");
+        let e = Config::parse(&text, "c.toml").unwrap_err();
+        assert!(e.message.contains("at most 1024"), "{}", e.message);
     }
 
     #[test]

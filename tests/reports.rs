@@ -258,3 +258,33 @@ fn github_workflow_examples_parse_and_use_real_inputs() {
         );
     }
 }
+
+/// Names holding newlines, carriage returns or terminal escapes cannot forge lines of
+/// the text report: control characters are shown escaped.
+#[test]
+fn text_report_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("forged.json");
+    std::fs::write(
+        &path,
+        r#"{"family": "fake\nCRITICAL EA000 forged line\r\u001b[31m", "containerDefinitions": [{"name": "a\nb", "image": "x:1", "privileged": true}]}"#,
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .args(["scan", path.to_str().unwrap(), "--fail-on", "none"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("CRITICAL EA000")),
+        "{text}"
+    );
+    assert!(!text.contains('\r') && !text.contains('\u{1b}'), "{text:?}");
+    assert!(
+        text.contains(r"fake\nCRITICAL EA000 forged line\r\u{1b}[31m"),
+        "{text}"
+    );
+}

@@ -228,3 +228,27 @@ fn live_audit_sarif_points_at_snapshot_lines() {
     assert_eq!(doc2["runs"][0]["results"], doc["runs"][0]["results"]);
     assert!(!stale.exists(), "stale snapshot removed");
 }
+
+/// Input errors that parsers place at column 0 (serde_json at the start of a line) still
+/// give SARIF regions that start at 1, as the schema requires and GitHub checks.
+#[test]
+fn notification_regions_start_at_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"family\": \"broken\", \n").unwrap();
+    let doc = sarif(&[broken.to_str().unwrap()]);
+    validate(&doc);
+    let n = &doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(
+        n["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+    assert_eq!(
+        n["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        1
+    );
+    assert_eq!(
+        doc["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+}

@@ -169,11 +169,11 @@ fn result(f: &Finding, index: usize, uris: &UriMapper) -> Option<Value> {
     let loc = f.location.as_ref()?;
     let mut region = json!({});
     if let Some(l) = loc.line {
-        region["startLine"] = json!(l);
-        region["startColumn"] = json!(loc.column.unwrap_or(1));
+        region["startLine"] = json!(l.max(1));
+        region["startColumn"] = json!(loc.column.unwrap_or(1).max(1));
         if let (Some(el), Some(ec)) = (loc.end_line, loc.end_column) {
-            region["endLine"] = json!(el);
-            region["endColumn"] = json!(ec);
+            region["endLine"] = json!(el.max(1));
+            region["endColumn"] = json!(ec.max(1));
         }
     } else {
         region["startLine"] = json!(1);
@@ -264,8 +264,13 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
         });
         if let Some(loc) = &d.location {
             let mut pl = json!({"artifactLocation": uris.artifact(&loc.file)});
+            // SARIF's lines and columns start at 1 (GitHub rejects a 0); some parsers
+            // report column 0 at the start of a line.
             if let Some(l) = loc.line {
-                pl["region"] = json!({"startLine": l, "startColumn": loc.column.unwrap_or(1)});
+                pl["region"] = json!({
+                    "startLine": l.max(1),
+                    "startColumn": loc.column.unwrap_or(1).max(1),
+                });
             }
             n["locations"] = json!([{"physicalLocation": pl}]);
         }
@@ -285,7 +290,8 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
             "columnKind": "utf16CodeUnits",
             "originalUriBaseIds": {"%SRCROOT%": {"uri": uris.root_uri()}},
             "invocations": [{
-                "executionSuccessful": !report.has_errors(),
+                // A partial audit (something could not be collected) did not succeed.
+                "executionSuccessful": !report.has_errors() && !report.is_partial(),
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,

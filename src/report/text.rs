@@ -19,6 +19,27 @@ fn sev_style(s: Severity) -> Style {
     Style::new().fg_color(Some(c.into())).bold()
 }
 
+/// `s` with control characters escaped (`\n`, `\r`, `\t`, `\u{1b}`): a name or value
+/// holding a newline, a carriage return or a terminal escape cannot forge report lines.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Render the report; `anstream` strips the styles when not writing to a terminal.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -40,9 +61,9 @@ pub fn render(report: &Report) -> String {
         let where_ = if file.is_empty() {
             String::new()
         } else {
-            format!("  {dim}{file}{dim:#}")
+            format!("  {dim}{}{dim:#}", clean(file))
         };
-        let _ = writeln!(out, "{bold}{resource}{bold:#}{where_}");
+        let _ = writeln!(out, "{bold}{}{bold:#}{where_}", clean(resource));
         for f in findings {
             let pos = f
                 .location
@@ -59,13 +80,17 @@ pub fn render(report: &Report) -> String {
                 f.severity.as_str().to_uppercase(),
                 f.rule_id,
                 pos,
-                f.message
+                clean(&f.message)
             );
             for r in &f.related {
                 let _ = writeln!(
                     out,
                     "  {:<8} {:<6} {:>8}  {dim}↳ {} {}{dim:#}",
-                    "", "", "", r.kind, r.name
+                    "",
+                    "",
+                    "",
+                    clean(&r.kind),
+                    clean(&r.name)
                 );
             }
         }
@@ -90,7 +115,7 @@ pub fn render(report: &Report) -> String {
                 Level::Unresolved => "unresolved",
                 _ => "warning",
             };
-            let _ = writeln!(out, "  {st}{label}{st:#}: {}", d.headline());
+            let _ = writeln!(out, "  {st}{label}{st:#}: {}", clean(&d.headline()));
         }
         let _ = writeln!(out);
     }

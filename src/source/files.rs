@@ -160,9 +160,7 @@ pub fn read_text_limited(path: &Path, max: u64) -> Result<String, String> {
                 e.utf8_error().valid_up_to()
             )),
         },
-        Ok(Err(len)) => Err(format!(
-            "file is {len} bytes, over the {max}-byte limit (raise it with --max-file-size)"
-        )),
+        Ok(Err(len)) => Err(format!("file is {len} bytes, over the {max}-byte limit")),
         Err(e) => Err(format!("cannot read: {e}")),
     }
 }
@@ -218,7 +216,7 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
             let loc = Location {
                 file: file.clone(),
                 line: Some(e.line() as u32),
-                column: Some(e.column() as u32),
+                column: Some((e.column() as u32).max(1)),
                 ..Location::default()
             };
             diags.push(Diagnostic::error("parse-error", format!("malformed JSON: {e}")).at(loc));
