@@ -781,3 +781,34 @@ fn eval_query_against_saved_graph() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2");
 }
+
+/// `-` reads a task definition from standard input; a named FIFO or device (as
+/// `/dev/stdin` is under a pipe) is an error, never input read as nothing.
+#[test]
+fn standard_input_and_special_files() {
+    let text = std::fs::read_to_string("examples/flawed/legacy-ec2.json").unwrap();
+    let out = ecsaudit()
+        .args(["scan", "-", "-f", "json", "--fail-on", "none"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["summary"]["findings"], 23, "{r:#}");
+    assert_eq!(r["findings"][0]["location"]["file"], "-");
+    assert!(r["findings"][0]["location"]["line"].as_u64().is_some());
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = ecsaudit()
+        .args(["scan", fifo.to_str().unwrap(), "-f", "json"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["errors"][0]["code"], "not-a-file");
+}

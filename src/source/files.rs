@@ -79,6 +79,13 @@ pub fn display_path(path: &Path) -> String {
 pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     for root in paths {
+        if root.as_os_str() == STDIN {
+            out.push(Candidate {
+                path: root.clone(),
+                explicit: true,
+            });
+            continue;
+        }
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
@@ -94,6 +101,18 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
                 path: root.clone(),
                 explicit: true,
             });
+            continue;
+        }
+        if !meta.is_dir() {
+            // A FIFO, a device, /dev/stdin: never read as nothing (a pass for input
+            // never checked).
+            diagnostics.push(
+                Diagnostic::error(
+                    "not-a-file",
+                    "not a regular file or a directory; to read standard input, name it `-`",
+                )
+                .in_file(&display_path(root)),
+            );
             continue;
         }
         let walker = ignore::WalkBuilder::new(root)
@@ -133,11 +152,23 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
     out
 }
 
+/// The path that names standard input.
+pub const STDIN: &str = "-";
+
 /// The bytes of the file at `path`, or its size if that is over `max` bytes (checked
 /// before reading and while reading, so a file that grows is not read past the limit).
 /// The file is opened once.
 fn read_limited(path: &Path, max: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
     use std::io::Read;
+    if path.as_os_str() == STDIN {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        let read = bytes.len() as u64;
+        return Ok(if read > max { Err(read) } else { Ok(bytes) });
+    }
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len > max {
