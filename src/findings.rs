@@ -142,9 +142,14 @@ fn fingerprint(rule_id: &str, node: &Node, path: &str) -> String {
     for part in [rule_id, "\u{0}", &node.identity, "\u{0}", path] {
         hasher.update(part.as_bytes());
     }
+    hex16(&hasher.finalize())
+}
+
+/// The first 16 bytes of a digest, in hex.
+fn hex16(digest: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(32);
-    for b in hasher.finalize().iter().take(16) {
+    for b in digest.iter().take(16) {
         out.push(HEX[usize::from(b >> 4)] as char);
         out.push(HEX[usize::from(b & 0xf)] as char);
     }
@@ -304,7 +309,37 @@ pub fn resolve(
     findings.dedup_by(|a, b| {
         a.resource_id == b.resource_id && a.fingerprint == b.fingerprint && a.message == b.message
     });
-    merge_revisions(findings, graph)
+    let mut findings = merge_revisions(findings, graph);
+    name_related(&mut findings, graph);
+    findings
+}
+
+/// The other resources a finding names are part of what it is about: one load
+/// balancer's egress gap towards two services is two findings, with two fingerprints.
+/// (Revisions of a family are merged first, on the fingerprint without them.) A
+/// finding that names no other resource keeps the fingerprint it always had.
+fn name_related(findings: &mut [Box<Finding>], graph: &Graph) {
+    for f in findings.iter_mut().filter(|f| !f.related.is_empty()) {
+        let mut related: Vec<&str> = f
+            .related
+            .iter()
+            .map(|r| {
+                graph
+                    .nodes
+                    .get(&r.id)
+                    .map_or(r.id.as_str(), |n| n.identity.as_str())
+            })
+            .collect();
+        related.sort_unstable();
+        related.dedup();
+        let mut hasher = Sha256::new();
+        hasher.update(f.fingerprint.as_bytes());
+        for r in related {
+            hasher.update(b"\x00related\x00");
+            hasher.update(r.as_bytes());
+        }
+        f.fingerprint = hex16(&hasher.finalize());
+    }
 }
 
 /// One finding per problem and family: findings on several revisions of one collected

@@ -812,3 +812,24 @@ fn standard_input_and_special_files() {
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["errors"][0]["code"], "not-a-file");
 }
+
+/// Meta-test over the live-graph fixture: every finding has a fingerprint of its own.
+#[test]
+fn live_fixture_fingerprints_are_unique() {
+    let (_, r) = run_json(&[
+        "scan",
+        "--graph",
+        "tests/data/live-graph.json",
+        "--fail-on",
+        "none",
+    ]);
+    let all: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert!(all.len() > 5);
+    let unique: std::collections::BTreeSet<_> = all.iter().collect();
+    assert_eq!(unique.len(), all.len(), "{:#?}", r["findings"]);
+}

@@ -731,3 +731,31 @@ fn resource_mappings_match_the_api() {
         assert!(rules.contains(want), "{want} in {rules:?}");
     }
 }
+
+/// One load balancer whose egress reaches neither of two services: two EA908 findings
+/// on it, with fingerprints of their own (they once shared one, so a baseline hid the
+/// second service's finding and SARIF merged the alerts).
+#[test]
+fn findings_on_one_resource_about_different_services_differ() {
+    let r = scan(&["tests/data/terraform/two-services"]);
+    let ea908: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "EA908")
+        .collect();
+    assert_eq!(ea908.len(), 2, "{:#?}", located(&r));
+    assert_ne!(ea908[0]["fingerprint"], ea908[1]["fingerprint"]);
+    let all: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    let unique: std::collections::BTreeSet<_> = all.iter().collect();
+    assert_eq!(
+        unique.len(),
+        all.len(),
+        "every finding has its own fingerprint"
+    );
+}
