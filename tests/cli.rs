@@ -833,3 +833,30 @@ fn live_fixture_fingerprints_are_unique() {
     let unique: std::collections::BTreeSet<_> = all.iter().collect();
     assert_eq!(unique.len(), all.len(), "{:#?}", r["findings"]);
 }
+
+/// UTF-16 with a byte-order mark (PowerShell's `>`) is read as the same task definition;
+/// a `.json` file that is not text in any encoding is an error even inside a directory
+/// (it was skipped, exit 0, its findings lost).
+#[test]
+fn utf16_is_read_and_undecodable_json_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/flawed/legacy-ec2.json").unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    std::fs::write(dir.path().join("utf16.json"), utf16).unwrap();
+    let (code, r) = run_json(&["scan", dir.path().to_str().unwrap(), "--fail-on", "none"]);
+    assert_eq!(code, 0);
+    assert_eq!(r["summary"]["findings"], 23);
+    assert_eq!(r["findings"][0]["location"]["line"], 13);
+    let latin1: Vec<u8> = text
+        .replace("\"api\"", "\"ap\u{e9}\"")
+        .chars()
+        .map(|c| c as u8)
+        .collect();
+    std::fs::write(dir.path().join("latin1.json"), latin1).unwrap();
+    let (code, r) = run_json(&["scan", dir.path().to_str().unwrap(), "--fail-on", "none"]);
+    assert_eq!(code, 2);
+    assert_eq!(r["errors"][0]["code"], "not-utf8", "{:#}", r["errors"]);
+}

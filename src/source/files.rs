@@ -196,6 +196,38 @@ pub fn read_text_limited(path: &Path, max: u64) -> Result<String, String> {
     }
 }
 
+/// The text of a file: UTF-8 (a BOM is kept, and stripped later), or UTF-16 with a
+/// byte-order mark (what PowerShell's `>` writes), re-encoded as UTF-8 with a BOM so
+/// positions are counted as in the original; anything else is an error.
+fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    let utf16 = |be: bool| -> Result<String, String> {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if be {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            })
+            .collect();
+        String::from_utf16(&units)
+            .map(|t| format!("\u{feff}{t}"))
+            .map_err(|_| "UTF-16 text with an invalid surrogate".to_string())
+    };
+    match bytes.as_slice() {
+        [0xFF, 0xFE, ..] => utf16(false),
+        [0xFE, 0xFF, ..] => utf16(true),
+        _ => String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            )
+        }),
+    }
+}
+
 /// Read, parse and classify one file.
 pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
     let file = display_path(&c.path);
@@ -224,19 +256,13 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
             return done(diags);
         }
     };
-    let text = match String::from_utf8(bytes) {
+    let text = match decode(bytes) {
         Ok(t) => t,
-        Err(e) => {
-            let msg = format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            );
-            let d = if c.explicit {
-                Diagnostic::error("not-utf8", msg)
-            } else {
-                Diagnostic::skipped("not-utf8", msg)
-            };
-            diags.push(d.in_file(&file));
+        Err(msg) => {
+            // A `.json` file that cannot be decoded is an error whether it was named or
+            // found in a directory: skipping it would pass a task definition unchecked
+            // (one saved as Latin-1 lost its 23 findings).
+            diags.push(Diagnostic::error("not-utf8", msg).in_file(&file));
             return done(diags);
         }
     };
