@@ -261,9 +261,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts: crate::source::json_index::line_starts(text),
+        }
     }
 
     /// 1-based line and UTF-16 column of byte `offset` in `text`.

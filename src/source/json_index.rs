@@ -101,6 +101,20 @@ pub fn unescape_token(raw: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Byte offsets at which lines start: after `\n`, `\r\n` and a lone `\r` (old Mac
+/// files; counting only `\n` put every finding of such a file on line 1).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue; // the \n that follows ends this line
+        }
+        starts.push(i + 1);
+    }
+    starts
+}
+
 struct LineMap {
     /// Byte offset at which each line starts.
     starts: Vec<usize>,
@@ -108,9 +122,9 @@ struct LineMap {
 
 impl LineMap {
     fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineMap { starts }
+        LineMap {
+            starts: line_starts(text),
+        }
     }
 
     fn position(&self, text: &str, offset: usize) -> (u32, u32) {
@@ -356,6 +370,14 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        assert_eq!(line_starts("a\nb\r\nc\rd"), vec![0, 2, 5, 7]);
+        let text = "{\r  \"a\": 1,\r  \"b\": true\r}";
+        let idx = JsonIndex::build(text);
+        assert_eq!(idx.locate("/b").unwrap().1.line, 3);
+    }
 
     const DOC: &str = r#"{
   "family": "web",
