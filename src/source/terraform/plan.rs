@@ -6,7 +6,8 @@
 //! resource's node id, so relations hold as in a module.
 
 use super::eval::{Module, SourceFile};
-use super::{assemble, finish, Built, LoadedModule, SUPPORTED};
+use super::nodes::{assemble, Built, SUPPORTED};
+use super::{finish, LoadedModule};
 use crate::graph::secrets::Redactor;
 use crate::source::iac::{json_spanned, Spanned, Val};
 use serde_json::Value;

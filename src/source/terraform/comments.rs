@@ -1,0 +1,78 @@
+//! Inline suppressions in `.tf` files: `# ecsaudit:ignore RULES reason: ...`.
+
+use super::eval::SourceFile;
+use crate::diagnostics::{Diagnostic, Location};
+
+/// `# ecsaudit:ignore EA501,EA502 reason: ...` (or `//`) comments of a file: each
+/// applies to findings in that file at its line (a trailing comment), at the next line
+/// (a comment line), or anywhere in the block that starts on the next line. An ignore
+/// without a reason is not honoured and is reported.
+pub(super) fn ignore_comments(
+    f: &SourceFile,
+    blocks: &[(u32, u32)],
+) -> (Vec<serde_json::Value>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let lines: Vec<&str> = f.text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(at) = line.find("ecsaudit:ignore") else {
+            continue;
+        };
+        let before = line[..at].trim_end();
+        let comment_start = before.rfind('#').or_else(|| before.rfind("//"));
+        let Some(cs) = comment_start else { continue };
+        if !before[cs..]
+            .trim_start_matches(['#', '/'])
+            .trim()
+            .is_empty()
+        {
+            continue;
+        }
+        let rest = line[at + "ecsaudit:ignore".len()..].trim();
+        let (ids, reason) = match rest.split_once("reason:") {
+            Some((ids, reason)) => (ids, reason.trim()),
+            None => (rest, ""),
+        };
+        let rules: Vec<&str> = ids
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let line_no = i as u32 + 1;
+        if rules.is_empty() || reason.is_empty() {
+            problems.push(
+                Diagnostic::warning(
+                    "ignore-without-reason",
+                    "`ecsaudit:ignore` needs rule ids and `reason: ...`; this one is not honoured",
+                )
+                .at(Location {
+                    file: f.path.to_string(),
+                    line: Some(line_no),
+                    column: Some(cs as u32 + 1),
+                    ..Location::default()
+                }),
+            );
+            continue;
+        }
+        let own_line = line[..cs].trim().is_empty();
+        let (start, end) = if own_line {
+            let next = (i + 1..lines.len())
+                .find(|&j| {
+                    let t = lines[j].trim();
+                    !t.is_empty() && !t.starts_with('#') && !t.starts_with("//")
+                })
+                .map_or(line_no + 1, |j| j as u32 + 1);
+            match blocks.iter().find(|(s, _)| *s == next) {
+                Some(&(s, e)) => (s, e),
+                None => (next, next),
+            }
+        } else {
+            (line_no, line_no)
+        };
+        out.push(serde_json::json!({
+            "rules": rules, "reason": reason, "file": f.path.to_string(),
+            "from_line": start, "to_line": end, "line": line_no,
+        }));
+    }
+    (out, problems)
+}
