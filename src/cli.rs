@@ -315,13 +315,8 @@ fn file_graph(
         crate::graph::from_files(&shown, scan.task_definitions, scan.diagnostics, redactor);
     for (file, text, doc) in &scan.plans {
         let loaded = crate::source::terraform::plan::load_plan(file, text, doc, redactor);
-        graph.diagnostics.extend(loaded.diagnostics);
-        for n in loaded.nodes {
-            graph.add_node(n);
-        }
-        for (from, to, kind) in &loaded.edges {
-            graph.add_edge(from, to, kind);
-        }
+        let diagnostics = loaded.add_to(&mut graph);
+        graph.diagnostics.extend(diagnostics);
     }
     let mut files_read = scan.files_read;
     let tf = crate::source::terraform::TerraformOptions {
@@ -332,13 +327,8 @@ fn file_graph(
     for dir in crate::source::terraform::discover(paths) {
         let loaded = crate::source::terraform::load_module(&dir, &tf, redactor);
         files_read += loaded.files_read;
-        graph.diagnostics.extend(loaded.diagnostics);
-        for n in loaded.nodes {
-            graph.add_node(n);
-        }
-        for (from, to, kind) in &loaded.edges {
-            graph.add_edge(from, to, kind);
-        }
+        let diagnostics = loaded.add_to(&mut graph);
+        graph.diagnostics.extend(diagnostics);
     }
     graph.index_links();
     (graph, files_read)

@@ -213,13 +213,9 @@ pub fn run_candidates(
                 }
             }
             let mut graph = crate::graph::from_files(&shown, docs, Vec::new(), &redactor);
-            for p in plans {
-                read_diags.extend(p.diagnostics);
-                for n in p.nodes {
-                    graph.add_node(n);
-                }
-                for (from, to, kind) in &p.edges {
-                    graph.add_edge(from, to, kind);
+            if !plans.is_empty() {
+                for p in plans {
+                    read_diags.extend(p.add_to(&mut graph));
                 }
                 graph.index_links();
             }
@@ -285,40 +281,19 @@ fn run_terraform(
         .par_iter()
         .map(|dir| {
             let loaded = crate::source::terraform::load_module(dir, &tf, redactor);
-            let graph = terraform_graph(dir, loaded.nodes, &loaded.edges);
+            let (files_read, resources) = (loaded.files_read, loaded.resources);
+            let mut graph = Graph::new(vec![serde_json::json!({
+                "type": "terraform",
+                "module": files::display_path(dir),
+            })]);
+            let diagnostics = loaded.add_to(&mut graph);
+            graph.index_links();
             let part = evaluate(&graph, engine, config, 1, &findings::Texts::new());
             let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
             let nodes = graph.nodes.len();
-            (
-                part,
-                loaded.diagnostics,
-                loaded.files_read,
-                tds,
-                nodes,
-                loaded.resources,
-            )
+            (part, diagnostics, files_read, tds, nodes, resources)
         })
         .collect()
-}
-
-/// The graph of one Terraform module's nodes.
-pub fn terraform_graph(
-    dir: &std::path::Path,
-    nodes: Vec<crate::graph::Node>,
-    edges: &[(String, String, &'static str)],
-) -> Graph {
-    let mut g = Graph::new(vec![serde_json::json!({
-        "type": "terraform",
-        "module": files::display_path(dir),
-    })]);
-    for n in nodes {
-        g.add_node(n);
-    }
-    for (from, to, kind) in edges {
-        g.add_edge(from, to, kind);
-    }
-    g.index_links();
-    g
 }
 
 /// Findings of one graph (or batch), in report order, with the diagnostics evaluating it

@@ -50,6 +50,20 @@ pub struct LoadedModule {
     pub edges: Vec<(String, String, &'static str)>,
 }
 
+impl LoadedModule {
+    /// Move the nodes and edges into `graph` (its links are not re-indexed: call
+    /// [`Graph::index_links`] once everything is in); returns the diagnostics.
+    pub fn add_to(self, graph: &mut crate::graph::Graph) -> Vec<Diagnostic> {
+        for n in self.nodes {
+            graph.add_node(n);
+        }
+        for (from, to, kind) in &self.edges {
+            graph.add_edge(from, to, kind);
+        }
+        self.diagnostics
+    }
+}
+
 /// Root modules under `paths`: directories that hold `.tf` files (hidden and
 /// git-ignored paths are skipped, `.terraform/` with them; a `.tf` file named explicitly
 /// stands for its directory), less those another of them calls as a local module (they
