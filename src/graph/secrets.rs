@@ -223,13 +223,18 @@ impl Redactor {
         let mut n = 0;
         if let Some(env) = c.get_mut("environment").and_then(Value::as_array_mut) {
             for e in env.iter_mut().filter_map(Value::as_object_mut) {
-                let name = e.get("name").and_then(Value::as_str).map(str::to_owned);
-                if let Some(v) = e.get_mut("value") {
-                    n += redact_with(v, |s| {
-                        name.as_deref().is_some_and(|name| {
+                // Decided on the entry as it is, then written: no copy of the name.
+                let name = e.get("name").and_then(Value::as_str);
+                let new = e.get("value").and_then(Value::as_str).and_then(|v| {
+                    replacement(v, value_kind, |s| {
+                        name.is_some_and(|name| {
                             name_suggests_secret(name, &self.env_tokens) && !trivial_value(s)
                         })
-                    });
+                    })
+                });
+                if let Some(new) = new {
+                    e.insert("value".into(), Value::String(new));
+                    n += 1;
                 }
             }
         }
@@ -275,6 +280,22 @@ fn redact_map(map: &mut serde_json::Map<String, Value>) -> usize {
         .sum()
 }
 
+/// What string `s` becomes, if anything: a marker already there in its normal form, or a
+/// marker when `kind_of(s)` gives a kind or else `by_name(s)` says it is a secret.
+fn replacement(
+    s: &str,
+    kind_of: fn(&str) -> Option<&'static str>,
+    by_name: impl Fn(&str) -> bool,
+) -> Option<String> {
+    match normal_marker(s) {
+        Some(m) => (m != s).then_some(m),
+        None => match kind_of(s) {
+            Some(kind) => Some(marker(kind, s)),
+            None => by_name(s).then(|| marker("", s)),
+        },
+    }
+}
+
 /// Replace string `v` by a marker when its value has a credential kind, or else when
 /// `by_name(v)` says it is a secret; a marker already there is kept in its normal form.
 /// Returns 1 when `v` was changed.
@@ -282,35 +303,26 @@ fn redact_with(v: &mut Value, by_name: impl Fn(&str) -> bool) -> usize {
     let Value::String(s) = v else {
         return 0;
     };
-    let replacement = match normal_marker(s) {
-        Some(m) if m == *s => return 0,
-        Some(m) => m,
-        None => match value_kind(s) {
-            Some(kind) => marker(kind, s),
-            None if by_name(s) => marker("", s),
-            None => return 0,
-        },
-    };
-    *s = replacement;
-    1
+    match replacement(s, value_kind, by_name) {
+        Some(new) => {
+            *s = new;
+            1
+        }
+        None => 0,
+    }
 }
 
 /// Redact, anywhere in `v`, strings that match a credential format (not high entropy:
 /// digests and ids look random too). Keys are left as they are.
 pub fn redact_formats(v: &mut Value) -> usize {
     match v {
-        Value::String(s) => {
-            let replacement = match normal_marker(s) {
-                Some(m) if m == *s => return 0,
-                Some(m) => m,
-                None => match format_kind(s) {
-                    Some(kind) => marker(kind, s),
-                    None => return 0,
-                },
-            };
-            *s = replacement;
-            1
-        }
+        Value::String(s) => match replacement(s, format_kind, |_| false) {
+            Some(new) => {
+                *s = new;
+                1
+            }
+            None => 0,
+        },
         Value::Array(a) => a.iter_mut().map(redact_formats).sum(),
         Value::Object(o) => o.values_mut().map(redact_formats).sum(),
         _ => 0,
