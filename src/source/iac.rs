@@ -253,28 +253,22 @@ fn spanned_from_json(
     Spanned::new(val, at)
 }
 
-/// Line starts of a text, to turn byte offsets into 1-based lines and UTF-16 columns.
+/// Line starts of a text, to turn byte ranges into origins (the JSON index's line map).
 #[derive(Debug)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    lines: crate::source::json_index::LineMap,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         LineIndex {
-            starts: crate::source::json_index::line_starts(text),
+            lines: crate::source::json_index::LineMap::new(text),
         }
     }
 
     /// 1-based line and UTF-16 column of byte `offset` in `text`.
     pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
-        let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let col = text
-            .get(start..offset)
-            .map_or(0, |s| s.encode_utf16().count());
-        (line as u32, col as u32 + 1)
+        self.lines.position(text, offset)
     }
 
     /// The origin of byte range `range` of `text` in `file`.

@@ -103,7 +103,7 @@ pub fn unescape_token(raw: &str) -> std::borrow::Cow<'_, str> {
 
 /// Byte offsets at which lines start: after `\n`, `\r\n` and a lone `\r` (old Mac
 /// files; counting only `\n` put every finding of such a file on line 1).
-pub fn line_starts(text: &str) -> Vec<usize> {
+fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut starts = vec![0];
     for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
@@ -115,25 +115,31 @@ pub fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-struct LineMap {
+/// Byte offsets to 1-based lines and UTF-16 columns (JSON pointers here, IaC spans in
+/// [`crate::source::iac`]).
+#[derive(Debug)]
+pub struct LineMap {
     /// Byte offset at which each line starts.
     starts: Vec<usize>,
 }
 
 impl LineMap {
-    fn new(text: &str) -> Self {
+    pub fn new(text: &str) -> Self {
         LineMap {
             starts: line_starts(text),
         }
     }
 
-    fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+    /// 1-based line and UTF-16 column of byte `offset` in `text` (the text this map was
+    /// built from; an offset past its end counts as its end).
+    pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
         let line = match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
         let start = self.starts[line];
-        let before = &text[start..offset];
+        let before = text.get(start..offset).unwrap_or_default();
         // Columns count UTF-16 units: one per byte in ASCII text.
         let column: usize = if before.is_ascii() {
             before.len()
