@@ -61,9 +61,11 @@ pub fn call(
             }
             _ => None,
         },
-        "merge" if known_all => {
+        // Later arguments win; with an unknown argument the known entries stay and the
+        // object may hold more (it is open).
+        "merge" => {
             let mut entries: Vec<(String, Spanned)> = Vec::new();
-            let mut open = false;
+            let mut open = !known_all;
             for v in &vals {
                 match &v.val {
                     Val::Object {
@@ -77,29 +79,11 @@ pub fn call(
                         }
                     }
                     Val::Null => {}
-                    _ => return unknown(),
+                    _ if known_all => return unknown(),
+                    _ => {}
                 }
             }
             Some(Spanned::new(Val::Object { entries, open }, origin.clone()))
-        }
-        "merge" => {
-            // Known entries stay; the object may hold more (from the unknown arguments).
-            let mut entries: Vec<(String, Spanned)> = Vec::new();
-            for v in &vals {
-                if let Val::Object { entries: e, .. } = &v.val {
-                    for (k, x) in e {
-                        entries.retain(|(ek, _)| ek != k);
-                        entries.push((k.clone(), x.clone()));
-                    }
-                }
-            }
-            Some(Spanned::new(
-                Val::Object {
-                    entries,
-                    open: true,
-                },
-                origin.clone(),
-            ))
         }
         "concat" if known_all => {
             let mut out = Vec::new();
