@@ -759,3 +759,64 @@ fn findings_on_one_resource_about_different_services_differ() {
         "every finding has its own fingerprint"
     );
 }
+
+/// Terraform's JSON syntax (`*.tf.json`, as CDK for Terraform writes it) is read as the
+/// HCL it stands for: blocks nested by label, templates in strings (native expressions
+/// inside `${...}`), `terraform.tfvars.json`, `"//"` ignore comments; findings point at
+/// the JSON lines, inside the interpolation too.
+#[test]
+fn the_json_syntax_is_read_with_its_lines() {
+    let r = scan(&["tests/data/terraform/json"]);
+    let f = "tests/data/terraform/json/main.tf.json";
+    let api = "json-public.ecr.aws/app/api:latest";
+    for want in [
+        // `privileged = true` inside "${jsonencode([{...}])}": its own column.
+        format!("EA501 {api} {f}:18:114"),
+        format!("EA701 worker {f}:26:41"),
+        format!("EA901 api {f}:37:31"),
+        // The image comes from terraform.tfvars.json.
+        format!("EA201 {api} tests/data/terraform/json/terraform.tfvars.json:2:3"),
+    ] {
+        assert!(has(&r, &want), "{want} in {:#?}", located(&r));
+    }
+    let worker = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule_id"] == "EA501" && x["resource"] == "worker")
+        .expect("the worker's EA501");
+    assert_eq!(
+        worker["suppression"]["reason"], "the worker needs the device",
+        "{worker:#}"
+    );
+    assert_eq!(
+        r["summary"]["skipped_inputs"], 0,
+        "not read as task definitions"
+    );
+    assert_eq!(r["summary"]["terraform"]["resources"], 3);
+
+    // The family template resolves through a local and the tfvars.json value.
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["graph", "tests/data/terraform/json"])
+        .output()
+        .unwrap();
+    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let td = &g["nodes"]["terraform:tests/data/terraform/json#aws_ecs_task_definition.api"];
+    assert_eq!(td["properties"]["family"], api, "{td:#}");
+
+    // Malformed JSON syntax: named at its line and column, the rest scanned.
+    let r = scan(&["tests/data/terraform/json-broken"]);
+    let e = errors(&r, "error");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(
+        e[0]["location"]["file"],
+        "tests/data/terraform/json-broken/bad.tf.json"
+    );
+    assert_eq!(e[0]["location"]["line"], 3);
+    assert!(has(
+        &r,
+        "EA501 still-scanned tests/data/terraform/json-broken/good.tf:3:99"
+    ));
+}

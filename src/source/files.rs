@@ -97,6 +97,9 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
             }
         };
         if meta.is_file() {
+            if crate::source::terraform::is_configuration(root) {
+                continue; // read by the Terraform source
+            }
             out.push(Candidate {
                 path: root.clone(),
                 explicit: true,
@@ -128,7 +131,8 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
             match entry {
                 Ok(e) => {
                     let is_json = e.path().extension().is_some_and(|x| x == "json");
-                    if is_json && e.file_type().is_some_and(|t| t.is_file()) {
+                    let file = e.file_type().is_some_and(|t| t.is_file());
+                    if is_json && file && !is_terraform_json(e.path()) {
                         out.push(Candidate {
                             path: e.into_path(),
                             explicit: false,
@@ -150,6 +154,14 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
     let mut seen = std::collections::HashSet::new();
     out.retain(|c| seen.insert(display_path(&c.path)));
     out
+}
+
+/// Terraform's JSON syntax and variable files (`*.tf.json`, `*.tfvars.json`): read by
+/// the Terraform source, not as task definitions.
+fn is_terraform_json(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".tf.json") || n.ends_with(".tfvars.json"))
 }
 
 /// The path that names standard input.

@@ -28,32 +28,11 @@ pub(super) fn ignore_comments(
         {
             continue;
         }
-        let rest = line[at + "ecsaudit:ignore".len()..].trim();
-        let (ids, reason) = match rest.split_once("reason:") {
-            Some((ids, reason)) => (ids, reason.trim()),
-            None => (rest, ""),
-        };
-        let rules: Vec<&str> = ids
-            .split([',', ' '])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
         let line_no = i as u32 + 1;
-        if rules.is_empty() || reason.is_empty() {
-            problems.push(
-                Diagnostic::warning(
-                    "ignore-without-reason",
-                    "`ecsaudit:ignore` needs rule ids and `reason: ...`; this one is not honoured",
-                )
-                .at(Location {
-                    file: f.path.to_string(),
-                    line: Some(line_no),
-                    column: Some(cs as u32 + 1),
-                    ..Location::default()
-                }),
-            );
+        let Some((rules, reason)) = rules_and_reason(&line[at..]) else {
+            problems.push(without_reason(f, line_no, cs as u32 + 1));
             continue;
-        }
+        };
         let own_line = line[..cs].trim().is_empty();
         let (start, end) = if own_line {
             let next = (i + 1..lines.len())
@@ -75,4 +54,58 @@ pub(super) fn ignore_comments(
         }));
     }
     (out, problems)
+}
+
+/// The `"//": "ecsaudit:ignore RULES reason: ..."` comments of a `.tf.json` file's
+/// blocks: each applies to its whole block.
+pub(super) fn json_ignore_comments(f: &SourceFile) -> (Vec<serde_json::Value>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let Some((json, lines, t)) = &f.json else {
+        return (out, problems);
+    };
+    for (text, block) in &t.comments {
+        let Some(at) = text.find("ecsaudit:ignore") else {
+            continue;
+        };
+        let o = lines.origin(&f.path, json, block.clone());
+        let Some((rules, reason)) = rules_and_reason(&text[at..]) else {
+            problems.push(without_reason(f, o.line, o.column));
+            continue;
+        };
+        out.push(serde_json::json!({
+            "rules": rules, "reason": reason, "file": f.path.to_string(),
+            "from_line": o.line, "to_line": o.end_line, "line": o.line,
+        }));
+    }
+    (out, problems)
+}
+
+/// The rule ids and the reason of an ignore (`text` starts at `ecsaudit:ignore`), or
+/// `None` when either is missing.
+fn rules_and_reason(text: &str) -> Option<(Vec<&str>, &str)> {
+    let rest = text["ecsaudit:ignore".len()..].trim();
+    let (ids, reason) = match rest.split_once("reason:") {
+        Some((ids, reason)) => (ids, reason.trim()),
+        None => (rest, ""),
+    };
+    let rules: Vec<&str> = ids
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!rules.is_empty() && !reason.is_empty()).then_some((rules, reason))
+}
+
+fn without_reason(f: &SourceFile, line: u32, column: u32) -> Diagnostic {
+    Diagnostic::warning(
+        "ignore-without-reason",
+        "`ecsaudit:ignore` needs rule ids and `reason: ...`; this one is not honoured",
+    )
+    .at(Location {
+        file: f.path.to_string(),
+        line: Some(line),
+        column: Some(column),
+        ..Location::default()
+    })
 }

@@ -45,8 +45,11 @@ fn larger_than(v: &Spanned, limit: usize) -> bool {
 pub struct SourceFile {
     /// Display path.
     pub path: Arc<str>,
+    /// HCL text (for a `.tf.json` file, the HCL it stands for).
     pub text: String,
     pub lines: LineIndex,
+    /// A `.tf.json` file: its JSON text, lines and the offset map of `text` into it.
+    pub json: Option<(String, LineIndex, super::json_syntax::Transcoded)>,
 }
 
 impl SourceFile {
@@ -56,12 +59,30 @@ impl SourceFile {
             path: path.into(),
             text,
             lines,
+            json: None,
         }
+    }
+
+    /// A `.tf.json` file (Terraform's JSON syntax), read as the HCL it stands for.
+    pub fn from_json(path: &str, json: String) -> Result<Self, (String, usize, usize)> {
+        let mut t = super::json_syntax::transcode(&json)?;
+        let mut f = SourceFile::new(path, std::mem::take(&mut t.hcl));
+        let lines = LineIndex::new(&json);
+        f.json = Some((json, lines, t));
+        Ok(f)
     }
 
     /// Where byte range `span` sits.
     pub fn origin(&self, span: Option<std::ops::Range<usize>>) -> Option<Origin> {
-        span.map(|r| self.lines.origin(&self.path, &self.text, r))
+        let r = span?;
+        Some(match &self.json {
+            Some((json, lines, t)) => {
+                let start = t.json_offset(r.start);
+                let end = t.json_offset(r.end).max(start);
+                lines.origin(&self.path, json, start..end)
+            }
+            None => self.lines.origin(&self.path, &self.text, r),
+        })
     }
 
     /// The text of byte range `span`, trimmed.

@@ -9,11 +9,12 @@ mod comments;
 pub mod eval;
 pub mod functions;
 pub mod iam;
+mod json_syntax;
 pub mod mapping;
 mod nodes;
 pub mod plan;
 
-use comments::ignore_comments;
+use comments::{ignore_comments, json_ignore_comments};
 pub use nodes::unresolved_diagnostics;
 use nodes::{assemble, edges, managed_policy_node, Built, SUPPORTED};
 pub mod resources;
@@ -80,7 +81,7 @@ fn module_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut dirs = std::collections::BTreeSet::new();
     for p in paths {
         if p.is_file() {
-            if p.extension().is_some_and(|e| e == "tf") {
+            if is_configuration(p) {
                 dirs.insert(
                     p.parent()
                         .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
@@ -90,7 +91,7 @@ fn module_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
         }
         for entry in ignore::WalkBuilder::new(p).build().flatten() {
             let path = entry.path();
-            if path.extension().is_some_and(|e| e == "tf") && path.is_file() {
+            if is_configuration(path) && path.is_file() {
                 if let Some(parent) = path.parent() {
                     dirs.insert(parent.to_path_buf());
                 }
@@ -106,6 +107,21 @@ fn module_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
             }
         })
         .collect()
+}
+
+/// A Terraform configuration file: `*.tf`, or `*.tf.json` (the JSON syntax).
+pub fn is_configuration(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+}
+
+/// The configuration files of module `dir`, in name order.
+fn configuration_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = tf_files(dir, ".tf");
+    out.extend(tf_files(dir, ".tf.json"));
+    out.sort();
+    out
 }
 
 fn tf_files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
@@ -192,19 +208,21 @@ const MAX_MODULE_DEPTH: usize = 8;
 pub fn called_modules(dirs: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
     let mut out = std::collections::HashSet::new();
     for d in dirs {
-        for f in tf_files(d, ".tf") {
+        for f in configuration_files(d) {
             let Ok(text) = std::fs::read_to_string(&f) else {
                 continue;
             };
+            // `source = "./x"`, or `"source": "./x"` in the JSON syntax.
             for line in text.lines() {
-                let t = line.trim();
+                let t = line.trim().trim_start_matches('"');
                 let Some(rest) = t.strip_prefix("source") else {
                     continue;
                 };
-                let Some(v) = rest.trim_start().strip_prefix('=') else {
+                let rest = rest.trim_start_matches('"').trim_start();
+                let Some(v) = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')) else {
                     continue;
                 };
-                let v = v.trim().trim_matches('"');
+                let v = v.trim().trim_end_matches(',').trim().trim_matches('"');
                 if v.starts_with("./") || v.starts_with("../") {
                     if let Ok(c) = d.join(v).canonicalize() {
                         out.insert(c);
@@ -220,9 +238,21 @@ fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Cal
     let mut out = LoadedModule::default();
     let dir_shown = crate::source::files::display_path(dir);
     let mut files = Vec::new();
-    for path in tf_files(dir, ".tf") {
+    for path in configuration_files(dir) {
         let shown = crate::source::files::display_path(&path);
         match crate::source::files::read_text_limited(&path, opts.max_file_size) {
+            Ok(text) if shown.ends_with(".json") => match SourceFile::from_json(&shown, text) {
+                Ok(f) => files.push(f),
+                Err((message, line, column)) => {
+                    out.diagnostics
+                        .push(Diagnostic::error("parse-error", message).at(Location {
+                            file: shown,
+                            line: Some(line as u32),
+                            column: Some(column as u32),
+                            ..Location::default()
+                        }))
+                }
+            },
             Ok(text) => files.push(SourceFile::new(&shown, text)),
             Err(e) => out
                 .diagnostics
@@ -299,20 +329,9 @@ fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Cal
     }
     // tfvars and --var set the root module's variables; a child gets what its caller
     // passes.
-    let values = match &call.inputs {
-        None => tfvars(dir, opts, &mut out.diagnostics),
-        Some(_) => Vec::new(),
-    };
-    for (file, body) in &values {
-        let scope_module = Module::new(
-            dir.to_path_buf(),
-            String::new(),
-            std::slice::from_ref(file),
-            opts.max_file_size,
-        );
-        for a in body.attributes() {
-            let v = Scope::new(&scope_module, 0).eval(&a.value);
-            module.vars.insert(a.key.value().as_str().to_string(), v);
+    if call.inputs.is_none() {
+        for (name, v) in tfvars(dir, opts, &mut out.diagnostics) {
+            module.vars.insert(name, v);
         }
     }
     match &call.inputs {
@@ -385,7 +404,11 @@ fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Cal
             .filter(|b| b.0 == fi)
             .map(|b| (b.1, b.2))
             .collect();
-        let (ignores, problems) = ignore_comments(f, &spans);
+        let (ignores, problems) = if f.json.is_some() {
+            json_ignore_comments(f)
+        } else {
+            ignore_comments(f, &spans)
+        };
         out.diagnostics.extend(problems);
         if ignores.is_empty() {
             continue;
@@ -543,32 +566,68 @@ fn var_value(text: &str) -> Val {
     Val::String(text.to_string())
 }
 
-/// `terraform.tfvars`, `*.auto.tfvars` (in name order), then `--var-file` files: parsed,
-/// as (file, body) in the order their values apply.
+/// `terraform.tfvars`, `*.auto.tfvars` (in name order; their `.json` forms after
+/// each), then `--var-file` files: the values they set, in the order they apply.
 fn tfvars(
     dir: &Path,
     opts: &TerraformOptions,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<(SourceFile, Body)> {
+) -> Vec<(String, Spanned)> {
     let mut paths = Vec::new();
-    let main = dir.join("terraform.tfvars");
-    if main.is_file() {
-        paths.push(main);
+    for main in ["terraform.tfvars", "terraform.tfvars.json"] {
+        if dir.join(main).is_file() {
+            paths.push(dir.join(main));
+        }
     }
     paths.extend(tf_files(dir, ".auto.tfvars"));
+    paths.extend(tf_files(dir, ".auto.tfvars.json"));
     paths.extend(opts.var_files.iter().cloned());
     let mut out = Vec::new();
     for p in paths {
         let shown = crate::source::files::display_path(&p);
-        match crate::source::files::read_text_limited(&p, opts.max_file_size) {
-            Ok(text) => {
-                let f = SourceFile::new(&shown, text);
-                match parse(&f) {
-                    Ok(body) => out.push((f, body)),
-                    Err(d) => diags.push(d),
+        let text = match crate::source::files::read_text_limited(&p, opts.max_file_size) {
+            Ok(text) => text,
+            Err(e) => {
+                diags.push(Diagnostic::error("io-error", e).in_file(&shown));
+                continue;
+            }
+        };
+        if shown.ends_with(".json") {
+            match crate::source::iac::json_spanned(&text, &shown.as_str().into(), 1, 1) {
+                Ok(Spanned {
+                    val: Val::Object { entries, .. },
+                    ..
+                }) => out.extend(entries),
+                Ok(_) => diags.push(
+                    Diagnostic::error(
+                        "parse-error",
+                        "a .tfvars.json file must hold a JSON object of variable values",
+                    )
+                    .in_file(&shown),
+                ),
+                Err(e) => diags.push(
+                    Diagnostic::error("parse-error", format!("malformed JSON: {e}")).at(Location {
+                        file: shown.clone(),
+                        line: Some(e.line() as u32),
+                        column: Some(e.column().max(1) as u32),
+                        ..Location::default()
+                    }),
+                ),
+            }
+            continue;
+        }
+        let f = SourceFile::new(&shown, text);
+        match parse(&f) {
+            Ok(body) => {
+                let files = std::slice::from_ref(&f);
+                let values =
+                    Module::new(dir.to_path_buf(), String::new(), files, opts.max_file_size);
+                for a in body.attributes() {
+                    let v = Scope::new(&values, 0).eval(&a.value);
+                    out.push((a.key.value().as_str().to_string(), v));
                 }
             }
-            Err(e) => diags.push(Diagnostic::error("io-error", e).in_file(&shown)),
+            Err(d) => diags.push(d),
         }
     }
     out
