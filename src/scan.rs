@@ -45,8 +45,10 @@ pub struct Summary {
 /// What a scan read of Terraform.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TerraformSummary {
-    /// Root modules and plan files.
+    /// Root modules.
     pub modules: usize,
+    /// Plan and state files (`terraform show -json`).
+    pub plans: usize,
     /// Resource blocks (of every type) and plan resources seen.
     pub resources: usize,
 }
@@ -192,7 +194,7 @@ pub fn run_candidates(
     let shown: Vec<String> = paths.iter().map(|p| files::display_path(p)).collect();
     let redactor = config.redactor();
     let terraform = run_terraform(paths, opts, engine, config, &redactor);
-    let batches: Vec<(Part, Vec<Diagnostic>, usize, usize)> = candidates
+    let batches: Vec<(Part, Vec<Diagnostic>, usize, usize, (usize, usize))> = candidates
         .par_chunks(FILES_PER_BATCH)
         .map(|chunk| {
             let mut docs = Vec::new();
@@ -213,6 +215,7 @@ pub fn run_candidates(
                 }
             }
             let mut graph = crate::graph::from_files(&shown, docs, Vec::new(), &redactor);
+            let plans_read = (plans.len(), plans.iter().map(|p| p.resources).sum());
             if !plans.is_empty() {
                 for p in plans {
                     read_diags.extend(p.add_to(&mut graph));
@@ -221,7 +224,7 @@ pub fn run_candidates(
             }
             let part = evaluate(&graph, engine, config, 1, &texts);
             let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
-            (part, read_diags, tds, graph.nodes.len())
+            (part, read_diags, tds, graph.nodes.len(), plans_read)
         })
         .collect();
     let mut summary = Summary {
@@ -232,16 +235,19 @@ pub fn run_candidates(
     let mut evaluation = Vec::new();
     let mut suppression: Vec<Diagnostic> = Vec::new();
     summary.files_read += terraform.iter().map(|t| t.2).sum::<usize>();
-    if !terraform.is_empty() {
+    let plans: usize = batches.iter().map(|b| b.4 .0).sum();
+    if !terraform.is_empty() || plans > 0 {
         summary.terraform = Some(TerraformSummary {
             modules: terraform.len(),
-            resources: terraform.iter().map(|t| t.5).sum(),
+            plans,
+            resources: terraform.iter().map(|t| t.5).sum::<usize>()
+                + batches.iter().map(|b| b.4 .1).sum::<usize>(),
         });
     }
     let terraform = terraform
         .into_iter()
-        .map(|(part, diags, _, tds, nodes, _)| (part, diags, tds, nodes));
-    for (part, read_diags, tds, resources) in batches.into_iter().chain(terraform) {
+        .map(|(part, diags, _, tds, nodes, _)| (part, diags, tds, nodes, (0, 0)));
+    for (part, read_diags, tds, resources, _) in batches.into_iter().chain(terraform) {
         diagnostics.extend(read_diags);
         found.push(part.findings);
         evaluation.extend(part.evaluation);

@@ -550,6 +550,10 @@ fn plan_json_is_read_with_its_references() {
         r["summary"]["skipped_inputs"], 0,
         "a plan is not a skipped JSON file"
     );
+    // Counted in the summary as a plan with its resources.
+    assert_eq!(r["summary"]["terraform"]["plans"], 1, "{:#}", r["summary"]);
+    assert_eq!(r["summary"]["terraform"]["modules"], 0);
+    assert!(r["summary"]["terraform"]["resources"].as_u64().unwrap() >= 2);
     // The checkov fixture plan reads too.
     let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus/iac/cases/checkov/imgref-ecs_tfplan.json");
@@ -819,4 +823,58 @@ fn the_json_syntax_is_read_with_its_lines() {
         &r,
         "EA501 still-scanned tests/data/terraform/json-broken/good.tf:3:99"
     ));
+}
+
+/// `count` / `for_each` on module calls make an instance of the module each
+/// (`module.svc["a"].aws_ecs_task_definition.this`), and module outputs flow to their
+/// callers: into resources and into other calls (followed in dependency order), with
+/// the edges the relational rules walk.
+#[test]
+fn module_instances_and_outputs() {
+    let dir = "tests/data/terraform/module-outputs";
+    let r = scan(&[dir]);
+    assert!(
+        has(&r, &format!("EA501 svc-a {dir}/main.tf:7:16")),
+        "{:#?}",
+        located(&r)
+    );
+    assert!(!located(&r).iter().any(|l| l.starts_with("EA501 svc-b")));
+    // The admin role created in module.iam reaches every task definition through its
+    // `arn` output.
+    for td in [
+        "svc-a",
+        "svc-b",
+        "counted-0",
+        "counted-1",
+        "root-after-svc-a-counted-1",
+    ] {
+        assert!(
+            located(&r)
+                .iter()
+                .any(|l| l.starts_with(&format!("EA805 {td} "))),
+            "EA805 {td} in {:#?}",
+            located(&r)
+        );
+    }
+    assert_eq!(r["summary"]["unresolved"], 0, "{:#}", r["errors"]);
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["graph", dir])
+        .output()
+        .unwrap();
+    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = |a: &str| format!("terraform:{dir}#{a}");
+    for a in [
+        r#"module.svc["a"].aws_ecs_task_definition.this"#,
+        r#"module.svc["b"].aws_ecs_task_definition.this"#,
+        "module.counted[0].aws_ecs_task_definition.this",
+        "module.counted[1].aws_ecs_task_definition.this",
+    ] {
+        assert!(g["nodes"].get(id(a)).is_some(), "{a}");
+        let edge = serde_json::json!({
+            "from": id(a), "to": id("module.iam.aws_iam_role.this"), "kind": "task_role"
+        });
+        assert!(g["edges"].as_array().unwrap().contains(&edge), "{edge}");
+    }
 }

@@ -147,8 +147,13 @@ pub fn render(report: &Report) -> String {
         String::new()
     };
     if let Some(tf) = &s.terraform {
+        let plans = if tf.plans > 0 {
+            format!(", {} plan{}", tf.plans, plural(tf.plans))
+        } else {
+            String::new()
+        };
         incomplete.push_str(&format!(
-            "; Terraform: {} module{}, {} resource{}, {} unresolved value{} or check{}",
+            "; Terraform: {} module{}{plans}, {} resource{}, {} unresolved value{} or check{}",
             tf.modules,
             plural(tf.modules),
             tf.resources,

@@ -119,6 +119,9 @@ pub struct Module<'m> {
     pub policy_documents: HashMap<String, (&'m hcl_edit::structure::Block, usize)>,
     /// `data "template_file"` blocks: `template` and `vars` expressions.
     pub template_files: HashMap<String, (Option<Defined<'m>>, Option<Defined<'m>>)>,
+    /// Outputs of the modules this one calls, by call name: an object of outputs (a
+    /// list of them for `count`, an object by key for `for_each`).
+    pub module_outputs: HashMap<String, Spanned>,
     /// Limit on the size of files read with `file()` / `templatefile()`.
     pub max_file_size: u64,
     cache: RefCell<HashMap<String, Spanned>>,
@@ -150,6 +153,7 @@ impl<'m> Module<'m> {
             resources: HashMap::new(),
             policy_documents: HashMap::new(),
             template_files: HashMap::new(),
+            module_outputs: HashMap::new(),
             max_file_size,
             cache: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
@@ -157,6 +161,11 @@ impl<'m> Module<'m> {
             texts: RefCell::new(HashMap::new()),
             problems: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Forget the local values computed so far (a module's outputs became known since).
+    pub fn forget_locals(&self) {
+        self.cache.borrow_mut().clear();
     }
 
     fn local(&self, name: &str, depth: usize) -> Option<Spanned> {
@@ -465,6 +474,10 @@ impl<'s, 'm> Scope<'s, 'm> {
                     },
                     ("local", Some(name)) => match self.module.local(name, d) {
                         Some(val) => (val, 1),
+                        None => return self.unknown(whole),
+                    },
+                    ("module", Some(name)) => match self.module.module_outputs.get(name) {
+                        Some(val) => (val.clone(), 1),
                         None => return self.unknown(whole),
                     },
                     ("path", Some("module" | "root")) => (

@@ -49,6 +49,8 @@ pub struct LoadedModule {
     pub resources: usize,
     /// Relations between the nodes: (from, to, kind), as the live collector names them.
     pub edges: Vec<(String, String, &'static str)>,
+    /// The module's `output` values, for the module that calls it.
+    pub outputs: Vec<(String, Spanned)>,
 }
 
 impl LoadedModule {
@@ -275,6 +277,7 @@ fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Cal
     module.prefix = call.prefix.clone();
     let mut defaults: Vec<(String, &Expression, usize)> = Vec::new();
     let mut calls: Vec<(&str, &Block, usize)> = Vec::new();
+    let mut outputs: Vec<(&str, &Block, usize)> = Vec::new();
     let mut resources: Vec<(&Block, usize)> = Vec::new();
     for (fi, body) in bodies.iter().enumerate() {
         let Some(body) = body else { continue };
@@ -304,6 +307,7 @@ fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Cal
                     resources.push((b, fi));
                 }
                 ("module", Some(name), _) => calls.push((name, b, fi)),
+                ("output", Some(name), _) => outputs.push((name, b, fi)),
                 ("data", Some("aws_iam_policy_document"), Some(name)) => {
                     module.policy_documents.insert(name.to_string(), (b, fi));
                 }
@@ -346,6 +350,24 @@ fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Cal
             for (name, value) in inputs {
                 module.vars.insert(name.clone(), value.clone());
             }
+        }
+    }
+    // Called modules first: resources may use their outputs.
+    let mut children = LoadedModule::default();
+    for (name, block, fi) in in_dependency_order(calls, &files) {
+        let outputs = follow_module(
+            &module,
+            name,
+            block,
+            fi,
+            opts,
+            redactor,
+            call,
+            &mut children,
+        );
+        if let Some(o) = outputs {
+            module.module_outputs.insert(name.to_string(), o);
+            module.forget_locals();
         }
     }
     let mut built: Vec<Built> = Vec::new();
@@ -428,8 +450,15 @@ fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Cal
         }
     }
     out.nodes = nodes;
-    for (name, block, fi) in calls {
-        follow_module(&module, name, block, fi, opts, redactor, call, &mut out);
+    out.nodes.extend(children.nodes);
+    out.diagnostics.extend(children.diagnostics);
+    out.files_read += children.files_read;
+    out.resources += children.resources;
+    for (name, block, fi) in outputs {
+        if let Some(a) = block.body.get_attribute("value") {
+            let v = Scope::new(&module, fi).eval(&a.value);
+            out.outputs.push((name.to_string(), v));
+        }
     }
     for (message, origin) in module.problems.borrow().iter() {
         let mut d = Diagnostic::warning("terraform", message.clone());
@@ -441,9 +470,36 @@ fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Cal
     out
 }
 
-/// Load the module a `module` block calls, with the values it passes, into `out`: a
-/// local `source`, or a remote one `terraform init` fetched (`.terraform/modules`).
-/// Anything else is reported as not followed.
+/// Module calls ordered so that a call passing another's outputs
+/// (`module.vpc.subnets`) comes after it (a cycle keeps the written order).
+fn in_dependency_order<'b>(
+    mut calls: Vec<(&'b str, &'b Block, usize)>,
+    files: &[SourceFile],
+) -> Vec<(&'b str, &'b Block, usize)> {
+    let mut out = Vec::with_capacity(calls.len());
+    while !calls.is_empty() {
+        let uses = |i: usize, other: &str| {
+            let (_, block, fi) = calls[i];
+            files[fi]
+                .slice(block.span())
+                .contains(&format!("module.{other}"))
+        };
+        let ready = (0..calls.len())
+            .find(|&i| {
+                !calls
+                    .iter()
+                    .any(|(other, ..)| uses(i, other) && *other != calls[i].0)
+            })
+            .unwrap_or(0);
+        out.push(calls.remove(ready));
+    }
+    out
+}
+
+/// Load the module a `module` block calls (each instance, for `count` / `for_each`),
+/// with the values it passes, into `out`: a local `source`, or a remote one
+/// `terraform init` fetched (`.terraform/modules`). Anything else is reported as not
+/// followed. Returns the call's outputs (`None` when they are not known).
 #[allow(clippy::too_many_arguments)]
 fn follow_module(
     module: &Module,
@@ -454,7 +510,7 @@ fn follow_module(
     redactor: &Redactor,
     call: &Call,
     out: &mut LoadedModule,
-) {
+) -> Option<Spanned> {
     let scope = Scope::new(module, fi);
     let origin = scope.source().origin(block.span());
     let skip = |out: &mut LoadedModule, why: String| {
@@ -463,6 +519,7 @@ fn follow_module(
             d = d.at(o.location());
         }
         out.diagnostics.push(d);
+        None
     };
     let source = block
         .body
@@ -500,23 +557,59 @@ fn follow_module(
         "providers",
         "depends_on",
     ];
-    let inputs: Vec<(String, Spanned)> = block
-        .body
-        .attributes()
-        .filter(|a| !reserved.contains(&a.key.value().as_str()))
-        .map(|a| (a.key.value().as_str().to_string(), scope.eval(&a.value)))
-        .collect();
-    let child = Call {
-        root_shown: call.root_shown.clone(),
-        prefix: format!("{}module.{name}.", call.prefix),
-        inputs: Some(inputs),
-        depth: call.depth + 1,
+    let base = format!("module.{name}");
+    // Each instance's outputs, by its key: none (no count / for_each, or an unknown
+    // one), an index, or a for_each key.
+    let mut instance_outputs: Vec<(Option<serde_json::Value>, Spanned)> = Vec::new();
+    for (local, scope) in instances(module, block, fi, "module", name) {
+        let inputs: Vec<(String, Spanned)> = block
+            .body
+            .attributes()
+            .filter(|a| !reserved.contains(&a.key.value().as_str()))
+            .map(|a| (a.key.value().as_str().to_string(), scope.eval(&a.value)))
+            .collect();
+        let child = Call {
+            root_shown: call.root_shown.clone(),
+            prefix: format!("{}{local}.", call.prefix),
+            inputs: Some(inputs),
+            depth: call.depth + 1,
+        };
+        let loaded = load_dir(&dir, opts, redactor, &child);
+        out.nodes.extend(loaded.nodes);
+        out.diagnostics.extend(loaded.diagnostics);
+        out.files_read += loaded.files_read;
+        out.resources += loaded.resources;
+        let key = local
+            .strip_prefix(&base)
+            .and_then(|k| k.strip_prefix('[')?.strip_suffix(']'))
+            .and_then(|k| serde_json::from_str(k).ok());
+        let outputs = Val::Object {
+            entries: loaded.outputs,
+            open: false,
+        };
+        instance_outputs.push((key, Spanned::new(outputs, None)));
+    }
+    let counted = block.body.has_attribute("count");
+    if !counted && !block.body.has_attribute("for_each") {
+        return instance_outputs.pop().map(|(_, v)| v);
+    }
+    // An unknown count or for_each: which instances exist is not known.
+    if instance_outputs.iter().any(|(k, _)| k.is_none()) {
+        return None;
+    }
+    let val = if counted {
+        Val::List(instance_outputs.into_iter().map(|(_, v)| v).collect())
+    } else {
+        let entries = instance_outputs
+            .into_iter()
+            .filter_map(|(k, v)| Some((k?.as_str()?.to_string(), v)))
+            .collect();
+        Val::Object {
+            entries,
+            open: false,
+        }
     };
-    let loaded = load_dir(&dir, opts, redactor, &child);
-    out.nodes.extend(loaded.nodes);
-    out.diagnostics.extend(loaded.diagnostics);
-    out.files_read += loaded.files_read;
-    out.resources += loaded.resources;
+    Some(Spanned::new(val, None))
 }
 
 /// `base` joined with relative `rel`, `.` and `..` folded (`infra/./modules/web` ->
@@ -543,8 +636,18 @@ fn fetched_module(root: &Path, prefix: &str, name: &str) -> Option<PathBuf> {
     let manifest = root.join(".terraform/modules/modules.json");
     let text = std::fs::read_to_string(manifest).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    // Keys name the call path: `ecs`, `ecs.sidecar`.
-    let key = format!("{}{name}", prefix.replace("module.", ""));
+    // Keys name the call path without instance keys: `ecs`, `ecs.sidecar`.
+    let mut path = String::new();
+    let mut depth = 0;
+    for c in prefix.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            c if depth == 0 => path.push(c),
+            _ => {}
+        }
+    }
+    let key = format!("{}{name}", path.replace("module.", ""));
     v.get("Modules")?
         .as_array()?
         .iter()

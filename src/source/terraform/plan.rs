@@ -40,6 +40,7 @@ pub fn load_plan(file: &str, text: &str, doc: &Value, redactor: &Redactor) -> Lo
         collect(root, root_ptr, &mut resources);
     }
     let config = doc.pointer("/configuration/root_module");
+    let seen = resources.len();
     let mut built = Vec::new();
     for (pointer, rtype, address) in resources {
         if !SUPPORTED.contains(&rtype.as_str()) {
@@ -73,6 +74,7 @@ pub fn load_plan(file: &str, text: &str, doc: &Value, redactor: &Redactor) -> Lo
     let mut out = LoadedModule {
         nodes: assemble(&module, built, redactor),
         files_read: 1,
+        resources: seen,
         ..LoadedModule::default()
     };
     // Nodes point into the plan file (assemble named the module's file, which is it).
