@@ -194,7 +194,7 @@ pub fn run_candidates(
     let shown: Vec<String> = paths.iter().map(|p| files::display_path(p)).collect();
     let redactor = config.redactor();
     let terraform = run_terraform(paths, opts, engine, config, &redactor);
-    let batches: Vec<(Part, Vec<Diagnostic>, usize, usize, (usize, usize))> = candidates
+    let batches: Vec<Evaluated> = candidates
         .par_chunks(FILES_PER_BATCH)
         .map(|chunk| {
             let mut docs = Vec::new();
@@ -223,8 +223,16 @@ pub fn run_candidates(
                 graph.index_links();
             }
             let part = evaluate(&graph, engine, config, 1, &texts);
-            let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
-            (part, read_diags, tds, graph.nodes.len(), plans_read)
+            Evaluated {
+                part,
+                diagnostics: read_diags,
+                task_definitions: graph.count_kind(crate::graph::kind::TASK_DEFINITION),
+                nodes: graph.nodes.len(),
+                files_read: 0,
+                modules: 0,
+                plans: plans_read.0,
+                iac_resources: plans_read.1,
+            }
         })
         .collect();
     let mut summary = Summary {
@@ -234,30 +242,25 @@ pub fn run_candidates(
     let mut found = Vec::with_capacity(batches.len());
     let mut evaluation = Vec::new();
     let mut suppression: Vec<Diagnostic> = Vec::new();
-    summary.files_read += terraform.iter().map(|t| t.2).sum::<usize>();
-    let plans: usize = batches.iter().map(|b| b.4 .0).sum();
-    if !terraform.is_empty() || plans > 0 {
-        summary.terraform = Some(TerraformSummary {
-            modules: terraform.len(),
-            plans,
-            resources: terraform.iter().map(|t| t.5).sum::<usize>()
-                + batches.iter().map(|b| b.4 .1).sum::<usize>(),
-        });
-    }
-    let terraform = terraform
-        .into_iter()
-        .map(|(part, diags, _, tds, nodes, _)| (part, diags, tds, nodes, (0, 0)));
-    for (part, read_diags, tds, resources, _) in batches.into_iter().chain(terraform) {
-        diagnostics.extend(read_diags);
-        found.push(part.findings);
-        evaluation.extend(part.evaluation);
-        for d in part.suppression {
+    let mut terraform_read = TerraformSummary::default();
+    for e in batches.into_iter().chain(terraform) {
+        diagnostics.extend(e.diagnostics);
+        found.push(e.part.findings);
+        evaluation.extend(e.part.evaluation);
+        for d in e.part.suppression {
             if !suppression.contains(&d) {
                 suppression.push(d);
             }
         }
-        summary.task_definitions += tds;
-        summary.resources += resources;
+        summary.files_read += e.files_read;
+        summary.task_definitions += e.task_definitions;
+        summary.resources += e.nodes;
+        terraform_read.modules += e.modules;
+        terraform_read.plans += e.plans;
+        terraform_read.resources += e.iac_resources;
+    }
+    if terraform_read.modules + terraform_read.plans > 0 {
+        summary.terraform = Some(terraform_read);
     }
     // As one evaluation of the whole graph reports them: sorted, each once.
     crate::policy::engine::sort_evaluation_diagnostics(&mut evaluation);
@@ -267,16 +270,31 @@ pub fn run_candidates(
     assemble(found, diagnostics, summary, engine, "files".into())
 }
 
+/// One evaluated graph of a scan (a batch of files, or a Terraform module), with what
+/// was read for it.
+struct Evaluated {
+    part: Part,
+    /// Problems reading its inputs.
+    diagnostics: Vec<Diagnostic>,
+    task_definitions: usize,
+    nodes: usize,
+    /// Files read besides the candidate files (a module's `.tf` files).
+    files_read: usize,
+    /// Terraform root modules, plan files, and the resources they declare.
+    modules: usize,
+    plans: usize,
+    iac_resources: usize,
+}
+
 /// Every Terraform module under `paths`, each evaluated as one graph (its resources
-/// relate to each other): (findings, load diagnostics, files read, task definitions,
-/// graph nodes, resource blocks).
+/// relate to each other).
 fn run_terraform(
     paths: &[PathBuf],
     opts: &FileOptions,
     engine: &PolicyEngine,
     config: &Config,
     redactor: &crate::graph::secrets::Redactor,
-) -> Vec<(Part, Vec<Diagnostic>, usize, usize, usize, usize)> {
+) -> Vec<Evaluated> {
     let modules = crate::source::terraform::discover(paths);
     let tf = crate::source::terraform::TerraformOptions {
         max_file_size: opts.max_file_size,
@@ -294,10 +312,16 @@ fn run_terraform(
             })]);
             let diagnostics = loaded.add_to(&mut graph);
             graph.index_links();
-            let part = evaluate(&graph, engine, config, 1, &findings::Texts::new());
-            let tds = graph.count_kind(crate::graph::kind::TASK_DEFINITION);
-            let nodes = graph.nodes.len();
-            (part, diagnostics, files_read, tds, nodes, resources)
+            Evaluated {
+                part: evaluate(&graph, engine, config, 1, &findings::Texts::new()),
+                diagnostics,
+                task_definitions: graph.count_kind(crate::graph::kind::TASK_DEFINITION),
+                nodes: graph.nodes.len(),
+                files_read,
+                modules: 1,
+                plans: 0,
+                iac_resources: resources,
+            }
         })
         .collect()
 }
