@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod docs;
 pub mod findings;
+pub mod fuzzing;
 pub mod graph;
 pub mod policy;
 pub mod report;

@@ -268,6 +268,17 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
             return done(diags);
         }
     };
+    load_bytes(file, bytes, c.explicit)
+}
+
+/// Decode, parse and classify the bytes of `file` (display path); `explicit` when the
+/// user named it.
+pub fn load_bytes(file: String, bytes: Vec<u8>, explicit: bool) -> LoadedFile {
+    let mut diags = Vec::new();
+    let done = |diagnostics| LoadedFile {
+        diagnostics,
+        ..LoadedFile::default()
+    };
     let text = match decode(bytes) {
         Ok(t) => t,
         Err(msg) => {
@@ -302,7 +313,7 @@ pub fn load_one(c: &Candidate, opts: &FileOptions) -> LoadedFile {
     match classify(&doc) {
         Classified::NotTaskDefinition(why) => {
             let msg = format!("not a task definition: the document {why}");
-            let d = if c.explicit {
+            let d = if explicit {
                 Diagnostic::warning("not-a-task-definition", msg)
             } else {
                 Diagnostic::skipped("not-a-task-definition", msg)

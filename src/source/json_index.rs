@@ -121,12 +121,34 @@ fn line_starts(text: &str) -> Vec<usize> {
 pub struct LineMap {
     /// Byte offset at which each line starts.
     starts: Vec<usize>,
+    /// For each character wider in UTF-8 than in UTF-16: the offset just past it and
+    /// the extra bytes of all such characters up to it (so a column is found by two
+    /// binary searches, not by counting the line: minified files are one long line).
+    wide: Vec<(usize, usize)>,
 }
 
 impl LineMap {
     pub fn new(text: &str) -> Self {
+        let mut wide = Vec::new();
+        if !text.is_ascii() {
+            let mut extra = 0;
+            for (i, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+                let len = c.len_utf8();
+                extra += len - c.len_utf16();
+                wide.push((i + len, extra));
+            }
+        }
         LineMap {
             starts: line_starts(text),
+            wide,
+        }
+    }
+
+    /// Extra UTF-8 bytes (over UTF-16 units) of the characters before byte `offset`.
+    fn extra_before(&self, offset: usize) -> usize {
+        match self.wide.partition_point(|&(end, _)| end <= offset) {
+            0 => 0,
+            i => self.wide[i - 1].1,
         }
     }
 
@@ -139,13 +161,8 @@ impl LineMap {
             Err(i) => i - 1,
         };
         let start = self.starts[line];
-        let before = text.get(start..offset).unwrap_or_default();
-        // Columns count UTF-16 units: one per byte in ASCII text.
-        let column: usize = if before.is_ascii() {
-            before.len()
-        } else {
-            before.chars().map(char::len_utf16).sum()
-        };
+        // Columns count UTF-16 units: bytes, less what wide characters add.
+        let column = (offset - start) - (self.extra_before(offset) - self.extra_before(start));
         (line as u32 + 1, column as u32 + 1)
     }
 }

@@ -56,7 +56,8 @@ enum J<'a> {
 /// Rewrite `json` (a `.tf.json` file's text) as HCL. Errors carry a message and the
 /// 1-based line and column of the JSON problem.
 pub fn transcode(json: &str) -> Result<Transcoded, (String, usize, usize)> {
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(json) {
+    // Parsed as a value for its nesting limit (128) too: the reader below recurses.
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(json) {
         return Err((format!("malformed JSON: {e}"), e.line(), e.column().max(1)));
     }
     let mut p = Parser { text: json, pos: 0 };

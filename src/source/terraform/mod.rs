@@ -238,29 +238,79 @@ pub fn called_modules(dirs: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
 
 fn load_dir(dir: &Path, opts: &TerraformOptions, redactor: &Redactor, call: &Call) -> LoadedModule {
     let mut out = LoadedModule::default();
-    let dir_shown = crate::source::files::display_path(dir);
     let mut files = Vec::new();
     for path in configuration_files(dir) {
         let shown = crate::source::files::display_path(&path);
         match crate::source::files::read_text_limited(&path, opts.max_file_size) {
-            Ok(text) if shown.ends_with(".json") => match SourceFile::from_json(&shown, text) {
+            Ok(text) => match source_file(&shown, text) {
                 Ok(f) => files.push(f),
-                Err((message, line, column)) => {
-                    out.diagnostics
-                        .push(Diagnostic::error("parse-error", message).at(Location {
-                            file: shown,
-                            line: Some(line as u32),
-                            column: Some(column as u32),
-                            ..Location::default()
-                        }))
-                }
+                Err(d) => out.diagnostics.push(d),
             },
-            Ok(text) => files.push(SourceFile::new(&shown, text)),
             Err(e) => out
                 .diagnostics
                 .push(Diagnostic::error("io-error", e).in_file(&shown)),
         }
     }
+    load_files(dir, files, out, opts, redactor, call)
+}
+
+/// A configuration file's text: HCL, or the JSON syntax when `shown` ends in `.json`.
+fn source_file(shown: &str, text: String) -> Result<SourceFile, Diagnostic> {
+    if !shown.ends_with(".json") {
+        return Ok(SourceFile::new(shown, text));
+    }
+    SourceFile::from_json(shown, text).map_err(|(message, line, column)| {
+        Diagnostic::error("parse-error", message).at(Location {
+            file: shown.to_string(),
+            line: Some(line as u32),
+            column: Some(column as u32),
+            ..Location::default()
+        })
+    })
+}
+
+/// Load one configuration file given as text (`file` names it; `.tf.json` for the
+/// JSON syntax) as a root module of its own: what the fuzz targets drive.
+pub fn load_text(
+    file: &str,
+    text: String,
+    opts: &TerraformOptions,
+    redactor: &Redactor,
+) -> LoadedModule {
+    let dir = Path::new(file)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let root = Call {
+        root_shown: crate::source::files::display_path(&dir),
+        prefix: String::new(),
+        inputs: None,
+        depth: 0,
+    };
+    let mut out = LoadedModule::default();
+    let files = match source_file(file, text) {
+        Ok(f) => vec![f],
+        Err(d) => {
+            out.diagnostics.push(d);
+            Vec::new()
+        }
+    };
+    let mut out = load_files(&dir, files, out, opts, redactor, &root);
+    finish(&mut out);
+    out
+}
+
+/// Evaluate the module in `dir` made of `files` (read already; `out` holds the
+/// problems reading them).
+fn load_files(
+    dir: &Path,
+    files: Vec<SourceFile>,
+    mut out: LoadedModule,
+    opts: &TerraformOptions,
+    redactor: &Redactor,
+    call: &Call,
+) -> LoadedModule {
+    let dir_shown = crate::source::files::display_path(dir);
     out.files_read = files.len();
     let mut bodies: Vec<Option<Body>> = Vec::new();
     for f in &files {
