@@ -98,8 +98,11 @@ pub fn terraform_plan(data: &[u8]) {
     }
 }
 
+/// A fuzz target: arbitrary bytes in, nothing out.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (the fuzz crate's binaries and the corpus replay use these).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("task_definition_file", task_definition_file),
     ("config", config),
     ("baseline", baseline),
