@@ -1,24 +1,11 @@
 //! IAM in Terraform: `data "aws_iam_policy_document"` rendered as the JSON document
-//! AWS stores, policy arguments (JSON strings) decoded with their lines, and the AWS
-//! managed policies configurations attach by ARN, from a table shipped with ecsaudit.
+//! AWS stores, and policy arguments (JSON strings) decoded with their lines.
 
 use super::eval::{Module, Scope};
 use super::resources::{obj, string};
 use crate::source::iac::{json_spanned, Spanned, Val};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
-
-/// AWS managed policies by ARN suffix (`policy/<name>` or `policy/service-role/<name>`):
-/// their documents, as `GetPolicyVersion` returns them (what the rules need of them).
-const MANAGED: &str = include_str!("aws_managed_policies.json");
-
-/// The document of the AWS managed policy `arn`, when the table has it.
-pub fn managed_policy(arn: &str) -> Option<(String, serde_json::Value)> {
-    let name = arn.strip_prefix("arn:aws:iam::aws:policy/")?;
-    let table: serde_json::Value = serde_json::from_str(MANAGED).ok()?;
-    let short = name.rsplit('/').next()?;
-    table.get(short).map(|doc| (short.to_string(), doc.clone()))
-}
 
 /// `data.aws_iam_policy_document.NAME.json`: the document its `statement` blocks make.
 pub fn policy_document(scope: &Scope, name: &str, whole: &Expression, d: usize) -> Spanned {

@@ -15,8 +15,7 @@ mod nodes;
 pub mod plan;
 
 use comments::{ignore_comments, json_ignore_comments};
-pub use nodes::unresolved_diagnostics;
-use nodes::{assemble, edges, managed_policy_node, Built, SUPPORTED};
+use nodes::{assemble, Built, SUPPORTED};
 pub mod resources;
 
 use crate::diagnostics::{Diagnostic, Location};
@@ -177,20 +176,9 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
 /// Edges between all the nodes (relations across modules too: a role passed into a
 /// child module), the AWS managed policies they attach, and the unresolved values.
 fn finish(out: &mut LoadedModule) {
-    out.edges = edges(&out.nodes);
-    let mut managed: Vec<Node> = Vec::new();
-    for (_, to, k) in &out.edges {
-        if *k == "attached_policy"
-            && !out.nodes.iter().any(|n| n.id == *to)
-            && !managed.iter().any(|n| n.id == *to)
-        {
-            managed.push(managed_policy_node(to));
-        }
-    }
-    out.nodes.extend(managed);
-    for n in &out.nodes {
-        out.diagnostics.extend(unresolved_diagnostics(n));
-    }
+    let (edges, diagnostics) = crate::source::iac::nodes::finish(&mut out.nodes);
+    out.edges = edges;
+    out.diagnostics.extend(diagnostics);
 }
 
 /// How a module is called: from the root (no inputs: defaults and tfvars apply), or

@@ -3,6 +3,8 @@
 //! (*unknown*), and the lowering of both into graph properties with a location for every
 //! JSON pointer and a list of what could not be resolved.
 
+pub mod nodes;
+
 use crate::diagnostics::Location;
 use crate::graph::Unresolved;
 use crate::source::json_index::{escape_token, JsonIndex};
