@@ -101,6 +101,52 @@ impl Spanned {
     }
 }
 
+/// An object of `entries` with no origin of its own.
+pub fn obj(entries: Vec<(&str, Spanned)>) -> Spanned {
+    Spanned::new(
+        Val::Object {
+            entries: entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            open: false,
+        },
+        None,
+    )
+}
+
+/// A string with no origin.
+pub fn string(text: &str) -> Spanned {
+    Spanned::new(Val::String(text.to_string()), None)
+}
+
+/// A list with no origin.
+pub fn list(items: Vec<Spanned>) -> Spanned {
+    Spanned::new(Val::List(items), None)
+}
+
+/// `v` placed where `from` is written.
+pub fn with_origin(mut v: Spanned, from: &Spanned) -> Spanned {
+    v.origin = from.origin.clone();
+    v
+}
+
+/// Push `item` onto the list `key` of object `v`.
+pub fn push_to(v: &mut Spanned, key: &str, item: Spanned) {
+    if let Val::Object { entries, .. } = &mut v.val {
+        match entries.iter_mut().find(|(k, _)| k == key) {
+            Some((
+                _,
+                Spanned {
+                    val: Val::List(items),
+                    ..
+                },
+            )) => items.push(item),
+            _ => entries.push((key.to_string(), list(vec![item]))),
+        }
+    }
+}
+
 /// A value lowered into graph properties.
 #[derive(Debug, Default)]
 pub struct Lowered {

@@ -7,7 +7,7 @@ use super::resources;
 use crate::graph::secrets::Redactor;
 use crate::graph::{kind, Node};
 use crate::source::iac::nodes::{node, Declared};
-use crate::source::iac::{Spanned, Val};
+use crate::source::iac::{push_to, Spanned, Val};
 
 /// Resource types read into nodes, or into the nodes they belong to (rules, listeners,
 /// role policies and attachments).
@@ -96,7 +96,7 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
                 let sg = p.get("security_group_id").and_then(|v| v.as_str());
                 if let Some(sg) = sg.map(str::to_string) {
                     if let Some(i) = find(&mut nodes, &sg, kind::SECURITY_GROUP) {
-                        r::push_to(&mut nodes[i].2, key, r::permission(p, &sg));
+                        push_to(&mut nodes[i].2, key, r::permission(p, &sg));
                     }
                 }
             }
@@ -105,7 +105,7 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
                 let Some(lb) = lb else { continue };
                 for tg in tgs {
                     if let Some(i) = find(&mut nodes, &tg, kind::TARGET_GROUP) {
-                        r::push_to(
+                        push_to(
                             &mut nodes[i].2,
                             "LoadBalancerArns",
                             Spanned::new(Val::String(lb.clone()), None),
@@ -135,7 +135,7 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
                 let Some(lb) = lb else { continue };
                 for tg in r::action_targets(p, "action") {
                     if let Some(i) = find(&mut nodes, &tg, kind::TARGET_GROUP) {
-                        r::push_to(
+                        push_to(
                             &mut nodes[i].2,
                             "LoadBalancerArns",
                             Spanned::new(Val::String(lb.clone()), None),
@@ -146,14 +146,14 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
             "aws_iam_role_policy" => {
                 if let Some((role, entry)) = r::role_policy(module, p) {
                     if let Some(i) = find(&mut nodes, &role, kind::IAM_ROLE) {
-                        r::push_to(&mut nodes[i].2, "RolePolicyList", entry);
+                        push_to(&mut nodes[i].2, "RolePolicyList", entry);
                     }
                 }
             }
             "aws_iam_role_policy_attachment" => {
                 if let Some((role, entry)) = r::role_policy_attachment(p) {
                     if let Some(i) = find(&mut nodes, &role, kind::IAM_ROLE) {
-                        r::push_to(&mut nodes[i].2, "AttachedManagedPolicies", entry);
+                        push_to(&mut nodes[i].2, "AttachedManagedPolicies", entry);
                     }
                 }
             }

@@ -6,30 +6,8 @@
 
 use super::eval::Module;
 use super::iam;
-use crate::source::iac::{Spanned, Val};
-
-/// An object of `entries` with no origin of its own.
-pub fn obj(entries: Vec<(&str, Spanned)>) -> Spanned {
-    Spanned::new(
-        Val::Object {
-            entries: entries
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-            open: false,
-        },
-        None,
-    )
-}
-
-/// A string with no origin.
-pub fn string(text: &str) -> Spanned {
-    Spanned::new(Val::String(text.to_string()), None)
-}
-
-fn list(items: Vec<Spanned>) -> Spanned {
-    Spanned::new(Val::List(items), None)
-}
+use crate::source::iac::{list, push_to, with_origin, Spanned, Val};
+pub use crate::source::iac::{obj, string};
 
 /// Argument `k` unless it is null.
 fn arg<'a>(args: &'a Spanned, k: &str) -> Option<&'a Spanned> {
@@ -58,11 +36,6 @@ fn copy(args: &Spanned, names: &[(&str, &'static str)]) -> Vec<(&'static str, Sp
         .iter()
         .filter_map(|(tf, api)| arg(args, tf).map(|v| (*api, v.clone())))
         .collect()
-}
-
-fn with_origin(mut v: Spanned, from: &Spanned) -> Spanned {
-    v.origin = from.origin.clone();
-    v
 }
 
 /// `aws_ecs_service`.
@@ -438,20 +411,4 @@ pub fn role_policy_attachment(args: &Spanned) -> Option<(String, Spanned)> {
         role,
         with_origin(obj(vec![("PolicyArn", arn.clone())]), args),
     ))
-}
-
-/// Push `item` onto the list `key` of object `v`.
-pub fn push_to(v: &mut Spanned, key: &str, item: Spanned) {
-    if let Val::Object { entries, .. } = &mut v.val {
-        match entries.iter_mut().find(|(k, _)| k == key) {
-            Some((
-                _,
-                Spanned {
-                    val: Val::List(items),
-                    ..
-                },
-            )) => items.push(item),
-            _ => entries.push((key.to_string(), list(vec![item]))),
-        }
-    }
 }
