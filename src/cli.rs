@@ -158,7 +158,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Engine::Auto)]
     pub engine: Engine,
     #[command(flatten)]
-    pub terraform: TerraformArgs,
+    pub iac: IacArgs,
     #[command(flatten)]
     pub policies: PolicyArgs,
 }
@@ -186,7 +186,7 @@ pub struct GraphArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     #[command(flatten)]
-    pub terraform: TerraformArgs,
+    pub iac: IacArgs,
 }
 
 #[derive(Debug, Args)]
@@ -297,16 +297,11 @@ fn write_output_with(
 /// the graph); also returns how many files were read.
 fn file_graph(
     paths: &[PathBuf],
-    max_file_size: u64,
-    terraform: &TerraformArgs,
+    opts: &crate::source::files::FileOptions,
     redactor: &Redactor,
 ) -> (Graph, usize) {
-    let opts = crate::source::files::FileOptions {
-        max_file_size,
-        terraform_vars: terraform.vars.clone(),
-        terraform_var_files: terraform.var_files.clone(),
-    };
-    let scan = crate::source::files::scan(paths, &opts);
+    let max_file_size = opts.max_file_size;
+    let scan = crate::source::files::scan(paths, opts);
     let shown: Vec<String> = paths
         .iter()
         .map(|p| crate::source::files::display_path(p))
@@ -318,11 +313,20 @@ fn file_graph(
         let diagnostics = loaded.add_to(&mut graph);
         graph.diagnostics.extend(diagnostics);
     }
+    let template_opts = crate::source::cloudformation::TemplateOptions {
+        parameters: opts.cloudformation_parameters.clone(),
+    };
+    for (file, template) in &scan.templates {
+        let loaded =
+            crate::source::cloudformation::load_template(file, template, &template_opts, redactor);
+        let diagnostics = loaded.add_to(&mut graph);
+        graph.diagnostics.extend(diagnostics);
+    }
     let mut files_read = scan.files_read;
     let tf = crate::source::terraform::TerraformOptions {
         max_file_size,
-        vars: opts.terraform_vars,
-        var_files: opts.terraform_var_files,
+        vars: opts.terraform_vars.clone(),
+        var_files: opts.terraform_var_files.clone(),
     };
     for dir in crate::source::terraform::discover(paths) {
         let loaded = crate::source::terraform::load_module(&dir, &tf, redactor);
@@ -334,9 +338,11 @@ fn file_graph(
     (graph, files_read)
 }
 
-/// Terraform input values (`--var`, `--var-file`), as Terraform takes them.
+/// Input values of IaC sources: Terraform's (`--var`, `--var-file`) as Terraform takes
+/// them, CloudFormation's (`--parameter`, `--parameters-file`) as `aws cloudformation`
+/// does.
 #[derive(Debug, Args, Clone, Default)]
-pub struct TerraformArgs {
+pub struct IacArgs {
     /// Set a Terraform input variable (repeatable), as `terraform plan -var` does.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
@@ -344,6 +350,42 @@ pub struct TerraformArgs {
     /// `terraform.tfvars` and `*.auto.tfvars`, before `--var`.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// Set a CloudFormation template parameter (repeatable; `AWS::Region` and
+    /// `AWS::AccountId` too), over its `Default`.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_var)]
+    pub parameters: Vec<(String, String)>,
+    /// Read CloudFormation parameter values from a JSON file (repeatable): the
+    /// `create-stack` form, `deploy --parameter-overrides` `["Key=Value"]`, or
+    /// CodePipeline's `{"Parameters": {...}}`; applied before `--parameter`.
+    #[arg(long = "parameters-file", value_name = "FILE")]
+    pub parameter_files: Vec<PathBuf>,
+}
+
+impl IacArgs {
+    /// File-scan options with these values (parameter files read here: a bad one is a
+    /// usage error naming the file).
+    pub fn file_options(
+        &self,
+        max_file_size: u64,
+    ) -> Result<crate::source::files::FileOptions, Diagnostic> {
+        let mut parameters = Vec::new();
+        for f in &self.parameter_files {
+            let shown = crate::source::files::display_path(f);
+            let text = crate::source::files::read_text_limited(f, crate::config::MAX_CONFIG_SIZE)
+                .map_err(|e| Diagnostic::error("usage", e).in_file(&shown))?;
+            let values = crate::source::cloudformation::parameters_file(&text).map_err(|e| {
+                Diagnostic::error("usage", format!("parameters file: {e}")).in_file(&shown)
+            })?;
+            parameters.extend(values);
+        }
+        parameters.extend(self.parameters.iter().cloned());
+        Ok(crate::source::files::FileOptions {
+            max_file_size,
+            terraform_vars: self.vars.clone(),
+            terraform_var_files: self.var_files.clone(),
+            cloudformation_parameters: parameters,
+        })
+    }
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -585,10 +627,12 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         return 2;
     }
     let mut report = if let Some(walked) = walked {
-        let opts = crate::source::files::FileOptions {
-            max_file_size: args.max_file_size,
-            terraform_vars: args.terraform.vars.clone(),
-            terraform_var_files: args.terraform.var_files.clone(),
+        let opts = match args.iac.file_options(args.max_file_size) {
+            Ok(o) => o,
+            Err(d) => {
+                eprint_diag(&d);
+                return 2;
+            }
         };
         let Ok((candidates, found)) = walked else {
             eprint_diag(&Diagnostic::error("internal", "looking for files failed"));
@@ -622,12 +666,14 @@ fn cmd_scan(args: ScanArgs) -> i32 {
                 }
             }
         } else {
-            file_graph(
-                &args.paths,
-                args.max_file_size,
-                &args.terraform,
-                &loaded.config.redactor(),
-            )
+            let opts = match args.iac.file_options(args.max_file_size) {
+                Ok(o) => o,
+                Err(d) => {
+                    eprint_diag(&d);
+                    return 2;
+                }
+            };
+            file_graph(&args.paths, &opts, &loaded.config.redactor())
         };
         if let Some(dir) = &args.aws_options.snapshot_dir {
             if let Err(d) = crate::snapshot::write(&mut graph, dir) {
@@ -700,12 +746,14 @@ fn cmd_graph(args: GraphArgs) -> i32 {
             return 2;
         }
     };
-    let (g, _) = file_graph(
-        &args.paths,
-        args.max_file_size,
-        &args.terraform,
-        &config.redactor(),
-    );
+    let opts = match args.iac.file_options(args.max_file_size) {
+        Ok(o) => o,
+        Err(d) => {
+            eprint_diag(&d);
+            return 2;
+        }
+    };
+    let (g, _) = file_graph(&args.paths, &opts, &config.redactor());
     let failed = g.diagnostics.iter().any(|d| d.level == Level::Error);
     for d in g.diagnostics.iter().filter(|d| d.level != Level::Skipped) {
         eprint_diag(d);

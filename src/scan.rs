@@ -34,12 +34,22 @@ pub struct Summary {
     /// Terraform: modules and plans read, resource blocks seen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terraform: Option<TerraformSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloudformation: Option<CloudFormationSummary>,
     /// `--baseline`: new / unchanged / fixed counts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::BaselineSummary>,
     /// Live audits: what was collected per account (scope, counts, API calls).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub collected: Vec<serde_json::Value>,
+}
+
+/// What a scan read of CloudFormation.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CloudFormationSummary {
+    pub templates: usize,
+    /// Resources declared (of every type).
+    pub resources: usize,
 }
 
 /// What a scan read of Terraform.
@@ -201,10 +211,22 @@ pub fn run_candidates(
             let mut read_diags = Vec::new();
             let mut texts = findings::Texts::new();
             let mut plans = Vec::new();
+            let mut templates = Vec::new();
+            let template_opts = crate::source::cloudformation::TemplateOptions {
+                parameters: opts.cloudformation_parameters.clone(),
+            };
             for c in chunk {
                 let loaded = files::load_one(c, opts);
                 docs.extend(loaded.task_definitions);
                 read_diags.extend(loaded.diagnostics);
+                if let (Some(t), Some((file, _))) = (&loaded.template, &loaded.text) {
+                    templates.push(crate::source::cloudformation::load_template(
+                        file,
+                        t,
+                        &template_opts,
+                        &redactor,
+                    ));
+                }
                 if let Some((file, text)) = loaded.text {
                     if let Some(plan) = loaded.plan {
                         plans.push(crate::source::terraform::plan::load_plan(
@@ -216,9 +238,13 @@ pub fn run_candidates(
             }
             let mut graph = crate::graph::from_files(&shown, docs, Vec::new(), &redactor);
             let plans_read = (plans.len(), plans.iter().map(|p| p.resources).sum());
-            if !plans.is_empty() {
+            let templates_read = (templates.len(), templates.iter().map(|t| t.resources).sum());
+            if !plans.is_empty() || !templates.is_empty() {
                 for p in plans {
                     read_diags.extend(p.add_to(&mut graph));
+                }
+                for t in templates {
+                    read_diags.extend(t.add_to(&mut graph));
                 }
                 graph.index_links();
             }
@@ -232,6 +258,8 @@ pub fn run_candidates(
                 modules: 0,
                 plans: plans_read.0,
                 iac_resources: plans_read.1,
+                templates: templates_read.0,
+                template_resources: templates_read.1,
             }
         })
         .collect();
@@ -243,6 +271,7 @@ pub fn run_candidates(
     let mut evaluation = Vec::new();
     let mut suppression: Vec<Diagnostic> = Vec::new();
     let mut terraform_read = TerraformSummary::default();
+    let mut templates_read = CloudFormationSummary::default();
     for e in batches.into_iter().chain(terraform) {
         diagnostics.extend(e.diagnostics);
         found.push(e.part.findings);
@@ -258,6 +287,11 @@ pub fn run_candidates(
         terraform_read.modules += e.modules;
         terraform_read.plans += e.plans;
         terraform_read.resources += e.iac_resources;
+        templates_read.templates += e.templates;
+        templates_read.resources += e.template_resources;
+    }
+    if templates_read.templates > 0 {
+        summary.cloudformation = Some(templates_read);
     }
     if terraform_read.modules + terraform_read.plans > 0 {
         summary.terraform = Some(terraform_read);
@@ -284,6 +318,9 @@ struct Evaluated {
     modules: usize,
     plans: usize,
     iac_resources: usize,
+    /// CloudFormation templates, and the resources they declare.
+    templates: usize,
+    template_resources: usize,
 }
 
 /// Every Terraform module under `paths`, each evaluated as one graph (its resources
@@ -321,6 +358,8 @@ fn run_terraform(
                 modules: 1,
                 plans: 0,
                 iac_resources: resources,
+                templates: 0,
+                template_resources: 0,
             }
         })
         .collect()

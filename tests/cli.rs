@@ -72,8 +72,11 @@ const PRIVILEGED: &str = r#"{"family": "p", "containerDefinitions": [{"name": "a
 fn examples_json_snapshot() {
     let (code, report) = run_json(&["scan", "examples"]);
     assert_eq!(code, 1, "findings at or above low exit 1");
-    assert_eq!(report["summary"]["task_definitions"], 7); // 5 files, 2 in examples/terraform
-    assert_eq!(report["summary"]["skipped_inputs"], 3); // package.json, containers-only.json, iam-policy.json
+    // 5 files, 2 in examples/terraform, 1 in examples/cloudformation
+    assert_eq!(report["summary"]["task_definitions"], 8);
+    // package.json, containers-only.json, iam-policy.json, and the two GitHub workflow
+    // YAML files (YAML that is not a CloudFormation template)
+    assert_eq!(report["summary"]["skipped_inputs"], 5);
     assert_eq!(report["summary"]["errors"], 0);
     insta::assert_snapshot!(
         "examples_json",

@@ -35,7 +35,7 @@ fn markdown_summarises_for_pull_requests() {
     let (code, md, _) = run(&["scan", "examples", "-f", "markdown"]);
     assert_eq!(code, 1);
     assert!(
-        md.starts_with("## ecsaudit: 47 findings (7 critical, 13 high, 18 medium, 9 low)"),
+        md.starts_with("## ecsaudit: 50 findings (8 critical, 14 high, 18 medium, 10 low)"),
         "{md}"
     );
     assert!(md.contains("| Severity | Rule | Resource | Location | Finding |"));
@@ -62,14 +62,14 @@ fn junit_is_well_formed_with_a_failure_per_finding() {
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("47"));
+    assert_eq!(root.attribute("failures"), Some("50"));
     let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
     assert_eq!(suites.len(), 46, "one suite per rule that ran");
     let failures: Vec<_> = doc
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
         .collect();
-    assert_eq!(failures.len(), 47);
+    assert_eq!(failures.len(), 50);
     let ea101 = doc
         .descendants()
         .find(|n| n.has_tag_name("testcase") && n.attribute("classname") == Some("ecsaudit.EA101"))

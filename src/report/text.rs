@@ -146,18 +146,34 @@ pub fn render(report: &Report) -> String {
     } else {
         String::new()
     };
+    let mut iac = Vec::new();
     if let Some(tf) = &s.terraform {
         let plans = if tf.plans > 0 {
             format!(", {} plan{}", tf.plans, plural(tf.plans))
         } else {
             String::new()
         };
-        incomplete.push_str(&format!(
-            "; Terraform: {} module{}{plans}, {} resource{}, {} unresolved value{} or check{}",
+        iac.push(format!(
+            "Terraform: {} module{}{plans}, {} resource{}",
             tf.modules,
             plural(tf.modules),
             tf.resources,
             plural(tf.resources),
+        ));
+    }
+    if let Some(cf) = &s.cloudformation {
+        iac.push(format!(
+            "CloudFormation: {} template{}, {} resource{}",
+            cf.templates,
+            plural(cf.templates),
+            cf.resources,
+            plural(cf.resources),
+        ));
+    }
+    if !iac.is_empty() {
+        incomplete.push_str(&format!(
+            "; {}, {} unresolved value{} or check{}",
+            iac.join("; "),
             s.unresolved,
             plural(s.unresolved),
             plural(s.unresolved)

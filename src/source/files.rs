@@ -19,6 +19,8 @@ pub struct FileOptions {
     pub terraform_vars: Vec<(String, String)>,
     /// Terraform `--var-file` files, in order.
     pub terraform_var_files: Vec<PathBuf>,
+    /// CloudFormation parameter values (`--parameter`, `--parameters-file`), in order.
+    pub cloudformation_parameters: Vec<(String, String)>,
 }
 
 impl Default for FileOptions {
@@ -27,6 +29,7 @@ impl Default for FileOptions {
             max_file_size: 64 * 1024 * 1024,
             terraform_vars: Vec::new(),
             terraform_var_files: Vec::new(),
+            cloudformation_parameters: Vec::new(),
         }
     }
 }
@@ -37,6 +40,8 @@ pub struct FileScan {
     pub task_definitions: Vec<TaskDefinitionDoc>,
     /// Terraform plans or states: (file, text, document).
     pub plans: Vec<(String, String, serde_json::Value)>,
+    /// CloudFormation templates: (file, template).
+    pub templates: Vec<(String, crate::source::iac::Spanned)>,
     pub diagnostics: Vec<Diagnostic>,
     /// Number of files read (task definitions or not).
     pub files_read: usize,
@@ -60,6 +65,8 @@ pub struct LoadedFile {
     pub text: Option<(String, String)>,
     /// The file is `terraform show -json` output (read by the Terraform source).
     pub plan: Option<serde_json::Value>,
+    /// The file is a CloudFormation template (read by the CloudFormation source).
+    pub template: Option<crate::source::iac::Spanned>,
 }
 
 /// The text without a leading UTF-8 byte-order mark. Positions are counted after it, by
@@ -130,9 +137,13 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
         for entry in walker {
             match entry {
                 Ok(e) => {
-                    let is_json = e.path().extension().is_some_and(|x| x == "json");
+                    let readable = e.path().extension().is_some_and(|x| {
+                        ["json", "yaml", "yml", "template"]
+                            .iter()
+                            .any(|r| x.eq_ignore_ascii_case(r))
+                    });
                     let file = e.file_type().is_some_and(|t| t.is_file());
-                    if is_json && file && !is_terraform_json(e.path()) {
+                    if readable && file && !is_terraform_json(e.path()) {
                         out.push(Candidate {
                             path: e.into_path(),
                             explicit: false,
@@ -154,6 +165,53 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
     let mut seen = std::collections::HashSet::new();
     out.retain(|c| seen.insert(display_path(&c.path)));
     out
+}
+
+/// Whether `file` is read as YAML: a `.yaml` / `.yml` name, or a `.template` one
+/// whose text does not open a JSON value.
+fn is_yaml(file: &str, text: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || (lower.ends_with(".template") && !text.trim_start().starts_with(['{', '[']))
+}
+
+/// A YAML file: a CloudFormation template, or skipped (a YAML file that does not parse
+/// is an error when named, or when it looks like a template).
+fn load_yaml(file: String, text: &str, explicit: bool) -> LoadedFile {
+    let (parsed, mut diagnostics) = crate::source::cloudformation::parse_yaml(&file, text);
+    let skipped = |why: String| {
+        if explicit {
+            Diagnostic::warning("not-a-template", why)
+        } else {
+            Diagnostic::skipped("not-a-template", why)
+        }
+    };
+    match parsed {
+        Ok(Some(template)) => {
+            return LoadedFile {
+                diagnostics,
+                text: Some((file, text.to_string())),
+                template: Some(template),
+                ..LoadedFile::default()
+            }
+        }
+        Ok(None) => diagnostics.push(
+            skipped("not a CloudFormation template: the YAML has no `AWSTemplateFormatVersion` and no `AWS::` resources".into())
+                .in_file(&file),
+        ),
+        Err(e) if explicit || text.contains("AWSTemplateFormatVersion") || text.contains("Type: AWS::") => {
+            diagnostics.push(e)
+        }
+        Err(e) => diagnostics.push(
+            skipped(format!("not read: the YAML does not parse ({}) and does not look like a CloudFormation template", e.message))
+                .in_file(&file),
+        ),
+    }
+    LoadedFile {
+        diagnostics,
+        ..LoadedFile::default()
+    }
 }
 
 /// Terraform's JSON syntax and variable files (`*.tf.json`, `*.tfvars.json`): read by
@@ -290,6 +348,9 @@ pub fn load_bytes(file: String, bytes: Vec<u8>, explicit: bool) -> LoadedFile {
         }
     };
     let text_no_bom = strip_bom(&text);
+    if is_yaml(&file, text_no_bom) {
+        return load_yaml(file, text_no_bom, explicit);
+    }
     let doc: serde_json::Value = match serde_json::from_str(text_no_bom) {
         Ok(v) => v,
         Err(e) => {
@@ -307,6 +368,15 @@ pub fn load_bytes(file: String, bytes: Vec<u8>, explicit: bool) -> LoadedFile {
         return LoadedFile {
             text: Some((file, text_no_bom.to_string())),
             plan: Some(doc),
+            ..LoadedFile::default()
+        };
+    }
+    if crate::source::cloudformation::is_template_json(&doc) {
+        let shown: std::sync::Arc<str> = file.as_str().into();
+        let template = crate::source::iac::json_spanned(text_no_bom, &shown, 1, 1).ok();
+        return LoadedFile {
+            text: Some((file, text_no_bom.to_string())),
+            template,
             ..LoadedFile::default()
         };
     }
@@ -386,7 +456,7 @@ pub fn load_bytes(file: String, bytes: Vec<u8>, explicit: bool) -> LoadedFile {
                 task_definitions: tds,
                 diagnostics: diags,
                 text,
-                plan: None,
+                ..LoadedFile::default()
             }
         }
     }
@@ -405,8 +475,11 @@ pub fn scan(paths: &[PathBuf], opts: &FileOptions) -> FileScan {
     for loaded in results {
         scan.task_definitions.extend(loaded.task_definitions);
         scan.diagnostics.extend(loaded.diagnostics);
-        if let (Some(plan), Some((file, text))) = (loaded.plan, loaded.text) {
-            scan.plans.push((file, text, plan));
+        if let (Some(plan), Some((file, text))) = (loaded.plan, &loaded.text) {
+            scan.plans.push((file.clone(), text.clone(), plan));
+        }
+        if let (Some(template), Some((file, _))) = (loaded.template, loaded.text) {
+            scan.templates.push((file, template));
         }
     }
     scan

@@ -301,8 +301,12 @@ impl<'t> Template<'t> {
             return None;
         }
         if let Some(v) = self.parameters.get(target) {
+            // A value given or defaulted points where it is written; an unknown one
+            // where it is used.
             let mut v = v.clone();
-            v.origin = v.origin.or(at);
+            if v.is_unknown() || v.origin.is_none() {
+                v.origin = at;
+            }
             return Some(v);
         }
         if let Some(id) = self.resources.get(target) {

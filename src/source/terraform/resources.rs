@@ -6,7 +6,7 @@
 
 use super::eval::Module;
 use super::iam;
-use crate::source::iac::{list, push_to, with_origin, Spanned, Val};
+use crate::source::iac::{list, with_origin, Spanned, Val};
 pub use crate::source::iac::{obj, string};
 
 /// Argument `k` unless it is null.
