@@ -291,7 +291,10 @@ impl<'t> Template<'t> {
                 _ => unknown("Fn::Length"),
             },
             // Known only at deploy time: another stack's export, the region's zones, ...
-            other => unknown(other),
+            other => match arg.as_str().filter(|a| !a.is_empty()) {
+                Some(a) => unknown(&format!("{other} {a}")),
+                None => unknown(other),
+            },
         }
     }
 
