@@ -98,6 +98,41 @@ pub fn terraform_plan(data: &[u8]) {
     }
 }
 
+fn template(file: &str, doc: &crate::source::iac::Spanned) {
+    use crate::source::cloudformation as cfn;
+    if cfn::is_template(doc) {
+        let loaded = cfn::load_template(
+            file,
+            doc,
+            &cfn::TemplateOptions::default(),
+            &Redactor::default(),
+        );
+        let mut graph = crate::graph::Graph::new(Vec::new());
+        loaded.add_to(&mut graph);
+        graph.index_links();
+    }
+}
+
+/// A CloudFormation template in YAML: the YAML reader (tags, anchors, aliases) and
+/// the evaluation of its intrinsics.
+pub fn cloudformation_yaml(data: &[u8]) {
+    if let Some(t) = text(data) {
+        let (parsed, _) = crate::source::cloudformation::parse_yaml("fuzz.yaml", t);
+        if let Ok(Some(doc)) = parsed {
+            template("fuzz.yaml", &doc);
+        }
+    }
+}
+
+/// A CloudFormation template in JSON.
+pub fn cloudformation_json(data: &[u8]) {
+    if let Some(t) = text(data) {
+        if let Ok(doc) = crate::source::iac::json_spanned(t, &"fuzz.json".into(), 1, 1) {
+            template("fuzz.json", &doc);
+        }
+    }
+}
+
 /// A fuzz target: arbitrary bytes in, nothing out.
 pub type Target = fn(&[u8]);
 
@@ -110,4 +145,6 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("terraform_hcl", terraform_hcl),
     ("terraform_json", terraform_json),
     ("terraform_plan", terraform_plan),
+    ("cloudformation_yaml", cloudformation_yaml),
+    ("cloudformation_json", cloudformation_json),
 ];

@@ -45,6 +45,16 @@ fn seeds(target: &str) -> Vec<PathBuf> {
             &[r.join("tests/data/terraform"), shared.join("iac")],
             &|n| n.ends_with(".json"),
         ),
+        "cloudformation_yaml" => {
+            let mut dirs = ours.to_vec();
+            dirs.push(shared.join("iac"));
+            files(&dirs, &|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+        }
+        "cloudformation_json" => {
+            let mut dirs = ours.to_vec();
+            dirs.push(shared.join("iac"));
+            files(&dirs, &|n| n.ends_with(".json") && !n.ends_with(".tf.json"))
+        }
         other => panic!("no seeds for {other}"),
     };
     out.extend(files(&[r.join("fuzz/regressions").join(target)], &|_| true));
@@ -79,7 +89,14 @@ fn hostile_inputs_reach_every_target_without_a_panic() {
             .collect::<Vec<_>>()
             .join(",")
     );
+    // YAML aliases that double 30 times ("billion laughs").
+    let mut laughs = String::from("Resources: {}\na0: &a0 [x, x]\n");
+    for i in 1..30 {
+        laughs.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}]\n", p = i - 1));
+    }
     let inputs: Vec<Vec<u8>> = vec![
+        laughs.into_bytes(),
+        deep("!Ref [", "]", 50_000).into_bytes(),
         deep("[", "]", 100_000).into_bytes(),
         deep("{\"a\":", "}", 50_000).into_bytes(),
         format!("{{\"family\":\"{}\"}}", "x".repeat(900_000)).into_bytes(),
