@@ -204,6 +204,7 @@ pub fn run_candidates(
     let shown: Vec<String> = paths.iter().map(|p| files::display_path(p)).collect();
     let redactor = config.redactor();
     let terraform = run_terraform(paths, opts, engine, config, &redactor);
+    let nested = files::nested_templates(&candidates);
     let batches: Vec<Evaluated> = candidates
         .par_chunks(FILES_PER_BATCH)
         .map(|chunk| {
@@ -216,7 +217,8 @@ pub fn run_candidates(
                 parameters: opts.cloudformation_parameters.clone(),
             };
             for c in chunk {
-                let loaded = files::load_one(c, opts);
+                let mut loaded = files::load_one(c, opts);
+                files::skip_nested(&mut loaded, c, &nested);
                 docs.extend(loaded.task_definitions);
                 read_diags.extend(loaded.diagnostics);
                 if let (Some(t), Some((file, _))) = (&loaded.template, &loaded.text) {

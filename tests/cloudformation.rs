@@ -336,3 +336,53 @@ fn the_shared_corpus_reads_without_errors() {
         "cdk-alb-fargate-public-private-switch.template.json"
     ));
 }
+
+/// A nested stack with a local `TemplateURL` is read with the parameters its parent
+/// passes (a role of the parent reaches the child's task definition), and not again as
+/// a stack of its own; a remote one is reported as not followed.
+#[test]
+fn nested_stacks_are_followed_with_their_parameters() {
+    let dir = format!("{DATA}/nested");
+    let r = scan(&[&dir]);
+    assert!(
+        has(&r, &format!("EA501 nested-web {dir}/root.yaml:19:21")),
+        "{:#?}",
+        located(&r)
+    );
+    assert!(
+        has(&r, &format!("EA805 nested-web {dir}/root.yaml:20:18")),
+        "{:#?}",
+        located(&r)
+    );
+    // Not also scanned as a stack of its own (family "standalone").
+    assert!(
+        !located(&r).iter().any(|l| l.contains("standalone")),
+        "{:#?}",
+        located(&r)
+    );
+    assert_eq!(r["summary"]["task_definitions"], 1);
+    let g = graph(&[&dir]);
+    let id = format!("cloudformation:{dir}/root.yaml#Web/TaskDefinition");
+    let edge = serde_json::json!({
+        "from": id, "to": format!("cloudformation:{dir}/root.yaml#AdminRole"), "kind": "task_role"
+    });
+    assert!(
+        g["edges"].as_array().unwrap().contains(&edge),
+        "{:#}",
+        g["edges"]
+    );
+    assert_eq!(
+        g["nodes"][&id]["source"]["file"],
+        format!("{dir}/stacks/web.yaml")
+    );
+    assert_eq!(g["nodes"][&id]["source"]["address"], "Web/TaskDefinition");
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["scan", &dir, "-vv", "--fail-on", "none"])
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("2 skipped inputs"), "{text}");
+}

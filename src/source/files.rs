@@ -462,11 +462,47 @@ pub fn load_bytes(file: String, bytes: Vec<u8>, explicit: bool) -> LoadedFile {
     }
 }
 
+/// A template another template uses as a local nested stack is read through it: not
+/// as a stack of its own (its resources would be reported twice).
+pub fn skip_nested(
+    loaded: &mut LoadedFile,
+    c: &Candidate,
+    nested: &std::collections::HashSet<PathBuf>,
+) {
+    if loaded.template.is_none() || nested.is_empty() {
+        return;
+    }
+    if c.path.canonicalize().is_ok_and(|p| nested.contains(&p)) {
+        loaded.template = None;
+        loaded.diagnostics.push(
+            Diagnostic::skipped(
+                "nested-stack",
+                "read as the nested stack of the template that uses it, with the parameters it passes",
+            )
+            .in_file(&display_path(&c.path)),
+        );
+    }
+}
+
+/// The templates under `candidates` that others use as local nested stacks.
+pub fn nested_templates(candidates: &[Candidate]) -> std::collections::HashSet<PathBuf> {
+    let paths: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
+    crate::source::cloudformation::nested_templates(&paths)
+}
+
 /// Scan `paths` (files and directories) for task definitions.
 pub fn scan(paths: &[PathBuf], opts: &FileOptions) -> FileScan {
     let mut diagnostics = Vec::new();
     let candidates = discover(paths, &mut diagnostics);
-    let results: Vec<_> = candidates.par_iter().map(|c| load_one(c, opts)).collect();
+    let nested = nested_templates(&candidates);
+    let results: Vec<_> = candidates
+        .par_iter()
+        .map(|c| {
+            let mut loaded = load_one(c, opts);
+            skip_nested(&mut loaded, c, &nested);
+            loaded
+        })
+        .collect();
     let mut scan = FileScan {
         files_read: candidates.len(),
         ..FileScan::default()

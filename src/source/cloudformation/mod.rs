@@ -162,11 +162,46 @@ pub fn load_template(
     redactor: &Redactor,
 ) -> LoadedTemplate {
     let mut out = LoadedTemplate::default();
-    let given: HashMap<&str, &str> = opts
+    let given: HashMap<String, Spanned> = opts
         .parameters
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .map(|(k, v)| (k.clone(), Spanned::new(Val::String(v.clone()), None)))
         .collect();
+    let root = Stack {
+        file,
+        ids: format!("cloudformation:{file}#"),
+        addresses: String::new(),
+        depth: 0,
+    };
+    load_stack(&root, template, &given, redactor, &mut out);
+    let (edges, diagnostics) = crate::source::iac::nodes::finish(&mut out.nodes);
+    out.edges = edges;
+    out.diagnostics.extend(diagnostics);
+    out
+}
+
+/// Nested stacks are followed this deep at most.
+const MAX_STACK_DEPTH: usize = 8;
+
+/// Where a (nested) stack's template is: its file, and what its resources' node ids and
+/// addresses start with (`cloudformation:root.yaml#Web/` for nested stack `Web`).
+struct Stack<'a> {
+    file: &'a str,
+    ids: String,
+    addresses: String,
+    depth: usize,
+}
+
+/// The resources of one stack's `template` into `out`, with parameter values `given`
+/// (a nested stack's `Parameters`, or the command line's for the root).
+fn load_stack(
+    stack: &Stack,
+    template: &Spanned,
+    given: &HashMap<String, Spanned>,
+    redactor: &Redactor,
+    out: &mut LoadedTemplate,
+) {
+    let file = stack.file;
     let mut parameters = HashMap::new();
     if let Some(Val::Object { entries, .. }) = template.get("Parameters").map(|p| &p.val) {
         for (name, decl) in entries {
@@ -175,7 +210,7 @@ pub fn load_template(
                 .and_then(|t| t.as_str())
                 .unwrap_or("String");
             let value = match (given.get(name.as_str()), decl.get("Default")) {
-                (Some(v), _) => Some(Spanned::new(Val::String(v.to_string()), None)),
+                (Some(v), _) => Some(v.clone()),
                 (None, Some(d)) => Some(d.clone()),
                 (None, None) => None,
             };
@@ -193,18 +228,15 @@ pub fn load_template(
         "AWS::Partition",
     ] {
         if let Some(v) = given.get(pseudo) {
-            parameters.insert(
-                pseudo.to_string(),
-                Spanned::new(Val::String(v.to_string()), None),
-            );
+            parameters.insert(pseudo.to_string(), v.clone());
         }
     }
     let resources = match template.get("Resources").map(|r| &r.val) {
         Some(Val::Object { entries, .. }) => entries.as_slice(),
         _ => &[],
     };
-    out.resources = resources.len();
-    let id_of = |logical: &str| format!("cloudformation:{file}#{logical}");
+    out.resources += resources.len();
+    let id_of = |logical: &str| format!("{}{logical}", stack.ids);
     let ids = resources
         .iter()
         .map(|(k, _)| (k.clone(), id_of(k)))
@@ -223,13 +255,19 @@ pub fn load_template(
         let Some(rtype) = res.get("Type").and_then(|t| t.as_str()) else {
             continue;
         };
-        if !resources::SUPPORTED.contains(&rtype) {
+        let nested = rtype == "AWS::CloudFormation::Stack";
+        if !resources::SUPPORTED.contains(&rtype) && !nested {
             continue;
         }
         if let Some(c) = res.get("Condition").and_then(|c| c.as_str()) {
             if t.condition(c, 0) == Some(false) {
                 continue;
             }
+        }
+        if nested {
+            let props = res.get("Properties").and_then(|p| t.eval(p));
+            follow_stack(stack, logical, res, props.as_ref(), redactor, out);
+            continue;
         }
         let props = res
             .get("Properties")
@@ -266,10 +304,11 @@ pub fn load_template(
     }
     for (logical, kind, props, origin, res) in built {
         let id = id_of(&logical);
+        let address = format!("{}{logical}", stack.addresses);
         let at = Declared {
             tool: "cloudformation",
             id: &id,
-            address: &logical,
+            address: &address,
             file,
         };
         let mut n = node(&at, kind, &props, redactor);
@@ -282,9 +321,6 @@ pub fn load_template(
         }
         out.nodes.push(n);
     }
-    let (edges, diagnostics) = crate::source::iac::nodes::finish(&mut out.nodes);
-    out.edges = edges;
-    out.diagnostics.extend(diagnostics);
     // Each problem once per template (a missing parameter is often used many times).
     let mut seen = std::collections::HashSet::new();
     for (message, origin) in t.problems.into_inner() {
@@ -296,6 +332,149 @@ pub fn load_template(
             d = d.at(o.location());
         }
         out.diagnostics.push(d);
+    }
+}
+
+/// A nested stack (`AWS::CloudFormation::Stack`) whose `TemplateURL` is a local path
+/// (as `aws cloudformation package` takes it): its template is read with the
+/// `Parameters` the parent passes. A remote or computed URL is reported as not followed.
+fn follow_stack(
+    stack: &Stack,
+    logical: &str,
+    res: &Spanned,
+    props: Option<&Spanned>,
+    redactor: &Redactor,
+    out: &mut LoadedTemplate,
+) {
+    let url = props
+        .and_then(|p| p.get("TemplateURL"))
+        .and_then(|u| u.as_str())
+        .map(str::to_string);
+    let skip = |out: &mut LoadedTemplate, why: String| {
+        let mut d = Diagnostic::skipped("stack-not-followed", why);
+        if let Some(o) = &res.origin {
+            d = d.at(o.location());
+        }
+        out.diagnostics.push(d);
+    };
+    let Some(url) = url.filter(|u| nested_path(u)) else {
+        return skip(
+            out,
+            format!("nested stack {logical}: its TemplateURL is not a local file; not followed"),
+        );
+    };
+    if stack.depth >= MAX_STACK_DEPTH {
+        return skip(
+            out,
+            format!("nested stack {logical} is nested too deeply; not followed"),
+        );
+    }
+    let dir = std::path::Path::new(stack.file)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let path = dir.join(&url);
+    let shown = crate::source::files::display_path(&path);
+    let text = match crate::source::files::read_text_limited(&path, MAX_NESTED_SIZE) {
+        Ok(t) => t,
+        Err(e) => {
+            return skip(
+                out,
+                format!("nested stack {logical} ({shown}): {e}; not followed"),
+            )
+        }
+    };
+    let parsed = if shown.ends_with(".json") {
+        crate::source::iac::json_spanned(&text, &shown.as_str().into(), 1, 1).map_err(|e| {
+            Diagnostic::error("parse-error", format!("malformed JSON: {e}")).in_file(&shown)
+        })
+    } else {
+        let (parsed, warnings) = parse_yaml(&shown, &text);
+        out.diagnostics.extend(warnings);
+        parsed.and_then(|t| {
+            t.ok_or_else(|| {
+                Diagnostic::warning(
+                    "not-a-template",
+                    "the nested stack's TemplateURL is not a CloudFormation template",
+                )
+                .in_file(&shown)
+            })
+        })
+    };
+    let child = match parsed {
+        Ok(t) => t,
+        Err(d) => {
+            out.diagnostics.push(d);
+            return;
+        }
+    };
+    let given: HashMap<String, Spanned> =
+        match props.and_then(|p| p.get("Parameters")).map(|p| &p.val) {
+            Some(Val::Object { entries, .. }) => entries.iter().cloned().collect(),
+            _ => HashMap::new(),
+        };
+    let at = Stack {
+        file: &shown,
+        ids: format!("{}{logical}/", stack.ids),
+        addresses: format!("{}{logical}/", stack.addresses),
+        depth: stack.depth + 1,
+    };
+    load_stack(&at, &child, &given, redactor, out);
+}
+
+/// A nested stack's template is read up to this size.
+const MAX_NESTED_SIZE: u64 = 64 * 1024 * 1024;
+
+/// Whether a `TemplateURL` is a local path (not `https://`, `s3://`, ...).
+fn nested_path(url: &str) -> bool {
+    !url.contains("://") && !url.starts_with('/') && !url.contains("${")
+}
+
+/// The templates other templates under `candidates` use as local nested stacks (read
+/// through their parents, with the parameters they pass, not as stacks of their own).
+/// Only files that can hold templates and mention `AWS::CloudFormation::Stack` are read.
+pub fn nested_templates(
+    candidates: &[std::path::PathBuf],
+) -> std::collections::HashSet<std::path::PathBuf> {
+    let mut out = std::collections::HashSet::new();
+    for c in candidates {
+        let name = c.to_string_lossy().to_ascii_lowercase();
+        let may_nest = [".yaml", ".yml", ".template", ".template.json"]
+            .iter()
+            .any(|s| name.ends_with(s));
+        if !may_nest {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(c) else {
+            continue;
+        };
+        if !text.contains("AWS::CloudFormation::Stack") {
+            continue;
+        }
+        for line in text.lines() {
+            let Some(at) = line.find("TemplateURL") else {
+                continue;
+            };
+            let rest = line[at + "TemplateURL".len()..]
+                .trim_start_matches(['"', '\''])
+                .trim_start();
+            let Some(v) = rest.strip_prefix(':') else {
+                continue;
+            };
+            let v = v
+                .trim()
+                .trim_end_matches(',')
+                .trim()
+                .trim_matches(['"', '\'']);
+            if nested_path(v) && !v.is_empty() {
+                if let Some(p) = c
+                    .parent()
+                    .map(|d| d.join(v))
+                    .and_then(|p| p.canonicalize().ok())
+                {
+                    out.insert(p);
+                }
+            }
+        }
     }
     out
 }
