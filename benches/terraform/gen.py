@@ -1,4 +1,4 @@
-"""Generate N Terraform modules for scripts/bench-terraform: each a Fargate service
+"""Generate N Terraform modules for scripts/bench-iac: each a Fargate service
 behind an internet-facing ALB, with its task definition (jsonencode, locals,
 variables), task and execution roles with policy documents and an attachment, and
 security groups with inline and separate rules. One in three has flaws (privileged,
