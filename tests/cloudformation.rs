@@ -5,7 +5,10 @@
 //! while the rest is scanned; the relational rules on a template; and the shared IaC
 //! corpus read without an error.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{errors, has, located};
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, Value) {
@@ -27,41 +30,6 @@ fn scan(args: &[&str]) -> Value {
 
 fn graph(args: &[&str]) -> Value {
     run(&[&["graph"], args].concat()).1
-}
-
-/// `rule resource file:line:column` of every finding, sorted.
-fn located(report: &Value) -> Vec<String> {
-    let mut out: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let l = &f["location"];
-            format!(
-                "{} {} {}:{}:{}",
-                f["rule_id"].as_str().unwrap(),
-                f["resource"].as_str().unwrap(),
-                l["file"].as_str().unwrap_or("?"),
-                l["line"],
-                l["column"]
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn has(report: &Value, needle: &str) -> bool {
-    located(report).iter().any(|l| l == needle)
-}
-
-fn errors<'a>(report: &'a Value, level: &str) -> Vec<&'a Value> {
-    report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["level"] == level)
-        .collect()
 }
 
 const DATA: &str = "tests/data/cloudformation";

@@ -3,7 +3,10 @@
 //! HCL named at its line while the rest is scanned, and the shared IaC corpus read
 //! without a crash or an error.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{errors, has, located};
 use serde_json::Value;
 
 fn scan(args: &[&str]) -> Value {
@@ -17,41 +20,6 @@ fn scan(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
     })
-}
-
-/// `rule file:line:column` of every finding, sorted.
-fn located(report: &Value) -> Vec<String> {
-    let mut out: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let l = &f["location"];
-            format!(
-                "{} {} {}:{}:{}",
-                f["rule_id"].as_str().unwrap(),
-                f["resource"].as_str().unwrap(),
-                l["file"].as_str().unwrap_or("?"),
-                l["line"],
-                l["column"]
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn has(report: &Value, needle: &str) -> bool {
-    located(report).iter().any(|l| l == needle)
-}
-
-fn errors<'a>(report: &'a Value, level: &str) -> Vec<&'a Value> {
-    report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["level"] == level)
-        .collect()
 }
 
 #[test]

@@ -31,12 +31,7 @@ impl LoadedTemplate {
     /// Move the nodes and edges into `graph` (call [`crate::graph::Graph::index_links`]
     /// once everything is in); returns the diagnostics.
     pub fn add_to(self, graph: &mut crate::graph::Graph) -> Vec<Diagnostic> {
-        for n in self.nodes {
-            graph.add_node(n);
-        }
-        for (from, to, kind) in &self.edges {
-            graph.add_edge(from, to, kind);
-        }
+        crate::source::iac::nodes::add_to(graph, self.nodes, &self.edges);
         self.diagnostics
     }
 }

@@ -364,21 +364,12 @@ fn policy_document(doc: &Spanned) -> Spanned {
     match doc.as_str() {
         Some(text) => match crate::source::iac::json_spanned(text, &"".into(), 1, 1) {
             Ok(mut v) => {
-                reset_origins(&mut v, doc.origin.as_ref());
+                crate::source::iac::set_origins(&mut v, doc.origin.as_ref());
                 v
             }
             Err(_) => doc.clone(),
         },
         None => doc.clone(),
-    }
-}
-
-fn reset_origins(v: &mut Spanned, o: Option<&crate::source::iac::Origin>) {
-    v.origin = o.cloned();
-    match &mut v.val {
-        Val::List(items) => items.iter_mut().for_each(|i| reset_origins(i, o)),
-        Val::Object { entries, .. } => entries.iter_mut().for_each(|(_, e)| reset_origins(e, o)),
-        _ => {}
     }
 }
 

@@ -4,8 +4,8 @@
 //! serves YAML and JSON templates. Plain scalars take the YAML 1.2 core schema's types.
 //! Nesting, anchors and aliases are bounded: a hostile file is an error, not a hang.
 
+use crate::source::iac::LineIndex;
 use crate::source::iac::{Origin, Spanned, Val};
-use crate::source::json_index::LineMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,7 +23,7 @@ pub type YamlError = (String, u32, u32);
 /// wider than one byte, with the bytes they add up to each.
 struct Positions<'t> {
     text: &'t str,
-    lines: LineMap,
+    lines: LineIndex,
     /// (index of the character after a wide one, extra bytes up to it).
     wide: Vec<(usize, usize)>,
 }
@@ -42,7 +42,7 @@ impl<'t> Positions<'t> {
         }
         Positions {
             text,
-            lines: LineMap::new(text),
+            lines: LineIndex::new(text),
             wide,
         }
     }

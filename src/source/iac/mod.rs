@@ -147,6 +147,17 @@ pub fn push_to(v: &mut Spanned, key: &str, item: Spanned) {
     }
 }
 
+/// `v` and everything in it placed at `o` (a value decoded from a string is where the
+/// string is written).
+pub fn set_origins(v: &mut Spanned, o: Option<&Origin>) {
+    v.origin = o.cloned();
+    match &mut v.val {
+        Val::List(items) => items.iter_mut().for_each(|i| set_origins(i, o)),
+        Val::Object { entries, .. } => entries.iter_mut().for_each(|(_, x)| set_origins(x, o)),
+        _ => {}
+    }
+}
+
 /// A value lowered into graph properties.
 #[derive(Debug, Default)]
 pub struct Lowered {

@@ -21,6 +21,21 @@ pub fn managed_policy(arn: &str) -> Option<(String, serde_json::Value)> {
     table.get(short).map(|doc| (short.to_string(), doc.clone()))
 }
 
+/// Move `nodes` and `edges` into `graph` (its links are not re-indexed: call
+/// [`crate::graph::Graph::index_links`] once everything is in).
+pub fn add_to(
+    graph: &mut crate::graph::Graph,
+    nodes: Vec<Node>,
+    edges: &[(String, String, &'static str)],
+) {
+    for n in nodes {
+        graph.add_node(n);
+    }
+    for (from, to, kind) in edges {
+        graph.add_edge(from, to, kind);
+    }
+}
+
 /// Nodes `nodes` relate by edges, the AWS managed policies they attach (added as
 /// nodes), and a diagnostic per value not known before deploy.
 pub fn finish(nodes: &mut Vec<Node>) -> (Vec<(String, String, &'static str)>, Vec<Diagnostic>) {

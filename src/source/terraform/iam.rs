@@ -160,18 +160,9 @@ pub fn decode_policy(module: &Module, v: &Spanned) -> Spanned {
     }
     match json_spanned(&text, &"?".into(), 1, 1) {
         Ok(mut doc) => {
-            set_origin(&mut doc, v.origin.as_ref());
+            crate::source::iac::set_origins(&mut doc, v.origin.as_ref());
             doc
         }
         Err(_) => v.clone(),
-    }
-}
-
-fn set_origin(v: &mut Spanned, o: Option<&crate::source::iac::Origin>) {
-    v.origin = o.cloned();
-    match &mut v.val {
-        Val::List(items) => items.iter_mut().for_each(|i| set_origin(i, o)),
-        Val::Object { entries, .. } => entries.iter_mut().for_each(|(_, x)| set_origin(x, o)),
-        _ => {}
     }
 }

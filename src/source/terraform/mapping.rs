@@ -236,7 +236,7 @@ pub fn container_definitions(
             })
         }
         None => json_spanned(&text, &"?".into(), 1, 1).map(|mut v| {
-            set_origins(&mut v, value.origin.as_ref());
+            crate::source::iac::set_origins(&mut v, value.origin.as_ref());
             v
         }),
     };
@@ -280,15 +280,6 @@ fn shift_columns(v: &mut Spanned, first_line: u32, indent: u32) {
         Val::Object { entries, .. } => entries
             .iter_mut()
             .for_each(|(_, x)| shift_columns(x, first_line, indent)),
-        _ => {}
-    }
-}
-
-fn set_origins(v: &mut Spanned, origin: Option<&Origin>) {
-    v.origin = origin.cloned();
-    match &mut v.val {
-        Val::List(items) => items.iter_mut().for_each(|i| set_origins(i, origin)),
-        Val::Object { entries, .. } => entries.iter_mut().for_each(|(_, x)| set_origins(x, origin)),
         _ => {}
     }
 }
