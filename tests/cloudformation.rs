@@ -8,7 +8,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{errors, has, located};
+use common::{errors, has, located, unexplained_errors};
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, Value) {
@@ -262,7 +262,11 @@ fn relational_rules_run_on_a_template() {
 fn the_shared_corpus_reads_without_errors() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/iac/cases");
     let r = scan(&[root.to_str().unwrap()]);
-    assert!(errors(&r, "error").is_empty(), "{:#?}", errors(&r, "error"));
+    assert!(
+        unexplained_errors(&r).is_empty(),
+        "{:#?}",
+        unexplained_errors(&r)
+    );
     let templates = r["summary"]["cloudformation"]["templates"]
         .as_u64()
         .unwrap();
@@ -353,4 +357,52 @@ fn nested_stacks_are_followed_with_their_parameters() {
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("2 skipped inputs"), "{text}");
+}
+
+/// A value of the wrong type for the ECS API is an error at its line, as in a JSON
+/// file; a value not known before deploy (a parameter without a value, `!Cidr`) is
+/// never judged.
+#[test]
+fn wrong_types_are_errors_at_their_line_and_unknowns_are_not_judged() {
+    let f = format!("{DATA}/wrong-types.yaml");
+    let (code, r) = run(&["scan", "-f", "json", &f]);
+    assert_eq!(code, 2);
+    let e = errors(&r, "error");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0]["code"], "invalid-task-definition");
+    assert!(e[0]["message"].as_str().unwrap().contains("privileged"));
+    assert_eq!(e[0]["location"]["line"], 12);
+    let unresolved: Vec<_> = errors(&r, "unresolved")
+        .iter()
+        .map(|u| u["location"]["line"].as_u64().unwrap())
+        .collect();
+    assert!(
+        unresolved.contains(&14) && unresolved.contains(&17),
+        "{unresolved:?}"
+    );
+}
+
+/// Fingerprints name the resource, not the line: moving a template's lines keeps them.
+#[test]
+fn fingerprints_survive_moved_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("tests/data/cloudformation/ignores.yaml")
+        .unwrap()
+        .replace("Metadata:", "NotMetadata:");
+    let fingerprints = |text: &str| {
+        std::fs::write(dir.path().join("t.yaml"), text).unwrap();
+        let r = scan(&[dir.path().join("t.yaml").to_str().unwrap()]);
+        let mut f: Vec<String> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["fingerprint"].as_str().unwrap().to_string())
+            .collect();
+        f.sort();
+        f
+    };
+    let before = fingerprints(&text);
+    assert!(!before.is_empty());
+    let moved = format!("Description: moved down\n\n\n{text}");
+    assert_eq!(before, fingerprints(&moved));
 }

@@ -50,7 +50,8 @@ pub fn finish(nodes: &mut Vec<Node>) -> (Vec<(String, String, &'static str)>, Ve
         }
     }
     nodes.extend(managed);
-    let diagnostics = nodes.iter().flat_map(unresolved_diagnostics).collect();
+    let mut diagnostics: Vec<Diagnostic> = nodes.iter().flat_map(unresolved_diagnostics).collect();
+    diagnostics.extend(nodes.iter().flat_map(shape_errors));
     (edges, diagnostics)
 }
 
@@ -254,6 +255,30 @@ pub fn one_line(text: &str) -> String {
     } else {
         flat
     }
+}
+
+/// What a task definition's known values get wrong for the ECS API (a field of the
+/// wrong type, a container without a name), at the line it is written, as for JSON
+/// files. Values not known before deploy are not judged; `null` is an unset argument
+/// (Terraform's `null`), and a missing `family` is not an error in IaC
+/// (CloudFormation names the family itself).
+fn shape_errors(node: &Node) -> Vec<Diagnostic> {
+    if node.kind != kind::TASK_DEFINITION {
+        return Vec::new();
+    }
+    crate::source::shape::validate(&node.properties)
+        .into_iter()
+        .filter(|(pointer, _)| !pointer.is_empty() && node.unresolved_at(pointer).is_none())
+        .filter(|(pointer, _)| node.properties.pointer(pointer) != Some(&serde_json::Value::Null))
+        .map(|(pointer, message)| {
+            let mut d =
+                Diagnostic::error("invalid-task-definition", message).for_resource(&node.id);
+            if let Some(loc) = crate::findings::iac_location(node, &pointer) {
+                d = d.at(loc);
+            }
+            d
+        })
+        .collect()
 }
 
 /// One `unresolved` diagnostic per value of `node` that is not known before deploy.
