@@ -99,6 +99,10 @@ pub struct AwsArgs {
     /// Concurrent API calls per service and region.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
+    /// How long one API call may take, retries included (at most 3 attempts, each a
+    /// third of it); a call that takes longer makes its resource incomplete.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
     /// Write one canonical JSON file per collected resource under DIR and point findings
     /// (and SARIF results) at their lines there.
     #[arg(long, value_name = "DIR")]
@@ -408,6 +412,7 @@ fn live_graph(args: &AwsArgs, redactor: &Redactor) -> Result<Graph, Box<Diagnost
         endpoint_url: args.endpoint_url.clone(),
         all_revisions: args.all_revisions,
         concurrency: args.concurrency,
+        timeout: Some(std::time::Duration::from_secs(args.timeout)),
         progress: args.verbose == 0,
         redactor: redactor.clone(),
         ..Default::default()

@@ -369,3 +369,29 @@ fn all_revisions_collects_every_active_revision() {
         4
     );
 }
+
+/// An endpoint that never answers one API cannot hang the audit: the call times out
+/// (`--timeout`), its resources are reported incomplete naming the call, and the rest of
+/// the account is still audited.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn a_hung_endpoint_times_out_into_an_incomplete_audit() {
+    let seed = seeded();
+    let proxy = Proxy::start(&["hang:ecs:DescribeClusters"]);
+    let started = std::time::Instant::now();
+    let (report, code, stderr) = audit(&proxy.url, &["--timeout", "3"]);
+    let took = started.elapsed();
+    assert!(code == 3 || code == 4, "partial audit; stderr: {stderr}");
+    // Bounded by the timeout (three attempts of a second each, per cluster call), not
+    // by the endpoint.
+    assert!(took < std::time::Duration::from_secs(60), "took {took:?}");
+    let errors = report["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["level"] == "incomplete"
+            && e["message"].as_str().unwrap().contains("DescribeClusters")
+            && e["message"].as_str().unwrap().contains("timed out")),
+        "{errors:#?}"
+    );
+    // The rest was audited: the relational network finding is still there.
+    finding(&report, "EA906", seed["gap_service"].as_str().unwrap());
+}

@@ -45,6 +45,29 @@ pub struct CollectOptions {
     pub redactor: crate::graph::secrets::Redactor,
     /// Use these credentials instead of the standard chain.
     pub credentials: Option<aws_sdk_sts::config::SharedCredentialsProvider>,
+    /// How long one API call may take, its retries included (default
+    /// [`DEFAULT_TIMEOUT`]); a call that takes longer is an incomplete resource.
+    pub timeout: Option<std::time::Duration>,
+}
+
+/// How long one API call may take by default, retries included.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Attempts per call (the first and two retries), with backoff capped at this.
+const MAX_ATTEMPTS: u32 = 3;
+const MAX_BACKOFF: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Timeouts of every call: connecting takes at most 5 s (or the whole budget if it is
+/// shorter), one attempt at most a third of the budget, the call with its retries at
+/// most the budget. Nothing waits forever on an endpoint that does not answer.
+fn timeouts(budget: std::time::Duration) -> aws_config::timeout::TimeoutConfig {
+    let attempt = (budget / MAX_ATTEMPTS).max(std::time::Duration::from_millis(500));
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(budget.min(std::time::Duration::from_secs(5)))
+        .read_timeout(attempt)
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(budget)
+        .build()
 }
 
 /// The collected graph, the calls made and the problems met.
@@ -151,8 +174,14 @@ impl Region {
 
 /// Base SDK configuration from the standard credential chain and the options.
 async fn base_config(opts: &CollectOptions) -> SdkConfig {
+    // Standard retries, bounded per call: adaptive mode's client-side rate limiter would
+    // let one throttled API slow every other.
+    let retry = aws_config::retry::RetryConfig::standard()
+        .with_max_attempts(MAX_ATTEMPTS)
+        .with_max_backoff(MAX_BACKOFF);
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(aws_config::retry::RetryConfig::adaptive().with_max_attempts(6));
+        .retry_config(retry)
+        .timeout_config(timeouts(opts.timeout.unwrap_or(DEFAULT_TIMEOUT)));
     if let Some(p) = &opts.profile {
         loader = loader.profile_name(p);
     }

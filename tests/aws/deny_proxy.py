@@ -3,18 +3,22 @@
 Usage: deny_proxy.py UPSTREAM_URL ACTION[,ACTION...]
 Listens on 127.0.0.1 (a free port, printed on stdout as `PORT <n>`), forwards every
 request to UPSTREAM_URL, except that calls to the listed IAM-style actions
-(`iam:GetRole`, `ecs:DescribeServices`, ...) get AWS's AccessDenied error instead.
+(`iam:GetRole`, `ecs:DescribeServices`, ...) get AWS's AccessDenied error instead, and
+calls to actions listed as `hang:ACTION` are never answered (a hung endpoint).
 Every call is logged to stderr as `CALL service:Action`.
 """
 import http.server
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 UPSTREAM = sys.argv[1].rstrip("/")
-DENY = {a.strip().lower() for a in sys.argv[2].split(",") if a.strip()}
+ACTIONS = [a.strip().lower() for a in sys.argv[2].split(",") if a.strip()]
+DENY = {a for a in ACTIONS if not a.startswith("hang:")}
+HANG = {a[len("hang:"):] for a in ACTIONS if a.startswith("hang:")}
 
 LOG_LOCK = threading.Lock()
 
@@ -54,6 +58,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with LOG_LOCK:
             sys.stderr.write(f"CALL {action}\n")
             sys.stderr.flush()
+        if action.lower() in HANG:
+            time.sleep(600)
+            return
         if action.lower() in DENY:
             return self.deny(action, json_protocol)
         self.forward(body)
