@@ -395,3 +395,26 @@ fn a_hung_endpoint_times_out_into_an_incomplete_audit() {
     // The rest was audited: the relational network finding is still there.
     finding(&report, "EA906", seed["gap_service"].as_str().unwrap());
 }
+
+/// A call that fails once and passes on its retry costs one retry, counted apart from
+/// the calls (`summary.collected[].retries`), and the audit is as complete as without
+/// the fault.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn retries_are_counted_apart_from_calls() {
+    seeded();
+    let clean = Proxy::start(&[]);
+    let (want, code, stderr) = audit(&clean.url, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let proxy = Proxy::start(&["flaky:ecs:DescribeClusters"]);
+    let (got, code, stderr) = audit(&proxy.url, &[]);
+    assert_eq!(code, 1, "complete despite the fault; stderr: {stderr}");
+    let collected = &got["summary"]["collected"][0];
+    assert!(collected["retries"].as_u64().unwrap() >= 1, "{collected:#}");
+    assert_eq!(
+        collected["api_calls"],
+        want["summary"]["collected"][0]["api_calls"]
+    );
+    assert_eq!(want["summary"]["collected"][0]["retries"], 0);
+    assert_eq!(got["summary"]["findings"], want["summary"]["findings"]);
+}

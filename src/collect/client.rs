@@ -14,11 +14,20 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// Every API call made, as `service:Operation` (IAM action spelling) -> count.
+/// Every API call made, as `service:Operation` (IAM action spelling) -> count, and the
+/// retries they took (attempts after the first), counted apart.
 #[derive(Debug, Clone, Default)]
-pub struct CallLog(Arc<Mutex<BTreeMap<String, u64>>>);
+pub struct CallLog(
+    Arc<Mutex<BTreeMap<String, u64>>>,
+    Arc<std::sync::atomic::AtomicU64>,
+);
 
 impl CallLog {
+    /// Retries made so far (not counted in [`Self::total`]).
+    pub fn retries(&self) -> u64 {
+        self.1.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Calls made so far, sorted by action.
     pub fn snapshot(&self) -> BTreeMap<String, u64> {
         self.0.lock().map(|m| m.clone()).unwrap_or_default()
@@ -62,6 +71,24 @@ impl Intercept for Recorder {
             .unwrap_or_else(|| "Unknown".into());
         tracing::debug!(action = %format!("{}:{op}", self.prefix), "AWS call");
         self.log.record(format!("{}:{op}", self.prefix));
+        Ok(())
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let attempt = cfg
+            .load::<aws_smithy_runtime_api::client::retries::RequestAttempts>()
+            .map_or(1, |a| a.attempts());
+        if attempt > 1 {
+            tracing::debug!(prefix = self.prefix, attempt, "AWS call retried");
+            self.log
+                .1
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(())
     }
 }

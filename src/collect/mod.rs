@@ -298,6 +298,7 @@ pub async fn collect(opts: &CollectOptions) -> Collected {
     if let Some(src) = graph.sources.first_mut() {
         if let Some(o) = src.as_object_mut() {
             o.insert("api_calls".into(), json!(log.total()));
+            o.insert("retries".into(), json!(log.retries()));
         }
     }
     Collected { graph, calls: log }

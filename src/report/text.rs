@@ -234,6 +234,10 @@ fn collected_line(c: &serde_json::Value) -> String {
     line.push(')');
     if let Some(calls) = c.get("api_calls").and_then(|n| n.as_u64()) {
         line.push_str(&format!(", {calls} API calls"));
+        match c.get("retries").and_then(|n| n.as_u64()) {
+            Some(0) | None => {}
+            Some(r) => line.push_str(&format!(" ({r} retried)")),
+        }
     }
     line
 }

@@ -4,7 +4,8 @@ Usage: deny_proxy.py UPSTREAM_URL ACTION[,ACTION...]
 Listens on 127.0.0.1 (a free port, printed on stdout as `PORT <n>`), forwards every
 request to UPSTREAM_URL, except that calls to the listed IAM-style actions
 (`iam:GetRole`, `ecs:DescribeServices`, ...) get AWS's AccessDenied error instead, and
-calls to actions listed as `hang:ACTION` are never answered (a hung endpoint).
+calls to actions listed as `hang:ACTION` are never answered (a hung endpoint), and
+every other call to an action listed as `flaky:ACTION` gets a 503 (its retry passes).
 Every call is logged to stderr as `CALL service:Action`.
 """
 import http.server
@@ -17,7 +18,9 @@ import urllib.request
 
 UPSTREAM = sys.argv[1].rstrip("/")
 ACTIONS = [a.strip().lower() for a in sys.argv[2].split(",") if a.strip()]
-DENY = {a for a in ACTIONS if not a.startswith("hang:")}
+DENY = {a for a in ACTIONS if not a.startswith(("hang:", "flaky:"))}
+FLAKY = {a[len("flaky:"):] for a in ACTIONS if a.startswith("flaky:")}
+FLAKY_SEEN = {}
 HANG = {a[len("hang:"):] for a in ACTIONS if a.startswith("hang:")}
 
 LOG_LOCK = threading.Lock()
@@ -63,6 +66,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if action.lower() in DENY:
             return self.deny(action, json_protocol)
+        if action.lower() in FLAKY:
+            with LOG_LOCK:
+                n = FLAKY_SEEN[action.lower()] = FLAKY_SEEN.get(action.lower(), 0) + 1
+            if n % 2 == 1:
+                return self.unavailable()
         self.forward(body)
 
     do_GET = do_POST
@@ -80,6 +88,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             ctype = "text/xml"
         self.send_response(403 if not json_protocol else 400)
         self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def unavailable(self):
+        payload = b'{"__type":"ServiceUnavailableException","message":"try again"}'
+        self.send_response(503)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
