@@ -360,8 +360,8 @@ fn nested_stacks_are_followed_with_their_parameters() {
 }
 
 /// A value of the wrong type for the ECS API is an error at its line, as in a JSON
-/// file; a value not known before deploy (a parameter without a value, `!Cidr`) is
-/// never judged.
+/// file; a value not known before deploy (a parameter without a value, `!Cidr`, a tag
+/// that is no intrinsic) is never judged.
 #[test]
 fn wrong_types_are_errors_at_their_line_and_unknowns_are_not_judged() {
     let f = format!("{DATA}/wrong-types.yaml");
