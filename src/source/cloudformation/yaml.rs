@@ -56,17 +56,8 @@ impl<'t> Positions<'t> {
     }
 
     fn origin(&self, file: &Arc<str>, span: &Span) -> Origin {
-        let (line, column) = self
-            .lines
-            .position(self.text, self.byte(span.start.index()));
-        let (end_line, end_column) = self.lines.position(self.text, self.byte(span.end.index()));
-        Origin {
-            file: file.clone(),
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+        let range = self.byte(span.start.index())..self.byte(span.end.index());
+        self.lines.origin(file, self.text, range)
     }
 }
 
