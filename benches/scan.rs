@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench scan -- 1000 10000`
 //! `cargo bench --bench scan -- --per-rule 1000` times what each rule adds, on one core.
+//! `cargo bench --bench scan -- --one-file 2000 8000` scans the task definitions as one
+//! JSON array file, minified and pretty-printed (the cost must be the same).
 //! The rules run as `scan` runs them by default (the built-in pack on regorus' bytecode
 //! VM); `--interpreter` runs them in its interpreter (`scan --engine interpreter`).
 
@@ -85,6 +87,22 @@ fn corpus(n: usize) -> tempfile::TempDir {
         )
         .unwrap();
     }
+    dir
+}
+
+/// Write the `n` task definitions as one file holding a JSON array: minified (one line,
+/// as tools write it) or pretty-printed. A scan must cost the same either way.
+fn one_file(n: usize, minified: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let items: Vec<serde_json::Value> = (0..n)
+        .map(|i| serde_json::from_str(&task_definition(i)).unwrap())
+        .collect();
+    let text = if minified {
+        serde_json::to_string(&items).unwrap()
+    } else {
+        serde_json::to_string_pretty(&items).unwrap()
+    };
+    std::fs::write(dir.path().join("all.json"), text).unwrap();
     dir
 }
 
@@ -186,8 +204,22 @@ fn main() {
         return;
     }
     let config = ecsaudit::config::Config::default();
-    for n in sizes {
-        let dir = corpus(n);
+    let one = args.iter().any(|a| a == "--one-file");
+    let corpora: Vec<(usize, &str)> = sizes
+        .iter()
+        .flat_map(|&n| {
+            if one {
+                vec![(n, "minified, one file"), (n, "pretty-printed, one file")]
+            } else {
+                vec![(n, "files")]
+            }
+        })
+        .collect();
+    for (n, layout) in corpora {
+        let dir = match layout {
+            "files" => corpus(n),
+            other => one_file(n, other.starts_with("minified")),
+        };
         let threads = rayon::current_num_threads();
         let start = Instant::now();
         // As `scan DIR -f json -o FILE`: files read, evaluated and positioned batch by
@@ -207,7 +239,7 @@ fn main() {
         let json_len = std::fs::metadata(&out_path).unwrap().len() as usize;
         let total = start.elapsed();
         println!(
-            "{n:>6} task definitions: total {:.2} s (read+parse+graph+evaluate+locate {:.2} s, render {:.2} s); {} findings, {} KiB JSON, {threads} threads, peak RSS {} MiB",
+            "{n:>6} task definitions ({layout}): total {:.2} s (read+parse+graph+evaluate+locate {:.2} s, render {:.2} s); {} findings, {} KiB JSON, {threads} threads, peak RSS {} MiB",
             total.as_secs_f64(),
             t_eval.as_secs_f64(),
             (total - t_eval).as_secs_f64(),
