@@ -60,6 +60,9 @@ pub struct Diagnostic {
     /// Resource the problem concerns, when there is one (node id or ARN).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub resource: Option<String>,
+    /// Rule the problem concerns (a check not performed), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rule: Option<String>,
 }
 
 impl Diagnostic {
@@ -70,6 +73,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             resource: None,
+            rule: None,
         }
     }
 
@@ -96,6 +100,12 @@ impl Diagnostic {
     /// The resource (node id) this concerns.
     pub fn for_resource(mut self, id: &str) -> Self {
         self.resource = Some(id.to_string());
+        self
+    }
+
+    /// The rule whose check this is about.
+    pub fn for_rule(mut self, id: &str) -> Self {
+        self.rule = Some(id.to_string());
         self
     }
 

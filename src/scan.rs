@@ -419,7 +419,8 @@ fn not_checked(raw: &mut Vec<crate::policy::engine::RawFinding>, graph: &Graph) 
                 f.rule_id, node.name
             ),
         )
-        .for_resource(&node.id);
+        .for_resource(&node.id)
+        .for_rule(&f.rule_id);
         if let Some(loc) = findings::iac_location(node, pointer) {
             d = d.at(loc);
         }

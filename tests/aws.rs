@@ -318,6 +318,43 @@ fn access_denied_gives_a_partial_audit_that_says_what_was_not_checked() {
         text.contains("not checked") && text.contains("audit is partial"),
         "{text}"
     );
+
+    // JUnit: the role rules' checks not performed are skipped cases, never passes.
+    let junit = ecsaudit()
+        .args([
+            "scan",
+            "--aws",
+            "--endpoint-url",
+            &proxy.url,
+            "--region",
+            "us-east-1",
+            "-f",
+            "junit",
+        ])
+        .output()
+        .unwrap();
+    let xml = String::from_utf8_lossy(&junit.stdout);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit");
+    for rule in ["EA805", "EA808"] {
+        let suite = doc
+            .descendants()
+            .find(|n| {
+                n.has_tag_name("testsuite")
+                    && n.attribute("name")
+                        .is_some_and(|a| a.starts_with(&format!("{rule} ")))
+            })
+            .expect("the rule's suite");
+        assert!(
+            suite.descendants().any(|n| n.has_tag_name("skipped")),
+            "{rule}: {xml}"
+        );
+        assert!(
+            !suite
+                .children()
+                .any(|c| c.attribute("name") == Some("no findings")),
+            "{rule} must not pass: {xml}"
+        );
+    }
 }
 
 #[test]

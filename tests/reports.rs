@@ -288,3 +288,41 @@ fn text_report_escapes_control_characters() {
         "{text}"
     );
 }
+
+/// A check not performed (here: on a value not known before deploy) is a skipped JUnit
+/// case of its rule, never a pass; the rule's passing case says it found nothing in
+/// what it checked.
+#[test]
+fn junit_skips_checks_not_performed() {
+    let (_, xml, _) = run(&[
+        "scan",
+        "tests/data/terraform/unknowns",
+        "-f",
+        "junit",
+        "--fail-on",
+        "none",
+    ]);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let suite = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("testsuite")
+                && n.attribute("name").is_some_and(|a| a.starts_with("EA502 "))
+        })
+        .expect("the EA502 suite");
+    assert_eq!(suite.attribute("skipped"), Some("1"), "{xml}");
+    let skipped: Vec<_> = suite
+        .descendants()
+        .filter(|n| n.has_tag_name("skipped"))
+        .collect();
+    assert_eq!(skipped.len(), 1);
+    assert!(skipped[0]
+        .attribute("message")
+        .unwrap()
+        .contains("not checked"));
+    assert!(!suite
+        .children()
+        .any(|c| c.has_tag_name("testcase") && c.attribute("name") == Some("no findings")));
+    let root = doc.root_element();
+    assert!(root.attribute("skipped").unwrap().parse::<u32>().unwrap() >= 1);
+}

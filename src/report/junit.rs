@@ -1,6 +1,9 @@
 //! `--format junit`: JUnit XML for CI systems. One test suite per rule that ran, one
-//! failed test case per finding (a passing case when the rule found nothing), and a
-//! `collection` suite whose errored cases are inputs or resources that could not be read.
+//! failed test case per finding, a passing case when the rule found nothing in what it
+//! checked, a *skipped* case for each check it could not perform (a value not known
+//! before deploy; resources a live audit could not collect), and a `collection` suite
+//! whose errored cases are inputs or resources that could not be read. A check that was
+//! not performed is never a pass.
 
 use crate::diagnostics::Level;
 use crate::scan::Report;
@@ -35,28 +38,73 @@ pub fn render(report: &Report) -> String {
         .iter()
         .filter(|d| matches!(d.level, Level::Error | Level::Incomplete))
         .collect();
+    // Checks not performed, per rule: findings dropped for an unknown value, and (for a
+    // partial live audit) whatever could not be collected.
+    let mut not_checked: BTreeMap<&str, Vec<&crate::diagnostics::Diagnostic>> = BTreeMap::new();
+    for d in &report.diagnostics {
+        if let (Level::Unresolved, Some(rule)) = (d.level, d.rule.as_deref()) {
+            not_checked.entry(rule).or_default().push(d);
+        }
+    }
+    let incomplete = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Incomplete)
+        .count();
+    let skipped_of =
+        |rule: &str| not_checked.get(rule).map_or(0, Vec::len) + usize::from(incomplete > 0);
     let failures = report.active().count();
-    let tests: usize = by_rule.values().map(|v| v.len().max(1)).sum::<usize>() + problems.len();
+    let skipped: usize = by_rule.keys().map(|r| skipped_of(r)).sum();
+    let tests: usize =
+        by_rule.values().map(|v| v.len().max(1)).sum::<usize>() + skipped + problems.len();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"ecsaudit\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{}\">",
+        "<testsuites name=\"ecsaudit\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{}\" skipped=\"{skipped}\">",
         problems.len()
     );
     for (rule, findings) in &by_rule {
         let title = titles.get(rule).copied().unwrap_or("");
+        let skips = skipped_of(rule);
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
+            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{skips}\">",
             xml(rule),
             xml(title),
-            findings.len().max(1),
+            findings.len().max(1) + skips,
             findings.len()
         );
         if findings.is_empty() {
+            let name = if skips > 0 {
+                "no findings in what was checked"
+            } else {
+                "no findings"
+            };
             let _ = writeln!(
                 out,
-                "    <testcase classname=\"ecsaudit.{}\" name=\"no findings\"/>",
+                "    <testcase classname=\"ecsaudit.{}\" name=\"{name}\"/>",
+                xml(rule)
+            );
+        }
+        for d in not_checked.get(rule).into_iter().flatten() {
+            let name = d
+                .location
+                .as_ref()
+                .map(|l| l.to_string())
+                .or_else(|| d.resource.clone())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"ecsaudit.{}\" name=\"not checked: {}\">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                xml(rule),
+                xml(&name),
+                xml(&d.message)
+            );
+        }
+        if incomplete > 0 {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"ecsaudit.{}\" name=\"not checked: what could not be collected\">\n      <skipped message=\"{incomplete} resources or calls could not be collected; this rule did not check them (see the collection suite)\"/>\n    </testcase>",
                 xml(rule)
             );
         }
