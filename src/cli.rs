@@ -441,8 +441,11 @@ fn init_tracing(verbose: u8) {
     } else {
         "ecsaudit=trace,aws_smithy_runtime=debug,aws_config=debug"
     };
+    // Colour codes only on a terminal: a log redirected to a file stays plain text.
+    use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .try_init();
 }

@@ -446,3 +446,17 @@ fn retries_are_counted_apart_from_calls() {
     assert_eq!(want["summary"]["collected"][0]["retries"], 0);
     assert_eq!(got["summary"]["findings"], want["summary"]["findings"]);
 }
+
+/// `-v` logs every call on stderr; written to a file or a pipe (not a terminal) they
+/// carry no colour codes.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn verbose_logs_are_plain_text_off_a_terminal() {
+    let (_, code, stderr) = audit(&endpoint(), &["-v"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("AWS call"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "ANSI codes in a log: {stderr:?}"
+    );
+}
