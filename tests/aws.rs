@@ -460,3 +460,36 @@ fn verbose_logs_are_plain_text_off_a_terminal() {
         "ANSI codes in a log: {stderr:?}"
     );
 }
+
+/// `--all-regions` with no region configured anywhere asks a home region for the list
+/// (it used to fail to sign: "missing signing region"), and audits every region.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn all_regions_works_without_a_configured_region() {
+    let seed = seeded();
+    let out = ecsaudit()
+        .args([
+            "scan",
+            "--aws",
+            "--endpoint-url",
+            &endpoint(),
+            "--all-regions",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert!(!report.to_string().contains("signing region"), "{report:#}");
+    let regions = report["summary"]["collected"][0]["regions"]
+        .as_array()
+        .unwrap();
+    assert!(
+        regions.len() > 1 && regions.iter().any(|r| r == "us-east-1"),
+        "{regions:?}"
+    );
+    // The seeded account (us-east-1) is audited as with --region.
+    finding(&report, "EA906", seed["gap_service"].as_str().unwrap());
+}

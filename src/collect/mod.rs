@@ -197,8 +197,20 @@ async fn base_config(opts: &CollectOptions) -> SdkConfig {
     if let Some(c) = &opts.credentials {
         loader = loader.credentials_provider(c.clone());
     }
-    loader.load().await
+    let conf = loader.load().await;
+    // --all-regions without a configured region: the account's own calls (STS, the
+    // region list) go to a home region instead of failing to sign.
+    if conf.region().is_none() && opts.all_regions {
+        return conf
+            .into_builder()
+            .region(AwsRegion::new(HOME_REGION))
+            .build();
+    }
+    conf
 }
+
+/// Where `--all-regions` asks for the region list when no region is configured.
+const HOME_REGION: &str = "us-east-1";
 
 fn sts_client(conf: &SdkConfig, log: &CallLog) -> aws_sdk_sts::Client {
     aws_sdk_sts::Client::from_conf(
@@ -333,7 +345,7 @@ async fn resolve_regions(
         let home = conf
             .region()
             .map(|r| r.to_string())
-            .unwrap_or_else(|| "us-east-1".into());
+            .unwrap_or_else(|| HOME_REGION.into());
         let r = Region::new(conf, account, &home, opts, log, problems);
         return match r.ec2.describe_regions().send().await {
             Ok(out) => {
