@@ -106,13 +106,6 @@ impl Config {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() as u32 + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-    (line, col)
-}
-
 /// Today's UTC date as `YYYY-MM-DD`.
 pub fn today() -> String {
     if let Ok(d) = std::env::var("ECSAUDIT_TODAY") {
@@ -136,13 +129,10 @@ pub fn today() -> String {
 
 /// `path:line:col` of byte `offset` in `text` (1:1 when unknown).
 fn location_in(path: &str, text: &str, offset: Option<usize>) -> Location {
-    let (line, column) = offset.map_or((1, 1), |o| line_col(text, o));
-    Location {
-        file: path.to_string(),
-        line: Some(line),
-        column: Some(column),
-        ..Location::default()
-    }
+    let (line, column) = offset.map_or((1, 1), |o| {
+        crate::source::json_index::LineMap::new(text).position(text, o)
+    });
+    Location::at(path, line, column)
 }
 
 fn toml_to_json(v: &toml::Value) -> Value {

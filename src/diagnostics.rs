@@ -35,6 +35,18 @@ pub struct Location {
     pub pointer: Option<String>,
 }
 
+impl Location {
+    /// Line `line`, column `column` (both 1-based; 0 counts as 1) of `file`.
+    pub fn at(file: &str, line: u32, column: u32) -> Self {
+        Location {
+            file: file.to_string(),
+            line: Some(line.max(1)),
+            column: Some(column.max(1)),
+            ..Location::default()
+        }
+    }
+}
+
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.file)?;
@@ -101,6 +113,15 @@ impl Diagnostic {
     pub fn for_resource(mut self, id: &str) -> Self {
         self.resource = Some(id.to_string());
         self
+    }
+
+    /// `file` is not valid JSON: serde's message, at the line and column it names.
+    pub fn malformed_json(file: &str, e: &serde_json::Error) -> Self {
+        Self::error("parse-error", format!("malformed JSON: {e}")).at(Location::at(
+            file,
+            e.line() as u32,
+            e.column() as u32,
+        ))
     }
 
     /// The rule whose check this is about.

@@ -354,13 +354,7 @@ pub fn load_bytes(file: String, bytes: Vec<u8>, explicit: bool) -> LoadedFile {
     let doc: serde_json::Value = match serde_json::from_str(text_no_bom) {
         Ok(v) => v,
         Err(e) => {
-            let loc = Location {
-                file: file.clone(),
-                line: Some(e.line() as u32),
-                column: Some((e.column() as u32).max(1)),
-                ..Location::default()
-            };
-            diags.push(Diagnostic::error("parse-error", format!("malformed JSON: {e}")).at(loc));
+            diags.push(Diagnostic::malformed_json(&file, &e));
             return done(diags);
         }
     };

@@ -75,12 +75,7 @@ pub fn parse_yaml(
 ) -> (Result<Option<Spanned>, Diagnostic>, Vec<Diagnostic>) {
     let shown: Arc<str> = file.into();
     let mut warnings = Vec::new();
-    let at = |line: u32, column: u32| Location {
-        file: file.to_string(),
-        line: Some(line.max(1)),
-        column: Some(column.max(1)),
-        ..Location::default()
-    };
+    let at = |line: u32, column: u32| Location::at(file, line, column);
     let parsed = yaml::parse(text, &shown, &mut warnings);
     let warnings = warnings
         .into_iter()
@@ -379,9 +374,8 @@ fn follow_stack(
         }
     };
     let parsed = if shown.ends_with(".json") {
-        crate::source::iac::json_spanned(&text, &shown.as_str().into(), 1, 1).map_err(|e| {
-            Diagnostic::error("parse-error", format!("malformed JSON: {e}")).in_file(&shown)
-        })
+        crate::source::iac::json_spanned(&text, &shown.as_str().into(), 1, 1)
+            .map_err(|e| Diagnostic::malformed_json(&shown, &e))
     } else {
         let (parsed, warnings) = parse_yaml(&shown, &text);
         out.diagnostics.extend(warnings);

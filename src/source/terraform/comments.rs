@@ -102,10 +102,5 @@ fn without_reason(f: &SourceFile, line: u32, column: u32) -> Diagnostic {
         "ignore-without-reason",
         "`ecsaudit:ignore` needs rule ids and `reason: ...`; this one is not honoured",
     )
-    .at(Location {
-        file: f.path.to_string(),
-        line: Some(line),
-        column: Some(column),
-        ..Location::default()
-    })
+    .at(Location::at(&f.path, line, column))
 }

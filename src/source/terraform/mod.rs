@@ -141,12 +141,11 @@ fn tf_files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
 fn parse(file: &SourceFile) -> Result<Body, Diagnostic> {
     hcl_edit::parser::parse_body(&file.text).map_err(|e| {
         Diagnostic::error("parse-error", format!("HCL syntax error: {}", e.message())).at(
-            Location {
-                file: file.path.to_string(),
-                line: Some(e.location().line() as u32),
-                column: Some(e.location().column() as u32),
-                ..Location::default()
-            },
+            Location::at(
+                &file.path,
+                e.location().line() as u32,
+                e.location().column() as u32,
+            ),
         )
     })
 }
@@ -243,12 +242,11 @@ fn source_file(shown: &str, text: String) -> Result<SourceFile, Diagnostic> {
         return Ok(SourceFile::new(shown, text));
     }
     SourceFile::from_json(shown, text).map_err(|(message, line, column)| {
-        Diagnostic::error("parse-error", message).at(Location {
-            file: shown.to_string(),
-            line: Some(line as u32),
-            column: Some(column as u32),
-            ..Location::default()
-        })
+        Diagnostic::error("parse-error", message).at(Location::at(
+            shown,
+            line as u32,
+            column as u32,
+        ))
     })
 }
 
@@ -741,14 +739,7 @@ fn tfvars(
                     )
                     .in_file(&shown),
                 ),
-                Err(e) => diags.push(
-                    Diagnostic::error("parse-error", format!("malformed JSON: {e}")).at(Location {
-                        file: shown.clone(),
-                        line: Some(e.line() as u32),
-                        column: Some(e.column().max(1) as u32),
-                        ..Location::default()
-                    }),
-                ),
+                Err(e) => diags.push(Diagnostic::malformed_json(&shown, &e)),
             }
             continue;
         }
