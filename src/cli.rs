@@ -304,7 +304,6 @@ fn file_graph(
     opts: &crate::source::files::FileOptions,
     redactor: &Redactor,
 ) -> (Graph, usize) {
-    let max_file_size = opts.max_file_size;
     let scan = crate::source::files::scan(paths, opts);
     let shown: Vec<String> = paths
         .iter()
@@ -317,9 +316,7 @@ fn file_graph(
         let diagnostics = loaded.add_to(&mut graph);
         graph.diagnostics.extend(diagnostics);
     }
-    let template_opts = crate::source::cloudformation::TemplateOptions {
-        parameters: opts.cloudformation_parameters.clone(),
-    };
+    let template_opts = opts.templates();
     for (file, template) in &scan.templates {
         let loaded =
             crate::source::cloudformation::load_template(file, template, &template_opts, redactor);
@@ -327,11 +324,7 @@ fn file_graph(
         graph.diagnostics.extend(diagnostics);
     }
     let mut files_read = scan.files_read;
-    let tf = crate::source::terraform::TerraformOptions {
-        max_file_size,
-        vars: opts.terraform_vars.clone(),
-        var_files: opts.terraform_var_files.clone(),
-    };
+    let tf = opts.terraform();
     for dir in crate::source::terraform::discover(paths) {
         let loaded = crate::source::terraform::load_module(&dir, &tf, redactor);
         files_read += loaded.files_read;

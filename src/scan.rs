@@ -205,6 +205,7 @@ pub fn run_candidates(
     let redactor = config.redactor();
     let terraform = run_terraform(paths, opts, engine, config, &redactor);
     let nested = files::nested_templates(&candidates);
+    let template_opts = opts.templates();
     let batches: Vec<Evaluated> = candidates
         .par_chunks(FILES_PER_BATCH)
         .map(|chunk| {
@@ -213,9 +214,6 @@ pub fn run_candidates(
             let mut texts = findings::Texts::new();
             let mut plans = Vec::new();
             let mut templates = Vec::new();
-            let template_opts = crate::source::cloudformation::TemplateOptions {
-                parameters: opts.cloudformation_parameters.clone(),
-            };
             for c in chunk {
                 let mut loaded = files::load_one(c, opts);
                 files::skip_nested(&mut loaded, c, &nested);
@@ -335,11 +333,7 @@ fn run_terraform(
     redactor: &crate::graph::secrets::Redactor,
 ) -> Vec<Evaluated> {
     let modules = crate::source::terraform::discover(paths);
-    let tf = crate::source::terraform::TerraformOptions {
-        max_file_size: opts.max_file_size,
-        vars: opts.terraform_vars.clone(),
-        var_files: opts.terraform_var_files.clone(),
-    };
+    let tf = opts.terraform();
     modules
         .par_iter()
         .map(|dir| {

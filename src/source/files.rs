@@ -34,6 +34,24 @@ impl Default for FileOptions {
     }
 }
 
+impl FileOptions {
+    /// How the Terraform source reads modules with these options.
+    pub fn terraform(&self) -> crate::source::terraform::TerraformOptions {
+        crate::source::terraform::TerraformOptions {
+            max_file_size: self.max_file_size,
+            vars: self.terraform_vars.clone(),
+            var_files: self.terraform_var_files.clone(),
+        }
+    }
+
+    /// How the CloudFormation source reads templates with these options.
+    pub fn templates(&self) -> crate::source::cloudformation::TemplateOptions {
+        crate::source::cloudformation::TemplateOptions {
+            parameters: self.cloudformation_parameters.clone(),
+        }
+    }
+}
+
 /// Everything a file scan produced.
 #[derive(Debug, Default)]
 pub struct FileScan {
