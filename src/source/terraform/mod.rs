@@ -114,13 +114,11 @@ pub fn is_configuration(path: &Path) -> bool {
 
 /// The configuration files of module `dir`, in name order.
 fn configuration_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = tf_files(dir, ".tf");
-    out.extend(tf_files(dir, ".tf.json"));
-    out.sort();
-    out
+    tf_files(dir, &[".tf", ".tf.json"])
 }
 
-fn tf_files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+/// The files of `dir` whose name ends in one of `suffixes`, in name order.
+fn tf_files(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -130,7 +128,7 @@ fn tf_files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
             p.is_file()
                 && p.file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.ends_with(suffix))
+                    .is_some_and(|n| suffixes.iter().any(|s| n.ends_with(s)))
         })
         .collect();
     out.sort();
@@ -713,8 +711,8 @@ fn tfvars(
             paths.push(dir.join(main));
         }
     }
-    paths.extend(tf_files(dir, ".auto.tfvars"));
-    paths.extend(tf_files(dir, ".auto.tfvars.json"));
+    paths.extend(tf_files(dir, &[".auto.tfvars"]));
+    paths.extend(tf_files(dir, &[".auto.tfvars.json"]));
     paths.extend(opts.var_files.iter().cloned());
     let mut out = Vec::new();
     for p in paths {
