@@ -105,16 +105,19 @@ fn module_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A Terraform configuration file: `*.tf`, or `*.tf.json` (the JSON syntax).
+/// Names of Terraform configuration files: `*.tf`, or `*.tf.json` (the JSON syntax).
+const CONFIGURATION: &[&str] = &[".tf", ".tf.json"];
+
+/// A Terraform configuration file.
 pub fn is_configuration(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+        .is_some_and(|n| CONFIGURATION.iter().any(|s| n.ends_with(s)))
 }
 
 /// The configuration files of module `dir`, in name order.
 fn configuration_files(dir: &Path) -> Vec<PathBuf> {
-    tf_files(dir, &[".tf", ".tf.json"])
+    tf_files(dir, CONFIGURATION)
 }
 
 /// The files of `dir` whose name ends in one of `suffixes`, in name order.
