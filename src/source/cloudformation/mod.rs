@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::graph::secrets::Redactor;
 use crate::graph::Node;
 use crate::source::iac::nodes::{node, Declared};
-use crate::source::iac::{push_to, Origin, Spanned, Val};
+use crate::source::iac::{push_to, Spanned, Val};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -237,8 +237,6 @@ fn load_stack(
         template.get("Conditions"),
         ids,
     );
-    let mut built: Vec<(String, &'static str, Spanned, Option<Origin>, &Spanned)> = Vec::new();
-    let mut folds: Vec<resources::Fold> = Vec::new();
     let mut listeners: HashMap<String, String> = HashMap::new();
     let mut evaluated: Vec<(&str, &str, String, Spanned, &Spanned)> = Vec::new();
     for (logical, res) in resources {
@@ -279,35 +277,35 @@ fn load_stack(
         }
         evaluated.push((logical, rtype, id, props, res));
     }
+    // (logical id, node id, kind, API properties, the resource as written)
+    let mut built: Vec<(&str, &str, &'static str, Spanned, &Spanned)> = Vec::new();
+    let mut folds: Vec<resources::Fold> = Vec::new();
     for (logical, rtype, id, props, res) in &evaluated {
         folds.extend(resources::folds(rtype, props, id, &|l| {
             listeners.get(l).cloned()
         }));
         if let Some((kind, api)) = resources::node(rtype, props, id) {
-            built.push((logical.to_string(), kind, api, res.origin.clone(), res));
+            built.push((logical, id, kind, api, res));
         }
     }
     for (to, key, entry) in folds {
-        if let Some(b) = built.iter_mut().find(|b| id_of(&b.0) == to) {
-            push_to(&mut b.2, key, entry);
+        if let Some(b) = built.iter_mut().find(|b| b.1 == to) {
+            push_to(&mut b.3, key, entry);
         }
     }
-    for (logical, kind, props, origin, res) in built {
-        let id = id_of(&logical);
+    for (logical, id, kind, props, res) in built {
         let address = format!("{}{logical}", stack.addresses);
         let at = Declared {
             tool: "cloudformation",
-            id: &id,
+            id,
             address: &address,
             file,
         };
         let mut n = node(&at, kind, &props, redactor);
-        let (ignores, problems) = metadata_ignores(file, res, origin.as_ref());
+        let (ignores, problems) = metadata_ignores(file, res);
         out.diagnostics.extend(problems);
         if !ignores.is_empty() {
-            if let Some(d) = n.derived.as_object_mut() {
-                d.insert("ignore_comments".into(), serde_json::json!(ignores));
-            }
+            crate::source::iac::nodes::set_ignores(&mut n, &ignores);
         }
         out.nodes.push(n);
     }
@@ -491,11 +489,7 @@ fn typed(v: Spanned, ty: &str) -> Spanned {
 
 /// `Metadata: {ecsaudit: {ignore: [{rule: EA501, reason: ...}]}}` of a resource: it
 /// covers findings in the resource's lines. An entry without a reason is reported.
-fn metadata_ignores(
-    file: &str,
-    res: &Spanned,
-    origin: Option<&Origin>,
-) -> (Vec<serde_json::Value>, Vec<Diagnostic>) {
+fn metadata_ignores(file: &str, res: &Spanned) -> (Vec<serde_json::Value>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     let Some(Val::List(entries)) = res
@@ -506,7 +500,7 @@ fn metadata_ignores(
     else {
         return (out, problems);
     };
-    let Some(o) = origin else {
+    let Some(o) = &res.origin else {
         return (out, problems);
     };
     for e in entries {

@@ -36,6 +36,17 @@ pub fn add_to(
     }
 }
 
+/// Record the inline suppressions (`# ecsaudit:ignore`, a template's `Metadata`) that
+/// apply to `node`, in `derived.ignore_comments`, where the suppression step reads them.
+pub fn set_ignores(node: &mut Node, ignores: &[serde_json::Value]) {
+    match node.derived.as_object_mut() {
+        Some(d) => {
+            d.insert("ignore_comments".into(), serde_json::json!(ignores));
+        }
+        None => node.derived = serde_json::json!({ "ignore_comments": ignores }),
+    }
+}
+
 /// Nodes `nodes` relate by edges, the AWS managed policies they attach (added as
 /// nodes), and a diagnostic per value not known before deploy.
 pub fn finish(nodes: &mut Vec<Node>) -> (Vec<(String, String, &'static str)>, Vec<Diagnostic>) {

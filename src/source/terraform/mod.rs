@@ -474,11 +474,7 @@ fn load_files(
             if *file != *f.path {
                 continue;
             }
-            if let Some(d) = n.derived.as_object_mut() {
-                d.insert("ignore_comments".into(), serde_json::json!(ignores));
-            } else {
-                n.derived = serde_json::json!({"ignore_comments": ignores});
-            }
+            crate::source::iac::nodes::set_ignores(n, &ignores);
         }
     }
     out.nodes = nodes;
