@@ -139,21 +139,7 @@ impl<'t> Template<'t> {
                     }
                     _ => return unknown("Fn::GetAtt"),
                 };
-                match self.resources.get(&res) {
-                    Some(id) if ID_ATTRIBUTES.contains(&attr.as_str()) => {
-                        Some(Spanned::new(Val::String(id.clone()), at))
-                    }
-                    Some(_) => unknown(&format!("{res}.{attr}")),
-                    None => {
-                        self.problem(
-                            format!(
-                                "Fn::GetAtt of {res:?}, which is not a resource of the template"
-                            ),
-                            at.clone(),
-                        );
-                        unknown(&format!("{res}.{attr}"))
-                    }
-                }
+                Some(self.attribute(&res, &attr, at))
             }
             "Fn::Sub" => {
                 let (text, vars) = match &arg.val {
@@ -329,6 +315,22 @@ impl<'t> Template<'t> {
         Some(Spanned::unknown(target, at))
     }
 
+    /// Attribute `attr` of resource `res` (`Fn::GetAtt`, `${Res.Attr}` in `Fn::Sub`): its
+    /// node id when the attribute names the resource, else unknown.
+    fn attribute(&self, res: &str, attr: &str, at: Option<Origin>) -> Spanned {
+        match self.resources.get(res) {
+            Some(id) if ID_ATTRIBUTES.contains(&attr) => Spanned::new(Val::String(id.clone()), at),
+            Some(_) => Spanned::unknown(&format!("{res}.{attr}"), at),
+            None => {
+                self.problem(
+                    format!("Fn::GetAtt of {res:?}, which is not a resource of the template"),
+                    at.clone(),
+                );
+                Spanned::unknown(&format!("{res}.{attr}"), at)
+            }
+        }
+    }
+
     /// `Fn::Sub` of `text` with `vars` (its second argument, evaluated).
     fn sub(&self, text: &str, vars: Option<&Spanned>, at: Option<Origin>) -> Spanned {
         let mut out = String::new();
@@ -354,15 +356,7 @@ impl<'t> Template<'t> {
                 Some(v) => Some(v.clone()),
                 None => match name.split_once('.') {
                     Some((res, attr)) if self.resources.contains_key(res) => {
-                        let arg = Spanned::new(Val::String(format!("{res}.{attr}")), None);
-                        let whole = Spanned::new(
-                            Val::Object {
-                                entries: vec![("Fn::GetAtt".into(), arg.clone())],
-                                open: false,
-                            },
-                            at.clone(),
-                        );
-                        self.intrinsic("Fn::GetAtt", &arg, &whole, 0)
+                        Some(self.attribute(res, attr, at.clone()))
                     }
                     _ => self.reference(name, at.clone()),
                 },
