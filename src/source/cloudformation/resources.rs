@@ -6,7 +6,7 @@
 
 use super::names::to_api;
 use crate::graph::kind;
-use crate::source::iac::{list, obj, string, with_origin, Spanned, Val};
+use crate::source::iac::{entry, items, list, obj, renamed, string, with_origin, Spanned, Val};
 
 /// Resource types read into nodes, or into the nodes they belong to.
 pub const SUPPORTED: &[&str] = &[
@@ -25,25 +25,6 @@ pub const SUPPORTED: &[&str] = &[
     "AWS::IAM::ManagedPolicy",
 ];
 
-/// Property `k` unless it is null.
-fn prop<'a>(p: &'a Spanned, k: &str) -> Option<&'a Spanned> {
-    p.get(k).filter(|v| v.val != Val::Null)
-}
-
-fn copy(p: &Spanned, names: &[(&str, &'static str)]) -> Vec<(&'static str, Spanned)> {
-    names
-        .iter()
-        .filter_map(|(from, to)| Some((*to, prop(p, from)?.clone())))
-        .collect()
-}
-
-fn items(p: &Spanned, k: &str) -> Vec<Spanned> {
-    match prop(p, k).map(|v| &v.val) {
-        Some(Val::List(items)) => items.clone(),
-        _ => Vec::new(),
-    }
-}
-
 /// The node kind and API properties of resource `rtype` with `props`, when it is a node
 /// of its own (the rest fold into other nodes: see [`Fold`]).
 pub fn node(rtype: &str, p: &Spanned, id: &str) -> Option<(&'static str, Spanned)> {
@@ -61,11 +42,11 @@ pub fn node(rtype: &str, p: &Spanned, id: &str) -> Option<(&'static str, Spanned
         "AWS::IAM::Role" => (kind::IAM_ROLE, iam_role(p, id)),
         "AWS::IAM::ManagedPolicy" => {
             let mut e = vec![("Arn", string(id))];
-            e.extend(copy(
+            e.extend(renamed(
                 p,
                 &[("ManagedPolicyName", "PolicyName"), ("Path", "Path")],
             ));
-            if let Some(doc) = prop(p, "PolicyDocument") {
+            if let Some(doc) = entry(p, "PolicyDocument") {
                 e.push(("Document", policy_document(doc)));
             }
             (kind::IAM_POLICY, with_origin(obj(e), p))
@@ -85,7 +66,7 @@ pub fn folds(
     id: &str,
     listener_lb: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Fold> {
-    let target = |k: &str| prop(p, k).and_then(|v| v.as_str()).map(str::to_string);
+    let target = |k: &str| entry(p, k).and_then(|v| v.as_str()).map(str::to_string);
     match rtype {
         "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress" => {
             let Some(group) = target("GroupId") else {
@@ -121,13 +102,13 @@ pub fn folds(
                 obj(vec![
                     (
                         "PolicyName",
-                        prop(p, "PolicyName")
+                        entry(p, "PolicyName")
                             .cloned()
                             .unwrap_or_else(|| string("inline")),
                     ),
                     (
                         "PolicyDocument",
-                        prop(p, "PolicyDocument")
+                        entry(p, "PolicyDocument")
                             .map(policy_document)
                             .unwrap_or_else(|| obj(vec![])),
                     ),
@@ -155,7 +136,7 @@ pub fn folds(
 
 fn roles(p: &Spanned) -> Vec<String> {
     items(p, "Roles")
-        .iter()
+        .into_iter()
         .filter_map(|r| r.as_str().map(str::to_string))
         .collect()
 }
@@ -164,12 +145,12 @@ fn roles(p: &Spanned) -> Vec<String> {
 fn forwarded(p: &Spanned, actions: &str) -> Vec<String> {
     let mut out = Vec::new();
     for a in items(p, actions) {
-        if let Some(tg) = prop(&a, "TargetGroupArn").and_then(|v| v.as_str()) {
+        if let Some(tg) = entry(a, "TargetGroupArn").and_then(|v| v.as_str()) {
             out.push(tg.to_string());
         }
-        if let Some(f) = prop(&a, "ForwardConfig") {
+        if let Some(f) = entry(a, "ForwardConfig") {
             for t in items(f, "TargetGroups") {
-                if let Some(tg) = prop(&t, "TargetGroupArn").and_then(|v| v.as_str()) {
+                if let Some(tg) = entry(t, "TargetGroupArn").and_then(|v| v.as_str()) {
                     out.push(tg.to_string());
                 }
             }
@@ -196,7 +177,10 @@ fn task_definition(p: &Spanned) -> Spanned {
                         items
                             .iter()
                             .map(|t| {
-                                with_origin(obj(copy(t, &[("Key", "key"), ("Value", "value")])), t)
+                                with_origin(
+                                    obj(renamed(t, &[("Key", "key"), ("Value", "value")])),
+                                    t,
+                                )
                             })
                             .collect(),
                     ),
@@ -240,7 +224,7 @@ fn service(p: &Spanned, id: &str) -> Spanned {
 
 /// A permission (`IpPermissions` entry) from an ingress or egress rule.
 fn permission(r: &Spanned) -> Spanned {
-    let protocol = match prop(r, "IpProtocol") {
+    let protocol = match entry(r, "IpProtocol") {
         Some(p) => match &p.val {
             Val::Number(n) => with_origin(string(&n.to_string()), p),
             Val::String(s) => with_origin(string(&s.to_lowercase()), p),
@@ -250,10 +234,13 @@ fn permission(r: &Spanned) -> Spanned {
     };
     let mut e = vec![("IpProtocol", protocol.clone())];
     if protocol.as_str() != Some("-1") {
-        e.extend(copy(r, &[("FromPort", "FromPort"), ("ToPort", "ToPort")]));
+        e.extend(renamed(
+            r,
+            &[("FromPort", "FromPort"), ("ToPort", "ToPort")],
+        ));
     }
     let one = |k: &str, key: &'static str| -> Vec<Spanned> {
-        prop(r, k)
+        entry(r, k)
             .map(|v| vec![with_origin(obj(vec![(key, v.clone())]), v)])
             .unwrap_or_default()
     };
@@ -269,7 +256,7 @@ fn permission(r: &Spanned) -> Spanned {
 /// group gets EC2's default egress rule (all traffic to anywhere), as it does on deploy.
 fn security_group(p: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("GroupId", string(id))];
-    e.extend(copy(
+    e.extend(renamed(
         p,
         &[
             ("GroupName", "GroupName"),
@@ -281,14 +268,14 @@ fn security_group(p: &Spanned, id: &str) -> Spanned {
         "IpPermissions",
         list(
             items(p, "SecurityGroupIngress")
-                .iter()
+                .into_iter()
                 .map(permission)
                 .collect(),
         ),
     ));
-    let egress = match prop(p, "SecurityGroupEgress") {
+    let egress = match entry(p, "SecurityGroupEgress") {
         Some(_) => items(p, "SecurityGroupEgress")
-            .iter()
+            .into_iter()
             .map(permission)
             .collect(),
         None => vec![obj(vec![
@@ -307,7 +294,7 @@ fn security_group(p: &Spanned, id: &str) -> Spanned {
 
 fn load_balancer(p: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("LoadBalancerArn", string(id))];
-    e.extend(copy(
+    e.extend(renamed(
         p,
         &[
             ("Name", "LoadBalancerName"),
@@ -316,13 +303,13 @@ fn load_balancer(p: &Spanned, id: &str) -> Spanned {
     ));
     e.push((
         "Scheme",
-        prop(p, "Scheme")
+        entry(p, "Scheme")
             .cloned()
             .unwrap_or_else(|| string("internet-facing")),
     ));
     e.push((
         "Type",
-        prop(p, "Type")
+        entry(p, "Type")
             .cloned()
             .unwrap_or_else(|| string("application")),
     ));
@@ -331,7 +318,7 @@ fn load_balancer(p: &Spanned, id: &str) -> Spanned {
 
 fn target_group(p: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("TargetGroupArn", string(id))];
-    e.extend(copy(
+    e.extend(renamed(
         p,
         &[
             ("Name", "TargetGroupName"),
@@ -344,11 +331,11 @@ fn target_group(p: &Spanned, id: &str) -> Spanned {
     ));
     e.push((
         "TargetType",
-        prop(p, "TargetType")
+        entry(p, "TargetType")
             .cloned()
             .unwrap_or_else(|| string("instance")),
     ));
-    let port = match prop(p, "HealthCheckPort") {
+    let port = match entry(p, "HealthCheckPort") {
         Some(v) => match &v.val {
             Val::Number(n) => with_origin(string(&n.to_string()), v),
             _ => v.clone(),
@@ -376,23 +363,23 @@ fn policy_document(doc: &Spanned) -> Spanned {
 /// `AWS::IAM::Role` with its inline policies and managed policy ARNs.
 fn iam_role(p: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("Arn", string(id))];
-    e.extend(copy(p, &[("RoleName", "RoleName"), ("Path", "Path")]));
-    if let Some(doc) = prop(p, "AssumeRolePolicyDocument") {
+    e.extend(renamed(p, &[("RoleName", "RoleName"), ("Path", "Path")]));
+    if let Some(doc) = entry(p, "AssumeRolePolicyDocument") {
         e.push(("AssumeRolePolicyDocument", policy_document(doc)));
     }
     let inline = items(p, "Policies")
-        .iter()
+        .into_iter()
         .map(|pol| {
-            let mut entry = copy(pol, &[("PolicyName", "PolicyName")]);
-            if let Some(doc) = prop(pol, "PolicyDocument") {
-                entry.push(("PolicyDocument", policy_document(doc)));
+            let mut policy = renamed(pol, &[("PolicyName", "PolicyName")]);
+            if let Some(doc) = entry(pol, "PolicyDocument") {
+                policy.push(("PolicyDocument", policy_document(doc)));
             }
-            with_origin(obj(entry), pol)
+            with_origin(obj(policy), pol)
         })
         .collect();
     e.push(("RolePolicyList", list(inline)));
     let managed = items(p, "ManagedPolicyArns")
-        .iter()
+        .into_iter()
         .map(|a| with_origin(obj(vec![("PolicyArn", a.clone())]), a))
         .collect();
     e.push(("AttachedManagedPolicies", list(managed)));

@@ -125,6 +125,27 @@ pub fn list(items: Vec<Spanned>) -> Spanned {
     Spanned::new(Val::List(items), None)
 }
 
+/// Entry `k` of object `v` unless it is null: an argument or property that is set.
+pub fn entry<'a>(v: &'a Spanned, k: &str) -> Option<&'a Spanned> {
+    v.get(k).filter(|x| x.val != Val::Null)
+}
+
+/// The entries of `v` that are set, renamed `(from, to)`.
+pub fn renamed(v: &Spanned, names: &[(&str, &'static str)]) -> Vec<(&'static str, Spanned)> {
+    names
+        .iter()
+        .filter_map(|(from, to)| Some((*to, entry(v, from)?.clone())))
+        .collect()
+}
+
+/// The items of list entry `k` of `v` (none when it is not a list).
+pub fn items<'a>(v: &'a Spanned, k: &str) -> Vec<&'a Spanned> {
+    match entry(v, k).map(|x| &x.val) {
+        Some(Val::List(items)) => items.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// `v` placed where `from` is written.
 pub fn with_origin(mut v: Spanned, from: &Spanned) -> Spanned {
     v.origin = from.origin.clone();

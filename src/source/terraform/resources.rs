@@ -6,42 +6,21 @@
 
 use super::eval::Module;
 use super::iam;
-use crate::source::iac::{list, with_origin, Spanned, Val};
+use crate::source::iac::{entry, items, list, renamed, with_origin, Spanned, Val};
 pub use crate::source::iac::{obj, string};
-
-/// Argument `k` unless it is null.
-fn arg<'a>(args: &'a Spanned, k: &str) -> Option<&'a Spanned> {
-    args.get(k).filter(|v| !matches!(v.val, Val::Null))
-}
 
 /// The first block `k` (Terraform blocks evaluate to lists).
 fn block<'a>(args: &'a Spanned, k: &str) -> Option<&'a Spanned> {
-    match &arg(args, k)?.val {
+    match &entry(args, k)?.val {
         Val::List(items) => items.first(),
-        _ => arg(args, k),
+        _ => entry(args, k),
     }
-}
-
-/// Every block `k`.
-fn blocks<'a>(args: &'a Spanned, k: &str) -> Vec<&'a Spanned> {
-    match arg(args, k).map(|v| &v.val) {
-        Some(Val::List(items)) => items.iter().collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Copy arguments `(terraform, api)` that are set.
-fn copy(args: &Spanned, names: &[(&str, &'static str)]) -> Vec<(&'static str, Spanned)> {
-    names
-        .iter()
-        .filter_map(|(tf, api)| arg(args, tf).map(|v| (*api, v.clone())))
-        .collect()
 }
 
 /// `aws_ecs_service`.
 pub fn service(args: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("serviceArn", string(id))];
-    e.extend(copy(
+    e.extend(renamed(
         args,
         &[
             ("name", "serviceName"),
@@ -55,20 +34,20 @@ pub fn service(args: &Spanned, id: &str) -> Spanned {
         ],
     ));
     if let Some(n) = block(args, "network_configuration") {
-        let mut vpc = copy(
+        let mut vpc = renamed(
             n,
             &[
                 ("subnets", "subnets"),
                 ("security_groups", "securityGroups"),
             ],
         );
-        let public = match arg(n, "assign_public_ip").map(|v| &v.val) {
+        let public = match entry(n, "assign_public_ip").map(|v| &v.val) {
             Some(Val::Bool(true)) => Some(string("ENABLED")),
             Some(Val::Bool(false)) | None => Some(string("DISABLED")),
-            Some(_) => arg(n, "assign_public_ip").cloned(),
+            Some(_) => entry(n, "assign_public_ip").cloned(),
         };
         if let Some(p) = public {
-            let p = match arg(n, "assign_public_ip") {
+            let p = match entry(n, "assign_public_ip") {
                 Some(from) => with_origin(p, from),
                 None => p,
             };
@@ -80,11 +59,11 @@ pub fn service(args: &Spanned, id: &str) -> Spanned {
             with_origin(obj(vec![("awsvpcConfiguration", inner)]), n),
         ));
     }
-    let lbs: Vec<Spanned> = blocks(args, "load_balancer")
+    let lbs: Vec<Spanned> = items(args, "load_balancer")
         .into_iter()
         .map(|b| {
             with_origin(
-                obj(copy(
+                obj(renamed(
                     b,
                     &[
                         ("target_group_arn", "targetGroupArn"),
@@ -99,11 +78,11 @@ pub fn service(args: &Spanned, id: &str) -> Spanned {
     if !lbs.is_empty() {
         e.push(("loadBalancers", list(lbs)));
     }
-    let cps: Vec<Spanned> = blocks(args, "capacity_provider_strategy")
+    let cps: Vec<Spanned> = items(args, "capacity_provider_strategy")
         .into_iter()
         .map(|b| {
             with_origin(
-                obj(copy(
+                obj(renamed(
                     b,
                     &[
                         ("capacity_provider", "capacityProvider"),
@@ -124,22 +103,22 @@ pub fn service(args: &Spanned, id: &str) -> Spanned {
 /// `aws_ecs_cluster`.
 pub fn cluster(args: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("clusterArn", string(id))];
-    e.extend(copy(args, &[("name", "clusterName")]));
-    let settings: Vec<Spanned> = blocks(args, "setting")
+    e.extend(renamed(args, &[("name", "clusterName")]));
+    let settings: Vec<Spanned> = items(args, "setting")
         .into_iter()
-        .map(|b| with_origin(obj(copy(b, &[("name", "name"), ("value", "value")])), b))
+        .map(|b| with_origin(obj(renamed(b, &[("name", "name"), ("value", "value")])), b))
         .collect();
     if !settings.is_empty() {
         e.push(("settings", list(settings)));
     }
     if let Some(c) = block(args, "configuration") {
         if let Some(x) = block(c, "execute_command_configuration") {
-            let mut xe = copy(x, &[("kms_key_id", "kmsKeyId"), ("logging", "logging")]);
+            let mut xe = renamed(x, &[("kms_key_id", "kmsKeyId"), ("logging", "logging")]);
             if let Some(l) = block(x, "log_configuration") {
                 xe.push((
                     "logConfiguration",
                     with_origin(
-                        obj(copy(
+                        obj(renamed(
                             l,
                             &[
                                 (
@@ -169,7 +148,7 @@ pub fn cluster(args: &Spanned, id: &str) -> Spanned {
 /// A permission (`IpPermissions` entry) from an inline `ingress`/`egress` block or an
 /// `aws_security_group_rule`: `group` is the group it belongs to (for `self`).
 pub fn permission(b: &Spanned, group: &str) -> Spanned {
-    let protocol = match arg(b, "protocol").or_else(|| arg(b, "ip_protocol")) {
+    let protocol = match entry(b, "protocol").or_else(|| entry(b, "ip_protocol")) {
         Some(p) => match p.as_str() {
             Some("all") | Some("-1") => with_origin(string("-1"), p),
             Some(other) => with_origin(string(&other.to_lowercase()), p),
@@ -179,10 +158,13 @@ pub fn permission(b: &Spanned, group: &str) -> Spanned {
     };
     let mut e = vec![("IpProtocol", protocol.clone())];
     if protocol.as_str() != Some("-1") {
-        e.extend(copy(b, &[("from_port", "FromPort"), ("to_port", "ToPort")]));
+        e.extend(renamed(
+            b,
+            &[("from_port", "FromPort"), ("to_port", "ToPort")],
+        ));
     }
     let cidrs = |k: &str, key: &'static str| -> Vec<Spanned> {
-        match arg(b, k) {
+        match entry(b, k) {
             Some(Spanned {
                 val: Val::List(items),
                 ..
@@ -209,7 +191,7 @@ pub fn permission(b: &Spanned, group: &str) -> Spanned {
     let mut pairs = cidrs("security_groups", "GroupId");
     pairs.extend(cidrs("source_security_group_id", "GroupId"));
     pairs.extend(cidrs("referenced_security_group_id", "GroupId"));
-    if matches!(arg(b, "self").map(|v| &v.val), Some(Val::Bool(true))) {
+    if matches!(entry(b, "self").map(|v| &v.val), Some(Val::Bool(true))) {
         pairs.push(obj(vec![("GroupId", string(group))]));
     }
     e.push(("IpRanges", list(v4)));
@@ -221,7 +203,7 @@ pub fn permission(b: &Spanned, group: &str) -> Spanned {
 /// `aws_security_group` with its inline rules.
 pub fn security_group(args: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("GroupId", string(id))];
-    e.extend(copy(
+    e.extend(renamed(
         args,
         &[
             ("name", "GroupName"),
@@ -233,7 +215,7 @@ pub fn security_group(args: &Spanned, id: &str) -> Spanned {
         ("ingress", "IpPermissions"),
         ("egress", "IpPermissionsEgress"),
     ] {
-        let perms = blocks(args, tf)
+        let perms = items(args, tf)
             .into_iter()
             .map(|b| permission(b, id))
             .collect();
@@ -245,14 +227,14 @@ pub fn security_group(args: &Spanned, id: &str) -> Spanned {
 /// `aws_lb` / `aws_alb`.
 pub fn load_balancer(args: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("LoadBalancerArn", string(id))];
-    e.extend(copy(
+    e.extend(renamed(
         args,
         &[
             ("name", "LoadBalancerName"),
             ("security_groups", "SecurityGroups"),
         ],
     ));
-    let scheme = match arg(args, "internal") {
+    let scheme = match entry(args, "internal") {
         Some(
             v @ Spanned {
                 val: Val::Bool(true),
@@ -271,7 +253,7 @@ pub fn load_balancer(args: &Spanned, id: &str) -> Spanned {
     e.push(("Scheme", scheme));
     e.push((
         "Type",
-        arg(args, "load_balancer_type")
+        entry(args, "load_balancer_type")
             .cloned()
             .unwrap_or_else(|| string("application")),
     ));
@@ -281,7 +263,7 @@ pub fn load_balancer(args: &Spanned, id: &str) -> Spanned {
 /// `aws_lb_target_group` / `aws_alb_target_group`.
 pub fn target_group(args: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("TargetGroupArn", string(id))];
-    e.extend(copy(
+    e.extend(renamed(
         args,
         &[
             ("name", "TargetGroupName"),
@@ -292,18 +274,18 @@ pub fn target_group(args: &Spanned, id: &str) -> Spanned {
     ));
     e.push((
         "TargetType",
-        arg(args, "target_type")
+        entry(args, "target_type")
             .cloned()
             .unwrap_or_else(|| string("instance")),
     ));
     let hc = block(args, "health_check");
     let port = hc
-        .and_then(|h| arg(h, "port"))
+        .and_then(|h| entry(h, "port"))
         .cloned()
         .unwrap_or_else(|| string("traffic-port"));
     e.push(("HealthCheckPort", port));
     if let Some(h) = hc {
-        e.extend(copy(
+        e.extend(renamed(
             h,
             &[
                 ("path", "HealthCheckPath"),
@@ -317,7 +299,7 @@ pub fn target_group(args: &Spanned, id: &str) -> Spanned {
 /// `aws_lb_listener`: its load balancer, and the target groups its default actions
 /// forward to (`forward` blocks included).
 pub fn listener_targets(args: &Spanned) -> (Option<String>, Vec<String>) {
-    let lb = arg(args, "load_balancer_arn")
+    let lb = entry(args, "load_balancer_arn")
         .and_then(|v| v.as_str())
         .map(str::to_string);
     (lb, action_targets(args, "default_action"))
@@ -326,13 +308,13 @@ pub fn listener_targets(args: &Spanned) -> (Option<String>, Vec<String>) {
 /// Target groups the `action` blocks of a listener or listener rule forward to.
 pub fn action_targets(args: &Spanned, action: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for a in blocks(args, action) {
-        if let Some(tg) = arg(a, "target_group_arn").and_then(|v| v.as_str()) {
+    for a in items(args, action) {
+        if let Some(tg) = entry(a, "target_group_arn").and_then(|v| v.as_str()) {
             out.push(tg.to_string());
         }
-        for f in blocks(a, "forward") {
-            for t in blocks(f, "target_group") {
-                if let Some(tg) = arg(t, "arn").and_then(|v| v.as_str()) {
+        for f in items(a, "forward") {
+            for t in items(f, "target_group") {
+                if let Some(tg) = entry(t, "arn").and_then(|v| v.as_str()) {
                     out.push(tg.to_string());
                 }
             }
@@ -344,15 +326,17 @@ pub fn action_targets(args: &Spanned, action: &str) -> Vec<String> {
 /// `aws_iam_role` with its inline policies and attached policy ARNs.
 pub fn iam_role(module: &Module, args: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("Arn", string(id))];
-    e.extend(copy(args, &[("name", "RoleName"), ("path", "Path")]));
-    if let Some(doc) = arg(args, "assume_role_policy") {
+    e.extend(renamed(args, &[("name", "RoleName"), ("path", "Path")]));
+    if let Some(doc) = entry(args, "assume_role_policy") {
         e.push(("AssumeRolePolicyDocument", iam::decode_policy(module, doc)));
     }
-    let inline: Vec<Spanned> = blocks(args, "inline_policy")
+    let inline: Vec<Spanned> = items(args, "inline_policy")
         .into_iter()
         .filter_map(|b| {
-            let doc = arg(b, "policy")?;
-            let name = arg(b, "name").cloned().unwrap_or_else(|| string("inline"));
+            let doc = entry(b, "policy")?;
+            let name = entry(b, "name")
+                .cloned()
+                .unwrap_or_else(|| string("inline"));
             Some(with_origin(
                 obj(vec![
                     ("PolicyName", name),
@@ -363,7 +347,7 @@ pub fn iam_role(module: &Module, args: &Spanned, id: &str) -> Spanned {
         })
         .collect();
     e.push(("RolePolicyList", list(inline)));
-    let managed: Vec<Spanned> = match arg(args, "managed_policy_arns").map(|v| &v.val) {
+    let managed: Vec<Spanned> = match entry(args, "managed_policy_arns").map(|v| &v.val) {
         Some(Val::List(items)) => items
             .iter()
             .map(|a| with_origin(obj(vec![("PolicyArn", a.clone())]), a))
@@ -377,8 +361,8 @@ pub fn iam_role(module: &Module, args: &Spanned, id: &str) -> Spanned {
 /// `aws_iam_policy`.
 pub fn iam_policy(module: &Module, args: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("Arn", string(id))];
-    e.extend(copy(args, &[("name", "PolicyName"), ("path", "Path")]));
-    if let Some(doc) = arg(args, "policy") {
+    e.extend(renamed(args, &[("name", "PolicyName"), ("path", "Path")]));
+    if let Some(doc) = entry(args, "policy") {
         e.push(("Document", iam::decode_policy(module, doc)));
     }
     with_origin(obj(e), args)
@@ -386,9 +370,9 @@ pub fn iam_policy(module: &Module, args: &Spanned, id: &str) -> Spanned {
 
 /// `aws_iam_role_policy`: (role, inline policy entry).
 pub fn role_policy(module: &Module, args: &Spanned) -> Option<(String, Spanned)> {
-    let role = arg(args, "role")?.as_str()?.to_string();
-    let doc = arg(args, "policy")?;
-    let name = arg(args, "name")
+    let role = entry(args, "role")?.as_str()?.to_string();
+    let doc = entry(args, "policy")?;
+    let name = entry(args, "name")
         .cloned()
         .unwrap_or_else(|| string("inline"));
     Some((
@@ -405,8 +389,8 @@ pub fn role_policy(module: &Module, args: &Spanned) -> Option<(String, Spanned)>
 
 /// `aws_iam_role_policy_attachment`: (role, policy ARN entry).
 pub fn role_policy_attachment(args: &Spanned) -> Option<(String, Spanned)> {
-    let role = arg(args, "role")?.as_str()?.to_string();
-    let arn = arg(args, "policy_arn")?;
+    let role = entry(args, "role")?.as_str()?.to_string();
+    let arn = entry(args, "policy_arn")?;
     Some((
         role,
         with_origin(obj(vec![("PolicyArn", arn.clone())]), args),
