@@ -15,8 +15,10 @@ const MANAGED: &str = include_str!("aws_managed_policies.json");
 
 /// The document of the AWS managed policy `arn`, when the table has it.
 pub fn managed_policy(arn: &str) -> Option<(String, serde_json::Value)> {
+    // Parsed once per process, not once per policy attached.
+    static TABLE: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     let name = arn.strip_prefix("arn:aws:iam::aws:policy/")?;
-    let table: serde_json::Value = serde_json::from_str(MANAGED).ok()?;
+    let table = TABLE.get_or_init(|| serde_json::from_str(MANAGED).unwrap_or_default());
     let short = name.rsplit('/').next()?;
     table.get(short).map(|doc| (short.to_string(), doc.clone()))
 }
