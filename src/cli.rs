@@ -70,6 +70,32 @@ pub struct PolicyArgs {
     /// Config file (default: ./ecsaudit.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// How long one rule may run.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct BudgetArgs {
+    /// Wall time one rule may take on one part of the graph (up to 256 resources), or
+    /// one policy test or query; a rule that overruns is stopped and reported, and the
+    /// rest of the scan goes on.
+    #[arg(long = "rule-timeout", default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub rule_timeout: u64,
+}
+
+impl Default for BudgetArgs {
+    fn default() -> Self {
+        BudgetArgs {
+            rule_timeout: crate::policy::budget::DEFAULT.as_secs(),
+        }
+    }
+}
+
+impl BudgetArgs {
+    pub fn budget(self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.rule_timeout)
+    }
 }
 
 /// Which AWS account(s) and regions to read, and how.
@@ -218,6 +244,8 @@ pub struct TestArgs {
     /// Print results as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub budget: BudgetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -538,7 +566,7 @@ fn load_policies(args: &PolicyArgs) -> Result<Loaded, Vec<Diagnostic>> {
             policy::default_params(&set)
         }
     };
-    let (mut engine, engine_diags) = PolicyEngine::new(&set, &params);
+    let (mut engine, engine_diags) = PolicyEngine::with_budget(&set, &params, args.budget.budget());
     diagnostics.extend(engine_diags);
     engine.retain_rules(|m| config.rule_enabled(m));
     Ok(Loaded {
@@ -819,7 +847,7 @@ fn cmd_test(args: TestArgs) -> i32 {
     let (set, set_diags) = PolicySet::from_sources(sources);
     diags.extend(set_diags);
     let params = policy::default_params(&set);
-    let run = testing::run(&set, &params, args.run.as_deref());
+    let run = testing::run(&set, &params, args.run.as_deref(), args.budget.budget());
     diags.extend(run.diagnostics.iter().cloned());
     let mut out = anstream::stdout();
     if args.json {

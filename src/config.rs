@@ -18,6 +18,19 @@ pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 /// Longest suppression `resource` glob accepted.
 const MAX_GLOB_CHARS: usize = 1024;
 
+/// Longest string a rule parameter may hold (rules match them as globs and patterns).
+const MAX_PARAMETER_CHARS: usize = 1024;
+
+/// Characters in the longest string anywhere in `v`.
+fn longest_string(v: &Value) -> Option<usize> {
+    match v {
+        Value::String(s) => Some(s.chars().count()),
+        Value::Array(items) => items.iter().filter_map(longest_string).max(),
+        Value::Object(map) => map.values().filter_map(longest_string).max(),
+        _ => None,
+    }
+}
+
 /// Default config file name, looked up in the working directory.
 pub const FILE_NAME: &str = "ecsaudit.toml";
 
@@ -322,6 +335,19 @@ impl Config {
                             format!(
                                 "parameter {id}.{name} must have the same type as its default {}",
                                 decl.default
+                            ),
+                        )
+                        .at(self.location(name)),
+                    );
+                    continue;
+                }
+                if let Some(chars) = longest_string(&json).filter(|&n| n > MAX_PARAMETER_CHARS) {
+                    errors.push(
+                        Diagnostic::error(
+                            "config-error",
+                            format!(
+                                "parameter {id}.{name} holds a string of {chars} characters; at \
+                                 most {MAX_PARAMETER_CHARS} are allowed"
                             ),
                         )
                         .at(self.location(name)),

@@ -34,7 +34,7 @@ fn ids_unique_and_metadata_complete() {
 fn every_rule_has_positive_and_negative_tests_that_pass() {
     let set = builtin();
     let params = policy::default_params(&set);
-    let run = testing::run(&set, &params, None);
+    let run = testing::run(&set, &params, None, ecsaudit::policy::budget::DEFAULT);
     assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
     let failed: Vec<_> = run
         .results

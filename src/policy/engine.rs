@@ -15,6 +15,7 @@
 //! `{"resource": <node id>, "message": <text>, "pointer"?: <JSON pointer into the node's
 //! properties>, "related"?: [<node id>...], "severity"?: <override>}`.
 
+use super::budget::{self, Step};
 use super::input::shard_to_rego;
 use super::metadata::{RuleMeta, Severity};
 use super::{PolicySet, PolicySource};
@@ -26,10 +27,15 @@ use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
 use regorus::Value as RegoValue;
 use serde_json::Value;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The generated rule that gathers every rule's `deny` set: `{rule_id: set}`.
 const ENTRY_POINT: &str = "data.ecsaudit.internal.scan.findings";
+
+/// The longest query line regorus' lexer accepts.
+const MAX_QUERY_LINE: usize = 1024;
 
 /// Nodes per evaluation shard (connected resources always share a shard).
 const SHARD_NODES: usize = 256;
@@ -62,10 +68,11 @@ pub struct RawFinding {
 pub struct PolicyEngine {
     engine: regorus::Engine,
     rules: Vec<RuleMeta>,
-    /// Interpreter query for every rule (the VM's rules included, for when it fails).
-    query: String,
-    /// Interpreter query for the rules the VM does not run (empty when it runs them all).
-    query_rest: String,
+    /// Wall time one rule may take on one shard before it is stopped.
+    budget: Duration,
+    /// Rules stopped for overrunning the budget, not run again by this engine or its
+    /// clones, with the diagnostic that says so.
+    stopped: Arc<Mutex<BTreeMap<String, Diagnostic>>>,
     /// `data` as the VM sees it (the rule parameters).
     data: RegoValue,
     /// The rules of `on_vm` compiled for the VM; `None` runs them all in the interpreter.
@@ -122,6 +129,7 @@ pub fn rego_error(code: &str, path: &str, err: &anyhow::Error) -> Diagnostic {
 fn rule_eval_error(meta: &RuleMeta, err: &anyhow::Error, what: &str) -> Diagnostic {
     let mut d = rego_error("policy-eval-error", &meta.file, err);
     d.message = format!("rule {} {what}: {}", meta.id, d.message);
+    d.rule = Some(meta.id.clone());
     d
 }
 
@@ -131,6 +139,25 @@ pub(crate) fn add_source(
     src: &PolicySource,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
+    if let Some((line, column)) = super::nesting::too_deep(&src.text) {
+        diags.push(
+            Diagnostic::error(
+                "policy-parse-error",
+                format!(
+                    "brackets are nested more than {} deep here: regorus parses deeper \
+                     nesting in exponential time, so this file was not loaded",
+                    super::nesting::MAX_DEPTH
+                ),
+            )
+            .at(Location {
+                file: src.path.clone(),
+                line: Some(line),
+                column: Some(column),
+                ..Location::default()
+            }),
+        );
+        return false;
+    }
     match engine.add_policy(src.path.clone(), src.text.clone()) {
         Ok(_) => true,
         Err(e) => {
@@ -142,6 +169,58 @@ pub(crate) fn add_source(
 
 pub(super) fn to_rego<T: serde::Serialize>(v: &T) -> anyhow::Result<RegoValue> {
     RegoValue::from_json_str(&serde_json::to_string(v)?)
+}
+
+/// The files of `engine` that take part in a recursion (which Rego forbids and which
+/// would overflow regorus' stack), each cycle reported at its first definition.
+pub(crate) fn recursive_files(
+    engine: &mut regorus::Engine,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeSet<String> {
+    let mut files = BTreeSet::new();
+    for cycle in super::recursion::cycles(engine.get_modules()) {
+        // Names within their package when the cycle stays in one, else full paths.
+        let package = |p: &str| p.rsplit_once('.').map(|(pkg, _)| pkg.to_string());
+        let one_package = cycle
+            .path
+            .iter()
+            .all(|p| package(p) == package(&cycle.path[0]));
+        let names: Vec<&str> = cycle
+            .path
+            .iter()
+            .map(|p| match p.rsplit_once('.') {
+                Some((_, name)) if one_package => name,
+                _ => p.strip_prefix("data.").unwrap_or(p),
+            })
+            .collect();
+        diags.push(
+            Diagnostic::error(
+                "policy-recursion",
+                format!(
+                    "{} depends on itself ({}): Rego does not allow recursion (OPA rejects \
+                     it), so {} not loaded",
+                    names[0],
+                    names.join(" -> "),
+                    if cycle.files.len() == 1 {
+                        "this file was".to_string()
+                    } else {
+                        format!(
+                            "the files {} were",
+                            cycle.files.iter().cloned().collect::<Vec<_>>().join(", ")
+                        )
+                    }
+                ),
+            )
+            .at(Location {
+                file: cycle.file.clone(),
+                line: Some(cycle.line),
+                column: Some(cycle.column),
+                ..Location::default()
+            }),
+        );
+        files.extend(cycle.files);
+    }
+    files
 }
 
 /// Load rule parameters into `engine` as `data.ecsaudit.params`.
@@ -173,9 +252,9 @@ pub(super) fn sample_graph() -> Graph {
 }
 
 /// `{"<rule id>": data.<package>.deny, ...}`: every rule's findings by rule id.
-fn findings_object(rules: &[RuleMeta]) -> String {
+fn findings_object<'a>(rules: impl IntoIterator<Item = &'a RuleMeta>) -> String {
     let members: Vec<String> = rules
-        .iter()
+        .into_iter()
         .map(|m| {
             format!(
                 "{}: data.{}.deny",
@@ -201,23 +280,75 @@ fn compile_program(engine: &regorus::Engine, rules: &[RuleMeta]) -> anyhow::Resu
     Ok(Compiler::compile_from_policy(&compiled, &[ENTRY_POINT])?)
 }
 
-/// Evaluate each rule once, strictly, against the sample graph: the rules that fail, by
-/// id, with the diagnostic saying why (in `rules` order).
-fn validate_on_sample(engine: &regorus::Engine, rules: &[RuleMeta]) -> Vec<(String, Diagnostic)> {
+/// Evaluate each rule once, strictly, against the sample graph, each within `budget`:
+/// the rules that fail or overrun, by id, with the diagnostic saying why (in `rules`
+/// order).
+fn validate_on_sample(
+    engine: &regorus::Engine,
+    rules: &[RuleMeta],
+    budget: Duration,
+) -> Vec<(String, Diagnostic)> {
     let sample = to_rego(&sample_graph()).expect("sample graph converts");
     let mut checked = engine.clone();
     checked.set_strict_builtin_errors(true);
     checked.set_input(sample);
+    let queries: Vec<String> = rules.iter().map(deny_of).collect();
+    let (outcomes, _) = budget::run_steps(
+        rules.len(),
+        budget,
+        || checked.clone(),
+        move |engine, i| engine.eval_rule(queries[i].clone()).err(),
+    );
     rules
         .iter()
-        .filter_map(|meta| {
-            let err = checked
-                .eval_rule(format!("data.{}.deny", meta.package))
-                .err()?;
-            let d = rule_eval_error(meta, &err, "fails when evaluated, so it was not run");
+        .zip(outcomes)
+        .filter_map(|(meta, outcome)| {
+            let d = match outcome {
+                Step::Done(err) => {
+                    rule_eval_error(meta, &err?, "fails when evaluated, so it was not run")
+                }
+                other => over_budget(meta, &other, budget, "on a one-task sample graph")?,
+            };
             Some((meta.id.clone(), d))
         })
         .collect()
+}
+
+/// `data.<package>.deny`, the query of one rule's findings.
+fn deny_of(meta: &RuleMeta) -> String {
+    format!("data.{}.deny", meta.package)
+}
+
+/// The diagnostic of a rule whose evaluation `where_` overran `budget` or panicked;
+/// `None` when it finished.
+fn over_budget<T>(
+    meta: &RuleMeta,
+    outcome: &Step<T>,
+    budget: Duration,
+    where_: &str,
+) -> Option<Diagnostic> {
+    let (code, message) = match outcome {
+        Step::Done(_) => return None,
+        Step::OverBudget => (
+            "policy-eval-budget",
+            format!(
+                "rule {} did not finish within {} {where_} and was stopped (set the budget \
+                 with --rule-timeout): its checks were not performed",
+                meta.id,
+                budget::describe(budget)
+            ),
+        ),
+        Step::Panicked(why) => (
+            "policy-eval-error",
+            format!(
+                "rule {} could not be evaluated {where_} ({why}): its checks were not performed",
+                meta.id
+            ),
+        ),
+    };
+    let mut d = Diagnostic::error(code, message).at(meta.location());
+    d.rule = Some(meta.id.clone());
+    Some(d)
 }
 
 /// regorus' interpreter notices an unknown function only when evaluation reaches the
@@ -282,36 +413,64 @@ fn check_functions(
     None
 }
 
+/// An engine holding `set`'s libraries and rules, except those in `skip`; the rules that
+/// loaded.
+fn load(
+    set: &PolicySet,
+    skip: &BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> (regorus::Engine, Vec<RuleMeta>) {
+    let mut engine = regorus::Engine::new();
+    for lib in set.libraries.iter().filter(|l| !skip.contains(&l.path)) {
+        add_source(&mut engine, lib, diags);
+    }
+    let mut rules = Vec::new();
+    let mut packages = BTreeSet::new();
+    for (meta, src) in set.rules.iter().filter(|(_, s)| !skip.contains(&s.path)) {
+        if !packages.insert(meta.package.clone()) {
+            diags.push(
+                Diagnostic::error(
+                    "policy-duplicate-package",
+                    format!(
+                        "rule {} uses package {} which another rule already uses: give \
+                         each rule its own package",
+                        meta.id, meta.package
+                    ),
+                )
+                .at(meta.location()),
+            );
+            continue;
+        }
+        if add_source(&mut engine, src, diags) {
+            rules.push(meta.clone());
+        }
+    }
+    (engine, rules)
+}
+
 impl PolicyEngine {
-    /// Compile `set` with `params` as `data.ecsaudit.params`. Modules that do not parse
-    /// and rules that fail on the sample graph are left out and reported; the rest load.
+    /// Compile `set` with `params` as `data.ecsaudit.params`, with the default budget.
     pub fn new(set: &PolicySet, params: &Value) -> (Self, Vec<Diagnostic>) {
+        Self::with_budget(set, params, budget::DEFAULT)
+    }
+
+    /// Compile `set` with `params` as `data.ecsaudit.params`; one rule may take `budget`
+    /// on one shard of a graph. Modules that do not parse, files that recurse and rules
+    /// that fail on the sample graph are left out and reported; the rest load.
+    pub fn with_budget(
+        set: &PolicySet,
+        params: &Value,
+        budget: Duration,
+    ) -> (Self, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let mut engine = regorus::Engine::new();
-        for lib in &set.libraries {
-            add_source(&mut engine, lib, &mut diags);
+        let (mut engine, mut rules) = load(set, &BTreeSet::new(), &mut diags);
+        let mut recursion = Vec::new();
+        let recursive = recursive_files(&mut engine, &mut recursion);
+        if !recursive.is_empty() {
+            diags.clear();
+            (engine, rules) = load(set, &recursive, &mut diags);
         }
-        let mut rules = Vec::new();
-        let mut packages = std::collections::BTreeSet::new();
-        for (meta, src) in &set.rules {
-            if !packages.insert(meta.package.clone()) {
-                diags.push(
-                    Diagnostic::error(
-                        "policy-duplicate-package",
-                        format!(
-                            "rule {} uses package {} which another rule already uses: give \
-                             each rule its own package",
-                            meta.id, meta.package
-                        ),
-                    )
-                    .at(meta.location()),
-                );
-                continue;
-            }
-            if add_source(&mut engine, src, &mut diags) {
-                rules.push(meta.clone());
-            }
-        }
+        diags.extend(recursion);
         if let Err(d) = add_params(&mut engine, params) {
             diags.push(d);
         }
@@ -322,7 +481,7 @@ impl PolicyEngine {
         // independent: do both at once (policy loading is serial time in every scan), and
         // compile again in the rare case validation leaves a rule out.
         let (failed, (mut compiled_rules, mut compile_diags, mut full_program)) = rayon::join(
-            || validate_on_sample(&engine, &rules),
+            || validate_on_sample(&engine, &rules, budget),
             || {
                 let mut candidates = rules.clone();
                 let mut found = Vec::new();
@@ -338,13 +497,11 @@ impl PolicyEngine {
         }
         diags.extend(failed.into_iter().map(|(_, d)| d));
         diags.extend(compile_diags);
-        let rules = compiled_rules;
-        let query = findings_object(&rules);
         let mut this = PolicyEngine {
             engine,
-            rules,
-            query,
-            query_rest: String::new(),
+            rules: compiled_rules,
+            budget,
+            stopped: Arc::default(),
             data,
             program: None,
             full_program,
@@ -383,12 +540,6 @@ impl PolicyEngine {
         if self.program.is_none() {
             self.on_vm = vec![false; self.rules.len()];
         }
-        let rest: Vec<RuleMeta> = self.rules_where(false).cloned().collect();
-        self.query_rest = if rest.is_empty() {
-            String::new()
-        } else {
-            findings_object(&rest)
-        };
     }
 
     /// The rules the VM runs (`true`) or the interpreter runs (`false`).
@@ -427,19 +578,42 @@ impl PolicyEngine {
     pub fn retain_rules(&mut self, keep: impl Fn(&RuleMeta) -> bool) {
         let before = self.rules.len();
         self.rules.retain(|m| keep(m));
-        self.query = findings_object(&self.rules);
         if self.rules.len() != before {
             self.full_program = None;
             self.set_backend(self.requested);
         }
     }
 
-    /// Evaluate an ad-hoc Rego query with `graph` as input (`ecsaudit eval`): one JSON
-    /// value per expression of each result.
+    /// Evaluate an ad-hoc Rego query with `graph` as input (`ecsaudit eval`) within the
+    /// budget: one JSON value per expression of each result.
     pub fn query(&self, graph: &Graph, query: &str) -> anyhow::Result<Vec<Value>> {
+        if let Some(line) = query.lines().find(|l| l.chars().count() > MAX_QUERY_LINE) {
+            anyhow::bail!(
+                "a query line is {} characters long; regorus reads at most {MAX_QUERY_LINE} \
+                 per line: break the query over several lines (or put it in a policy file \
+                 and query its rule)",
+                line.chars().count()
+            );
+        }
+        if let Some((line, column)) = super::nesting::too_deep(query) {
+            anyhow::bail!(
+                "brackets are nested more than {} deep at {line}:{column} of the query",
+                super::nesting::MAX_DEPTH
+            );
+        }
         let mut engine = self.engine.clone();
         engine.set_input(to_rego(graph)?);
-        let results = engine.eval_query(query.to_string(), false)?;
+        let query = query.to_string();
+        let results = match budget::run_within(self.budget, move || engine.eval_query(query, false))
+        {
+            Step::Done(results) => results?,
+            Step::OverBudget => anyhow::bail!(
+                "the query did not finish within {} and was stopped (set the budget with \
+                 --rule-timeout)",
+                budget::describe(self.budget)
+            ),
+            Step::Panicked(why) => anyhow::bail!("the query could not be evaluated: {why}"),
+        };
         results
             .result
             .iter()
@@ -448,17 +622,20 @@ impl PolicyEngine {
             .collect()
     }
 
-    /// Evaluate every rule over `graph`, split into `threads` shards.
+    /// Evaluate every rule over `graph`, split into `threads` shards. A rule that overruns
+    /// its budget on a shard is stopped there and not run on the shards after it.
     pub fn evaluate(&self, graph: &Graph, threads: usize) -> (Vec<RawFinding>, Vec<Diagnostic>) {
         if self.rules.is_empty() || graph.nodes.is_empty() {
             return (Vec::new(), Vec::new());
         }
+        // Workers that may be abandoned own what they use.
+        let this = Arc::new(self.clone());
         // Many small shards rather than one per thread: the regorus copy of the input and
         // the evaluation state of a shard live only while it runs, which bounds memory.
         let shards = graph.shards(threads.max(graph.nodes.len() / SHARD_NODES));
         let results: Vec<(Vec<RawFinding>, Vec<Diagnostic>)> = shards
             .par_iter()
-            .map(|shard| self.evaluate_shard(shard))
+            .map(|shard| this.evaluate_shard(shard))
             .collect();
         let mut findings = Vec::new();
         let mut diags = Vec::new();
@@ -470,7 +647,8 @@ impl PolicyEngine {
         (findings, diags)
     }
 
-    fn evaluate_shard(&self, shard: &GraphView) -> (Vec<RawFinding>, Vec<Diagnostic>) {
+    /// Evaluate the rules not stopped on one shard.
+    fn evaluate_shard(self: &Arc<Self>, shard: &GraphView) -> (Vec<RawFinding>, Vec<Diagnostic>) {
         let input = match shard_to_rego(shard) {
             Ok(v) => v,
             Err(e) => {
@@ -483,53 +661,97 @@ impl PolicyEngine {
                 )
             }
         };
-        // The VM's rules first; when it fails on this shard, the interpreter runs them too
-        // and isolates the failing rule.
+        let stopped_now = self.stopped.lock().map(|s| s.clone()).unwrap_or_default();
+        let running = |m: &&RuleMeta| !stopped_now.contains_key(&m.id);
+        // The VM's rules first; when it fails or overruns on this shard, the interpreter
+        // runs them too and isolates the rule at fault.
         let mut vm_done = None;
         if let Some(program) = &self.program {
-            let mut vm = RegoVM::new();
-            vm.load_program(program.clone());
-            vm.set_max_instructions(usize::MAX);
-            vm.set_strict_builtin_errors(false);
-            if vm.set_data(self.data.clone()).is_ok() {
-                vm.set_input(input.clone());
-                if let Ok(value) = vm.execute_entry_point_by_name(ENTRY_POINT) {
+            if self.rules_where(true).all(|m| running(&m)) {
+                let (program, data, vm_input) = (program.clone(), self.data.clone(), input.clone());
+                if let Step::Done(Some(value)) =
+                    budget::run_within(self.budget, move || run_vm(program, data, vm_input))
+                {
                     vm_done = Some(self.collect(shard, &value));
                 }
             }
         }
-        let (query, rules): (&str, Vec<&RuleMeta>) = match &vm_done {
-            Some(_) => (&self.query_rest, self.rules_where(false).collect()),
-            None => (&self.query, self.rules.iter().collect()),
+        let rules: Vec<&RuleMeta> = match &vm_done {
+            Some(_) => self.rules_where(false).filter(running).collect(),
+            None => self.rules.iter().filter(running).collect(),
         };
         let (mut findings, mut diags) = vm_done.unwrap_or_default();
+        diags.extend(stopped_now.into_values());
         if rules.is_empty() {
             return (findings, diags);
         }
         let mut engine = self.engine.clone();
         engine.set_input(input);
-        match engine.eval_query(query.to_string(), false) {
-            Ok(results) => {
-                let value = results
+        let query = findings_object(rules.iter().copied());
+        let mut all = engine.clone();
+        let outcome = budget::run_within(self.budget, move || {
+            all.eval_query(query, false).map(|results| {
+                results
                     .result
                     .first()
                     .and_then(|r| r.expressions.first())
-                    .map(|e| e.value.clone());
+                    .map(|e| e.value.clone())
+            })
+        });
+        match outcome {
+            Step::Done(Ok(value)) => {
                 if let Some(v) = value {
                     let (f, d) = self.collect(shard, &v);
                     findings.extend(f);
                     diags.extend(d);
                 }
             }
-            // A rule failed: evaluate rule by rule so the others still report, and narrow
-            // each failure down to the resources it failed on.
-            Err(_) => {
-                for meta in rules {
-                    let (f, d) = self.evaluate_rule_isolated(meta, &engine, shard);
-                    findings.extend(f);
-                    diags.extend(d);
-                }
+            // A rule failed or overran: evaluate rule by rule so the others still report.
+            _ => {
+                let (f, d) = self.evaluate_rules_apart(&rules, &engine, shard);
+                findings.extend(f);
+                diags.extend(d);
             }
+        }
+        (findings, diags)
+    }
+
+    /// Evaluate `rules` one by one on `shard` (already `engine`'s input), each within the
+    /// budget. A rule that overruns is stopped for the rest of the scan; one that fails is
+    /// narrowed down to the resources it failed on.
+    fn evaluate_rules_apart(
+        &self,
+        rules: &[&RuleMeta],
+        engine: &regorus::Engine,
+        shard: &GraphView,
+    ) -> (Vec<RawFinding>, Vec<Diagnostic>) {
+        let queries: Vec<String> = rules.iter().map(|m| deny_of(m)).collect();
+        let (outcomes, _) = budget::run_steps(
+            rules.len(),
+            self.budget,
+            || engine.clone(),
+            move |engine, i| engine.eval_rule(queries[i].clone()),
+        );
+        let mut findings = Vec::new();
+        let mut diags = Vec::new();
+        for (meta, outcome) in rules.iter().zip(outcomes) {
+            let (f, d) = match outcome {
+                Step::Done(Ok(set)) => {
+                    let mut obj = std::collections::BTreeMap::new();
+                    obj.insert(RegoValue::from(meta.id.as_str()), set);
+                    self.collect(shard, &RegoValue::from(obj))
+                }
+                Step::Done(Err(_)) => self.evaluate_rule_isolated(meta, engine, shard),
+                other => {
+                    let d = over_budget(meta, &other, self.budget, "on one part of the graph");
+                    if let (Ok(mut stopped), Some(d)) = (self.stopped.lock(), &d) {
+                        stopped.insert(meta.id.clone(), d.clone());
+                    }
+                    (Vec::new(), d.into_iter().collect())
+                }
+            };
+            findings.extend(f);
+            diags.extend(d);
         }
         (findings, diags)
     }
@@ -544,7 +766,7 @@ impl PolicyEngine {
         shard: &GraphView,
     ) -> (Vec<RawFinding>, Vec<Diagnostic>) {
         let mut e = engine.clone();
-        let err = match e.eval_rule(format!("data.{}.deny", meta.package)) {
+        let err = match e.eval_rule(deny_of(meta)) {
             Ok(set) => {
                 let mut obj = std::collections::BTreeMap::new();
                 obj.insert(RegoValue::from(meta.id.as_str()), set);
@@ -629,6 +851,17 @@ impl PolicyEngine {
         }
         (findings, diags)
     }
+}
+
+/// Run the VM's entry point on `input`: every VM rule's findings, or `None` on an error.
+fn run_vm(program: Arc<Program>, data: RegoValue, input: RegoValue) -> Option<RegoValue> {
+    let mut vm = RegoVM::new();
+    vm.load_program(program);
+    vm.set_max_instructions(usize::MAX);
+    vm.set_strict_builtin_errors(false);
+    vm.set_data(data).ok()?;
+    vm.set_input(input);
+    vm.execute_entry_point_by_name(ENTRY_POINT).ok()
 }
 
 /// A rule's finding object as a [`RawFinding`], or why it is not one.

@@ -2,9 +2,12 @@
 //! directories. A `.rego` file is a *rule* when it has a `# METADATA` block or a `deny`
 //! rule, a *test* when it ends in `_test.rego`, and a *library* otherwise.
 
+pub mod budget;
 pub mod engine;
 pub mod input;
 pub mod metadata;
+mod nesting;
+mod recursion;
 pub mod testing;
 
 use crate::diagnostics::{Diagnostic, Location};

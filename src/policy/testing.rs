@@ -1,12 +1,14 @@
 //! An `opa test`-style runner on regorus: every `test_*` rule in `*_test.rego` files is
 //! evaluated; `true` passes, anything else (undefined, false, an error) fails.
 
+use super::budget::{self, Step};
 use super::metadata::package_of;
 use super::{PolicySet, PolicySource};
 use crate::diagnostics::Diagnostic;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 /// How one test ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,37 +91,69 @@ pub fn test_names(src: &PolicySource) -> Vec<(String, u32)> {
     v
 }
 
-/// Run the tests of `set` whose `file::name` contains `filter` (all when `None`).
-pub fn run(set: &PolicySet, params: &Value, filter: Option<&str>) -> TestRun {
-    let mut run = TestRun::default();
+/// An engine with every policy of `set` except the files in `skip`, and the tests that
+/// loaded.
+fn load<'a>(
+    set: &'a PolicySet,
+    skip: &BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> (regorus::Engine, Vec<&'a PolicySource>) {
     let mut engine = regorus::Engine::new();
-    let all: Vec<&PolicySource> = set
+    let all = set
         .libraries
         .iter()
         .chain(set.rules.iter().map(|(_, s)| s))
         .chain(set.tests.iter())
-        .collect();
+        .filter(|s| !skip.contains(&s.path));
     let mut loaded_tests = Vec::new();
     for src in all {
-        if super::engine::add_source(&mut engine, src, &mut run.diagnostics) && src.is_test() {
+        if super::engine::add_source(&mut engine, src, diags) && src.is_test() {
             loaded_tests.push(src);
         }
     }
+    (engine, loaded_tests)
+}
+
+/// Run the tests of `set` whose `file::name` contains `filter` (all when `None`), each
+/// within `budget`.
+pub fn run(set: &PolicySet, params: &Value, filter: Option<&str>, budget: Duration) -> TestRun {
+    let mut run = TestRun::default();
+    let (mut engine, mut loaded_tests) = load(set, &BTreeSet::new(), &mut run.diagnostics);
+    let mut recursion = Vec::new();
+    let recursive = super::engine::recursive_files(&mut engine, &mut recursion);
+    if !recursive.is_empty() {
+        run.diagnostics.clear();
+        (engine, loaded_tests) = load(set, &recursive, &mut run.diagnostics);
+    }
+    run.diagnostics.extend(recursion);
     if let Err(d) = super::engine::add_params(&mut engine, params) {
         run.diagnostics.push(d);
     }
     engine.set_gather_prints(true);
     engine.set_enable_coverage(true);
+    let mut tests = Vec::new();
     for src in loaded_tests {
         let Some((package, _)) = package_of(&src.text) else {
             continue;
         };
         for (name, line) in test_names(src) {
             let id = format!("{}::{name}", src.path);
-            if filter.is_some_and(|f| !id.contains(f)) {
-                continue;
+            if filter.is_none_or(|f| id.contains(f)) {
+                tests.push((src.path.clone(), package.clone(), name, line));
             }
-            let outcome = match engine.eval_rule(format!("data.{package}.{name}")) {
+        }
+    }
+    let queries: Vec<String> = tests
+        .iter()
+        .map(|(_, package, name, _)| format!("data.{package}.{name}"))
+        .collect();
+    // Each worker's engine gathers coverage; a worker given up on takes its own along.
+    let (outcomes, engines) = budget::run_steps(
+        tests.len(),
+        budget,
+        || engine.clone(),
+        move |engine, i| {
+            let outcome = match engine.eval_rule(queries[i].clone()) {
                 Ok(v) if v == regorus::Value::from(true) => Outcome::Pass,
                 Ok(regorus::Value::Undefined) => Outcome::Fail("undefined".into()),
                 Ok(v) => Outcome::Fail(format!(
@@ -128,28 +162,57 @@ pub fn run(set: &PolicySet, params: &Value, filter: Option<&str>) -> TestRun {
                 )),
                 Err(e) => Outcome::Error(e.to_string()),
             };
-            let prints = engine.take_prints().unwrap_or_default();
-            run.results.push(TestResult {
-                file: src.path.clone(),
-                package: package.clone(),
-                name,
-                line,
-                outcome,
-                prints,
-            });
-        }
+            (outcome, engine.take_prints().unwrap_or_default())
+        },
+    );
+    for ((file, package, name, line), step) in tests.into_iter().zip(outcomes) {
+        let (outcome, prints) = match step {
+            Step::Done(done) => done,
+            Step::OverBudget => (
+                Outcome::Error(format!(
+                    "did not finish within {} and was stopped (set the budget with \
+                     --rule-timeout)",
+                    budget::describe(budget)
+                )),
+                Vec::new(),
+            ),
+            Step::Panicked(why) => (Outcome::Error(why), Vec::new()),
+        };
+        run.results.push(TestResult {
+            file,
+            package,
+            name,
+            line,
+            outcome,
+            prints,
+        });
     }
-    if let Ok(report) = engine.get_coverage_report() {
+    run.coverage = merged_coverage(&engines);
+    run
+}
+
+/// Line coverage of the rule and library files, over every engine's tests.
+fn merged_coverage(engines: &[regorus::Engine]) -> Vec<FileCoverage> {
+    let mut files: BTreeMap<String, (BTreeSet<u32>, BTreeSet<u32>)> = BTreeMap::new();
+    for engine in engines {
+        let Ok(report) = engine.get_coverage_report() else {
+            continue;
+        };
         for f in report.files {
             if f.path.ends_with("_test.rego") {
                 continue;
             }
-            run.coverage.push(FileCoverage {
-                file: f.path.clone(),
-                covered: f.covered.len(),
-                not_covered: f.not_covered.iter().copied().collect(),
-            });
+            let (covered, not_covered) = files.entry(f.path.clone()).or_default();
+            covered.extend(f.covered.iter().copied());
+            not_covered.extend(f.not_covered.iter().copied());
         }
     }
-    run
+    files
+        .into_iter()
+        .map(|(file, (covered, not_covered))| FileCoverage {
+            file,
+            covered: covered.len(),
+            not_covered: not_covered.difference(&covered).copied().collect(),
+        })
+        .collect()
 }

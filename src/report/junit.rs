@@ -1,9 +1,9 @@
 //! `--format junit`: JUnit XML for CI systems. One test suite per rule that ran, one
 //! failed test case per finding, a passing case when the rule found nothing in what it
 //! checked, a *skipped* case for each check it could not perform (a value not known
-//! before deploy; resources a live audit could not collect), and a `collection` suite
-//! whose errored cases are inputs or resources that could not be read. A check that was
-//! not performed is never a pass.
+//! before deploy; a rule that failed or overran its budget; resources a live audit could
+//! not collect), and a `collection` suite whose errored cases are inputs or resources
+//! that could not be read. A check that was not performed is never a pass.
 
 use crate::diagnostics::Level;
 use crate::scan::Report;
@@ -38,11 +38,12 @@ pub fn render(report: &Report) -> String {
         .iter()
         .filter(|d| matches!(d.level, Level::Error | Level::Incomplete))
         .collect();
-    // Checks not performed, per rule: findings dropped for an unknown value, and (for a
-    // partial live audit) whatever could not be collected.
+    // Checks not performed, per rule: findings dropped for an unknown value, a rule that
+    // failed or was stopped, and (for a partial live audit) whatever could not be
+    // collected.
     let mut not_checked: BTreeMap<&str, Vec<&crate::diagnostics::Diagnostic>> = BTreeMap::new();
     for d in &report.diagnostics {
-        if let (Level::Unresolved, Some(rule)) = (d.level, d.rule.as_deref()) {
+        if let (Level::Unresolved | Level::Error, Some(rule)) = (d.level, d.rule.as_deref()) {
             not_checked.entry(rule).or_default().push(d);
         }
     }
