@@ -816,6 +816,85 @@ fn standard_input_and_special_files() {
     assert_eq!(r["errors"][0]["code"], "not-a-file");
 }
 
+/// Inside a directory, entries named like inputs that are not regular files are never
+/// opened (a FIFO would block forever) and never dropped unnamed: FIFOs, sockets,
+/// devices and links to directories are skipped and named; broken links and link loops
+/// are errors; a link to a file is read once, as that file.
+#[cfg(unix)]
+#[test]
+fn special_entries_inside_directories_are_named_not_read() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy("examples/flawed/legacy-ec2.json", d.join("real.json")).unwrap();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(d.join("pipe.json"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    let _socket = std::os::unix::net::UnixListener::bind(d.join("sock.json")).unwrap();
+    symlink("real.json", d.join("alias.json")).unwrap();
+    symlink("sub", d.join("dirlink.json")).unwrap();
+    symlink("/dev/zero", d.join("zero.json")).unwrap();
+    symlink("loop2.json", d.join("loop1.json")).unwrap();
+    symlink("loop1.json", d.join("loop2.json")).unwrap();
+    symlink("missing.json", d.join("broken.json")).unwrap();
+    let out = ecsaudit()
+        .args(["scan", d.to_str().unwrap(), "-f", "json"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "the broken links are errors");
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let named = |key: &str| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = r[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let file = e["location"]["file"].as_str().unwrap_or_default();
+                let name = file.rsplit('/').next().unwrap().to_string();
+                (name, e["code"].as_str().unwrap().to_string())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        named("skipped"),
+        [
+            pair("dirlink.json", "not-a-file"),
+            pair("pipe.json", "not-a-file"),
+            pair("sock.json", "not-a-file"),
+            pair("zero.json", "not-a-file"),
+        ]
+    );
+    assert_eq!(
+        named("errors"),
+        [
+            pair("broken.json", "io-error"),
+            pair("loop1.json", "io-error"),
+            pair("loop2.json", "io-error"),
+        ]
+    );
+    assert_eq!(
+        r["summary"]["findings"], 23,
+        "real.json once, not again as alias.json"
+    );
+    let files: std::collections::BTreeSet<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.len() == 1 && files.iter().all(|f| f.ends_with("real.json")),
+        "{files:?}"
+    );
+}
+
 /// Meta-test over the live-graph fixture: every finding has a fingerprint of its own.
 #[test]
 fn live_fixture_fingerprints_are_unique() {

@@ -99,10 +99,44 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
+/// Whether a directory entry named like an input is read: a regular file, or a symbolic
+/// link to one. A link to a directory is not followed (no loops); a FIFO, socket or
+/// device is never opened (it could block forever); each is reported, never dropped.
+fn entry_kind(entry: &ignore::DirEntry) -> Result<(), Diagnostic> {
+    let kind = entry.file_type();
+    if kind.is_some_and(|t| t.is_file()) {
+        return Ok(());
+    }
+    let link = kind.is_some_and(|t| t.is_symlink());
+    let target = match std::fs::metadata(entry.path()) {
+        Ok(m) => m.file_type(),
+        Err(e) => return Err(Diagnostic::error("io-error", format!("cannot read: {e}"))),
+    };
+    if target.is_file() {
+        Ok(())
+    } else if target.is_dir() {
+        Err(Diagnostic::skipped(
+            "not-a-file",
+            "a symbolic link to a directory: not followed; name its target to scan it",
+        ))
+    } else {
+        let what = if link {
+            "a symbolic link to a FIFO, socket or device"
+        } else {
+            "a FIFO, socket or device"
+        };
+        Err(Diagnostic::skipped(
+            "not-a-file",
+            format!("{what}, not a regular file: not read"),
+        ))
+    }
+}
+
 /// Files to read under `paths`, in walk order, each once (a file named twice, or named
 /// and also inside a named directory, is read once: its first appearance wins).
 pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
+    let mut links = false;
     for root in paths {
         if root.as_os_str() == STDIN {
             out.push(Candidate {
@@ -160,12 +194,16 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
                             .iter()
                             .any(|r| x.eq_ignore_ascii_case(r))
                     });
-                    let file = e.file_type().is_some_and(|t| t.is_file());
-                    if readable && file && !is_terraform_json(e.path()) {
-                        out.push(Candidate {
+                    if !readable || is_terraform_json(e.path()) {
+                        continue;
+                    }
+                    links |= e.path_is_symlink();
+                    match entry_kind(&e) {
+                        Ok(()) => out.push(Candidate {
                             path: e.into_path(),
                             explicit: false,
-                        });
+                        }),
+                        Err(d) => diagnostics.push(d.in_file(&display_path(e.path()))),
                     }
                 }
                 Err(err) => {
@@ -182,6 +220,14 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Can
     }
     let mut seen = std::collections::HashSet::new();
     out.retain(|c| seen.insert(display_path(&c.path)));
+    if links {
+        // A link and the file it points to are one input, read as the file itself.
+        let target = |c: &Candidate| std::fs::canonicalize(&c.path).unwrap_or(c.path.clone());
+        let is_link = |c: &Candidate| c.path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+        let mut taken: std::collections::HashSet<PathBuf> =
+            out.iter().filter(|c| !is_link(c)).map(target).collect();
+        out.retain(|c| !is_link(c) || taken.insert(target(c)));
+    }
     out
 }
 
