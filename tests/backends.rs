@@ -90,6 +90,55 @@ fn vm_and_interpreter_agree_on_a_live_graph() {
     assert!(n > 5, "the live fixture has relational findings ({n})");
 }
 
+/// The live fixture as a denied `ec2:DescribeSubnets` leaves it (subnets unread), with a
+/// CIDR rule on every group's ports and the load balancer's egress narrowed to a CIDR:
+/// whether those CIDRs admit the load balancer cannot be known, so the security-group
+/// gap rules report nothing there, in both backends, while the plain fixture reports.
+#[test]
+fn vm_and_interpreter_agree_when_subnets_could_not_be_read() {
+    let engine = builtin_engine();
+    let gap_rules = ["EA906", "EA907", "EA908"];
+    let gaps = |graph: &Graph| -> Vec<String> {
+        let (found, _) = engine.evaluate(graph, 2);
+        let mut v: Vec<String> = found
+            .into_iter()
+            .filter(|f| gap_rules.contains(&f.rule_id.as_str()))
+            .map(|f| format!("{} {}", f.rule_id, f.resource))
+            .collect();
+        v.sort();
+        v
+    };
+    let text = include_str!("data/live-graph.json");
+    let plain = Graph::from_json(text, &Default::default()).unwrap();
+    assert!(
+        !gaps(&plain).is_empty(),
+        "the fixture has security-group gaps"
+    );
+    let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
+    for node in doc["nodes"].as_object_mut().unwrap().values_mut() {
+        match node["kind"].as_str() {
+            Some("subnet") => {
+                node["status"] = "unavailable".into();
+                node["properties"] = serde_json::json!({});
+            }
+            Some("security_group") => {
+                let cidr =
+                    serde_json::json!({"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]});
+                let props = &mut node["properties"];
+                props["IpPermissions"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(cidr.clone());
+                props["IpPermissionsEgress"] = serde_json::json!([cidr]);
+            }
+            _ => {}
+        }
+    }
+    let unread = Graph::from_json(&doc.to_string(), &Default::default()).unwrap();
+    assert_same(&engine, &unread, "live graph with unread subnets");
+    assert_eq!(gaps(&unread), Vec::<String>::new());
+}
+
 /// Live task definitions whose secrets and environment files lack the field a need is
 /// built from (`valueFrom`, `value`), beside well-formed ones, with execution roles that
 /// allow nothing: the needs-based rule (EA808) must report the same in both backends,

@@ -131,9 +131,35 @@ instances(svc) := [ci |
 	ci.kind == "container_instance"
 ]
 
-# CIDRs of the subnets a node links to (all of them, or none when one is unreadable).
-subnet_cidrs(node) := cidrs if {
-	subnets := lib.linked(node, "subnet")
-	lib.all_complete(subnets)
-	cidrs := [s.properties.CidrBlock | some s in subnets]
-} else := []
+# Every subnet the node links to was read.
+subnets_read(node) if lib.all_complete(lib.linked(node, "subnet"))
+
+# CIDRs of the subnets a node links to (complete only when subnets_read).
+subnet_cidrs(node) := [s.properties.CidrBlock | some s in lib.linked(node, "subnet")]
+
+# What `groups`' permissions (`key`: "IpPermissions" or "IpPermissionsEgress") on
+# lo..hi are matched against: the node's subnet CIDRs when they were read, or [] when
+# no such permission names a CIDR, so that unread subnets cannot change the answer.
+# `known` is false when they could: the check is then not performed.
+subnet_scope(node, _, _, _, _) := {"known": true, "cidrs": subnet_cidrs(node)} if {
+	subnets_read(node)
+}
+
+subnet_scope(node, groups, key, lo, hi) := {"known": true, "cidrs": []} if {
+	not subnets_read(node)
+	not names_cidrs(groups, key, lo, hi)
+}
+
+subnet_scope(node, groups, key, lo, hi) := {"known": false, "cidrs": []} if {
+	not subnets_read(node)
+	names_cidrs(groups, key, lo, hi)
+}
+
+# Some permission of `groups` on lo..hi names a CIDR narrower than the internet.
+names_cidrs(groups, key, lo, hi) if {
+	some g in groups
+	some perm in object.get(g.properties, key, [])
+	covers(perm, lo, hi)
+	some r in object.get(perm, "IpRanges", [])
+	r.CidrIp != "0.0.0.0/0"
+}

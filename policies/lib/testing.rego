@@ -320,6 +320,13 @@ all_traffic := [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Use
 
 opt(o, k, d) := object.get(o, k, d)
 
+# The fixture's subnet; `unavailable` when ec2:DescribeSubnets was denied.
+subnet(status) := {"id": arn_subnet, "kind": "subnet", "name": "subnet-a", "status": status, "properties": {
+	"SubnetId": "subnet-a", "CidrBlock": "10.0.1.0/24", "VpcId": "vpc-1",
+}} if status == "complete"
+
+else := {"id": arn_subnet, "kind": "subnet", "name": "subnet-a", "status": status, "properties": {}}
+
 pick(cond, a, _) := a if cond
 
 pick(cond, _, b) := b if not cond
@@ -390,7 +397,7 @@ fixture_nodes(o) := array.concat(array.concat(
 			"IpPermissions": [tcp(443, 443, ["0.0.0.0/0"], [])],
 			"IpPermissionsEgress": opt(o, "lb_egress", all_traffic),
 		}},
-		{"id": arn_subnet, "kind": "subnet", "name": "subnet-a", "properties": {"SubnetId": "subnet-a", "CidrBlock": "10.0.1.0/24", "VpcId": "vpc-1"}},
+		subnet(opt(o, "subnet_status", "complete")),
 		role(arn_task_role, "web-task", opt(o, "task_trust", ecs_trust), opt(o, "task_statements", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::web-assets/*"}]), opt(o, "task_role_status", "complete")),
 		role(arn_exec_role, "web-exec", opt(o, "exec_trust", ecs_trust), opt(o, "exec_statements", exec_permissions), opt(o, "exec_role_status", "complete")),
 	],

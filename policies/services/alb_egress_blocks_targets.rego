@@ -38,10 +38,16 @@ deny contains finding if {
 }
 
 # Where the targets are: task groups and subnets (awsvpc), or instance groups and
-# addresses (bridge, host).
-destinations(a) := [lib.linked(a.service, "security_group"), network.subnet_cidrs(a.service)] if a.mode == "awsvpc"
+# addresses (bridge, host). Undefined when subnets that matter could not be read.
+destinations(a) := [groups, scope.cidrs] if {
+	a.mode == "awsvpc"
+	groups := lib.linked(a.service, "security_group")
+	scope := network.subnet_scope(a.service, a.lb_groups, "IpPermissionsEgress", a.lo, a.hi)
+	scope.known
+}
 
-else := [groups, cidrs] if {
+destinations(a) := [groups, cidrs] if {
+	a.mode != "awsvpc"
 	cis := network.instances(a.service)
 	groups := [g | some ci in cis; some g in lib.linked(ci, "security_group")]
 	cidrs := [sprintf("%s/32", [ci.properties.Ec2Instance.PrivateIpAddress]) | some ci in cis; ci.properties.Ec2Instance.PrivateIpAddress]

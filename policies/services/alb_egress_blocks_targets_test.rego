@@ -23,3 +23,14 @@ test_allows_group_and_default_egress if {
 	count(rule.deny) == 0 with input as testing.alb_service({"lb_egress": [testing.tcp(8080, 8080, [], ["sg-task"])]})
 	count(rule.deny) == 0 with input as testing.alb_service({"network_mode": "bridge", "lb_egress": [testing.tcp(32768, 65535, [], ["sg-inst"])]})
 }
+
+# ec2:DescribeSubnets denied: egress allowed only to a CIDR cannot be judged (the task
+# subnets' CIDRs are unknown), so no finding; egress naming no CIDR still can be.
+test_unread_subnets_are_not_judged_unless_they_cannot_matter if {
+	to_cidr := {"subnet_status": "unavailable", "lb_egress": [testing.tcp(8080, 8080, ["10.0.0.0/16"], [])]}
+	count(rule.deny) == 0 with input as testing.alb_service(to_cidr)
+	https_only := {"subnet_status": "unavailable", "lb_egress": [testing.tcp(443, 443, ["0.0.0.0/0"], [])]}
+	count(rule.deny) == 1 with input as testing.alb_service(https_only)
+	to_other_cidr := {"subnet_status": "complete", "lb_egress": [testing.tcp(8080, 8080, ["10.9.0.0/16"], [])]}
+	count(rule.deny) == 1 with input as testing.alb_service(to_other_cidr)
+}

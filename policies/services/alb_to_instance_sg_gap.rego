@@ -36,7 +36,9 @@ deny contains finding if {
 		lib.complete(ci)
 		groups := lib.linked(ci, "security_group")
 		lib.all_complete(groups)
-		not network.ingress_admits(groups, a.lo, a.hi, network.group_ids(a.lb_groups), network.subnet_cidrs(a.lb))
+		scope := network.subnet_scope(a.lb, groups, "IpPermissions", a.lo, a.hi)
+		scope.known
+		not network.ingress_admits(groups, a.lo, a.hi, network.group_ids(a.lb_groups), scope.cidrs)
 	]
 	count(lacking) > 0
 	groups := {g | some ci in lacking; some g in lib.linked(ci, "security_group")}

@@ -25,3 +25,12 @@ test_allows_ephemeral_range_from_alb if {
 	count(rule.deny) == 0 with input as testing.alb_service({"network_mode": "bridge"})
 	count(rule.deny) == 0 with input as testing.alb_service({"network_mode": "bridge", "instance_ingress": [testing.tcp(0, 65535, ["10.0.1.0/24"], [])]})
 }
+
+# ec2:DescribeSubnets denied: see alb_to_task_sg_gap_test.
+test_unread_subnets_are_not_judged_unless_they_cannot_matter if {
+	base := {"network_mode": "bridge", "subnet_status": "unavailable"}
+	by_cidr := object.union(base, {"instance_ingress": [testing.tcp(32768, 65535, ["10.0.0.0/16"], [])]})
+	count(rule.deny) == 0 with input as testing.alb_service(by_cidr)
+	no_rule := object.union(base, {"instance_ingress": [testing.tcp(22, 22, ["10.0.0.0/8"], [])]})
+	count(rule.deny) == 1 with input as testing.alb_service(no_rule)
+}

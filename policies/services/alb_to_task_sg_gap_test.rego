@@ -25,3 +25,14 @@ test_allows_group_rule_cidr_and_all_traffic if {
 test_ignores_bridge_services if {
 	count(rule.deny) == 0 with input as testing.alb_service({"network_mode": "bridge", "instance_ingress": []})
 }
+
+# ec2:DescribeSubnets denied: a CIDR rule on the port might admit the load balancer's
+# subnets, which could not be read, so no finding; without one the gap is certain.
+test_unread_subnets_are_not_judged_unless_they_cannot_matter if {
+	by_cidr := {"subnet_status": "unavailable", "task_ingress": [testing.tcp(8080, 8080, ["10.0.0.0/16"], [])]}
+	count(rule.deny) == 0 with input as testing.alb_service(by_cidr)
+	no_rule := {"subnet_status": "unavailable", "task_ingress": [testing.tcp(443, 443, [], ["sg-alb"])]}
+	count(rule.deny) == 1 with input as testing.alb_service(no_rule)
+	other_cidr := {"subnet_status": "complete", "task_ingress": [testing.tcp(8080, 8080, ["10.9.0.0/16"], [])]}
+	count(rule.deny) == 1 with input as testing.alb_service(other_cidr)
+}

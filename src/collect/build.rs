@@ -111,6 +111,12 @@ impl Builder {
         ));
     }
 
+    /// A cluster that services and instances run in, in case it could not be described.
+    fn expect_cluster(&mut self, arn: &str, account: &str) {
+        let name = arn.rsplit('/').next().unwrap_or(arn);
+        self.expect(arn, kind::CLUSTER, name, account);
+    }
+
     pub fn add_region(&mut self, r: &Region, data: RegionData) {
         let (account, region) = (r.account.as_str(), r.region.as_str());
         let partition = data
@@ -269,6 +275,7 @@ impl Builder {
                 json!({}),
             );
             if let Some(c) = str_at(s, "clusterArn") {
+                self.expect_cluster(c, account);
                 self.edge(arn, c, edge::IN_CLUSTER);
             }
             let mut tds: Vec<&str> = str_at(s, "taskDefinition").into_iter().collect();
@@ -441,6 +448,7 @@ impl Builder {
                 props,
                 json!({}),
             );
+            self.expect_cluster(cluster, account);
             self.edge(arn, cluster, edge::IN_CLUSTER);
             for g in inst
                 .and_then(|i| i.get("SecurityGroups"))

@@ -164,11 +164,13 @@ pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
             })),
             Err(e) => {
                 let err = call_error("ec2:DescribeSubnets", &e);
-                r.problems.call_failed(
-                    &err,
-                    "subnets could not be read; CIDR-based security-group rules were not matched",
-                    None,
-                );
+                for id in chunk {
+                    r.problems.call_failed(
+                        &err,
+                        "subnet could not be read; checks that need its CIDR were not performed",
+                        Some(id),
+                    );
+                }
             }
         }
     }

@@ -108,9 +108,17 @@ pub async fn collect(r: &Region, all_revisions: bool) -> EcsData {
             r.ecs.describe_clusters().set_clusters(Some(chunk.to_vec()))
         ) {
             Ok(v) => data.clusters.extend(array(&v, "clusters")),
-            Err(e) => r
-                .problems
-                .call_failed(&e, "clusters could not be described", None),
+            // Each cluster is named: its checks were not performed (its services and
+            // container instances are still read, and still link to it).
+            Err(e) => {
+                for arn in chunk {
+                    r.problems.call_failed(
+                        &e,
+                        "cluster could not be described; its checks were not performed",
+                        Some(arn),
+                    );
+                }
+            }
         }
     }
 

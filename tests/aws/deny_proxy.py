@@ -1,14 +1,23 @@
-"""A fault-injecting proxy in front of a moto server, for ecsaudit's partial-audit tests.
+"""A fault-injecting proxy in front of a moto server, for ecsaudit's partial-audit tests
+and benchmarks.
 
-Usage: deny_proxy.py UPSTREAM_URL ACTION[,ACTION...]
-Listens on 127.0.0.1 (a free port, printed on stdout as `PORT <n>`), forwards every
-request to UPSTREAM_URL, except that calls to the listed IAM-style actions
-(`iam:GetRole`, `ecs:DescribeServices`, ...) get AWS's AccessDenied error instead, and
-calls to actions listed as `hang:ACTION` are never answered (a hung endpoint), and
-every other call to an action listed as `flaky:ACTION` gets a 503 (its retry passes).
-Every call is logged to stderr as `CALL service:Action`.
+Usage: deny_proxy.py UPSTREAM_URL RULE[,RULE...]
+Listens on 127.0.0.1 (a free port, printed on stdout as `PORT <n>`) and forwards every
+request to UPSTREAM_URL, except as the rules say:
+  ACTION              (`iam:GetRole`, `ecs:DescribeServices`, ...) gets AWS's
+                      AccessDenied error (EC2: UnauthorizedOperation);
+  hang:ACTION         is never answered (a hung endpoint);
+  flaky:ACTION        every other call gets a 503 (its retry passes);
+  reset:ACTION        every other call has its connection closed unanswered;
+  throttle:ACTION     every call is throttled (the service's own throttling error);
+  random:P[:SEED]     any call fails with probability P (0..1): throttling, a 500, a
+                      503 or a connection reset, chosen at random (seeded: repeatable);
+  delay:MS[:JITTER]   every call is answered MS milliseconds late (plus 0..JITTER).
+Every call is logged to stderr as `CALL service:Action`, a fault injected as
+`FAULT kind service:Action`.
 """
 import http.server
+import random
 import sys
 import threading
 import time
@@ -17,18 +26,40 @@ import urllib.parse
 import urllib.request
 
 UPSTREAM = sys.argv[1].rstrip("/")
-ACTIONS = [a.strip().lower() for a in sys.argv[2].split(",") if a.strip()]
-DENY = {a for a in ACTIONS if not a.startswith(("hang:", "flaky:"))}
-FLAKY = {a[len("flaky:"):] for a in ACTIONS if a.startswith("flaky:")}
-FLAKY_SEEN = {}
-HANG = {a[len("hang:"):] for a in ACTIONS if a.startswith("hang:")}
+RULES = [a.strip() for a in sys.argv[2].split(",") if a.strip()] if len(sys.argv) > 2 else []
+MODES = ("hang:", "flaky:", "reset:", "throttle:", "random:", "delay:")
 
-LOG_LOCK = threading.Lock()
+
+def with_mode(mode):
+    return {r[len(mode):].lower() for r in RULES if r.lower().startswith(mode)}
+
+
+DENY = {r.lower() for r in RULES if not r.lower().startswith(MODES)}
+HANG = with_mode("hang:")
+FLAKY = with_mode("flaky:")
+RESET = with_mode("reset:")
+THROTTLE = with_mode("throttle:")
+RANDOM = next(iter(with_mode("random:")), None)
+P_FAULT, RNG = 0.0, random.Random(0)
+if RANDOM:
+    p, _, seed = RANDOM.partition(":")
+    P_FAULT, RNG = float(p), random.Random(int(seed or 0))
+DELAY = next(iter(with_mode("delay:")), None)
+DELAY_MS, JITTER_MS = 0, 0
+if DELAY:
+    d, _, j = DELAY.partition(":")
+    DELAY_MS, JITTER_MS = int(d), int(j or 0)
+
+LOCK = threading.Lock()
+SEEN = {}
 
 JSON_PREFIXES = {
     "amazonec2containerservicev20141113": "ecs",
     "amazonec2containerregistry_v20150921": "ecr",
 }
+
+# The error code each service throttles with.
+THROTTLING = {"ec2": "RequestLimitExceeded", "ecs": "ThrottlingException", "ecr": "ThrottlingException"}
 
 
 def service_of(headers):
@@ -38,6 +69,19 @@ def service_of(headers):
         return auth.split("Credential=")[1].split(",")[0].split("/")[3]
     except IndexError:
         return "unknown"
+
+
+def log(line):
+    with LOCK:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def every_other(action):
+    """True on the 1st, 3rd, ... call of `action`."""
+    with LOCK:
+        n = SEEN[action] = SEEN.get(action, 0) + 1
+    return n % 2 == 1
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -52,53 +96,84 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if target:
             prefix, _, op = target.partition(".")
             service = JSON_PREFIXES.get(prefix.lower(), service_of(self.headers))
-            json_protocol = True
+            self.json_protocol = True
         else:
             op = urllib.parse.parse_qs(body.decode()).get("Action", ["Unknown"])[0]
             service = service_of(self.headers)
-            json_protocol = False
+            self.json_protocol = False
+        self.service = service
         action = f"{service}:{op}"
-        with LOG_LOCK:
-            sys.stderr.write(f"CALL {action}\n")
-            sys.stderr.flush()
-        if action.lower() in HANG:
+        key = action.lower()
+        log(f"CALL {action}")
+        if DELAY_MS or JITTER_MS:
+            with LOCK:
+                extra = RNG.randint(0, JITTER_MS) if JITTER_MS else 0
+            time.sleep((DELAY_MS + extra) / 1000)
+        if key in HANG:
             time.sleep(600)
             return
-        if action.lower() in DENY:
-            return self.deny(action, json_protocol)
-        if action.lower() in FLAKY:
-            with LOG_LOCK:
-                n = FLAKY_SEEN[action.lower()] = FLAKY_SEEN.get(action.lower(), 0) + 1
-            if n % 2 == 1:
-                return self.unavailable()
+        if key in DENY:
+            return self.deny(action)
+        fault = None
+        if key in FLAKY and every_other(key):
+            fault = "503"
+        elif key in RESET and every_other(key):
+            fault = "reset"
+        elif key in THROTTLE:
+            fault = "throttle"
+        elif P_FAULT:
+            with LOCK:
+                if RNG.random() < P_FAULT:
+                    fault = RNG.choice(["throttle", "500", "503", "reset"])
+        if fault:
+            log(f"FAULT {fault} {action}")
+            return self.inject(fault)
         self.forward(body)
 
     do_GET = do_POST
 
-    def deny(self, action, json_protocol):
-        msg = f"User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: {action}"
-        if json_protocol:
-            payload = ('{"__type":"AccessDeniedException","message":"%s"}' % msg).encode()
+    def error(self, status, code, msg):
+        if self.json_protocol:
+            payload = ('{"__type":"%s","message":"%s"}' % (code, msg)).encode()
             ctype = "application/x-amz-json-1.1"
+        elif self.service == "ec2":
+            # EC2's own query protocol.
+            payload = (
+                f"<Response><Errors><Error><Code>{code}</Code><Message>{msg}</Message>"
+                "</Error></Errors><RequestID>ecsaudit-test</RequestID></Response>"
+            ).encode()
+            ctype = "text/xml"
         else:
             payload = (
-                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
                 f"<Message>{msg}</Message></Error><RequestId>ecsaudit-test</RequestId></ErrorResponse>"
             ).encode()
             ctype = "text/xml"
-        self.send_response(403 if not json_protocol else 400)
+        self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
 
-    def unavailable(self):
-        payload = b'{"__type":"ServiceUnavailableException","message":"try again"}'
-        self.send_response(503)
-        self.send_header("Content-Type", "application/x-amz-json-1.1")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+    def deny(self, action):
+        msg = f"User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: {action}"
+        if self.json_protocol:
+            self.error(400, "AccessDeniedException", msg)
+        elif self.service == "ec2":
+            self.error(403, "UnauthorizedOperation", msg)
+        else:
+            self.error(403, "AccessDenied", msg)
+
+    def inject(self, fault):
+        if fault == "reset":
+            self.close_connection = True
+            self.connection.close()
+        elif fault == "throttle":
+            self.error(400, THROTTLING.get(self.service, "Throttling"), "Rate exceeded")
+        elif fault == "500":
+            self.error(500, "InternalFailure", "internal error")
+        else:
+            self.error(503, "ServiceUnavailable", "try again")
 
     def forward(self, body):
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
@@ -118,5 +193,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
 print(f"PORT {server.server_address[1]}", flush=True)
 server.serve_forever()
