@@ -501,7 +501,8 @@ fn all_regions_works_without_a_configured_region() {
 /// when the newer one could not be read); and every finding it lost is near a resource
 /// an `incomplete` entry names: the finding's resources, or a resource next to one of
 /// them in the graph (the cluster whose services could not be listed, the policy of a
-/// role), or the entry names no resource (a whole region or account). Returns why not.
+/// role), or the entry names a wider scope (`arn:...:task-definition/*`, an account's
+/// credentials). Every entry names something. Returns why not.
 fn fault_scenario_holds(
     clean: &Value,
     graph: &Value,
@@ -556,6 +557,10 @@ fn fault_scenario_holds(
     }
     if code & 4 == 0 && code & 2 == 0 {
         return Err(format!("incomplete entries but exit {code}"));
+    }
+    // Each names what it concerns: a resource, or a scope (`arn:...:cluster/*`).
+    if let Some(e) = problems.iter().find(|e| e["resource"].is_null()) {
+        return Err(format!("an entry names no resource: {e}"));
     }
     let named: Vec<&str> = problems
         .iter()

@@ -816,6 +816,59 @@ fn standard_input_and_special_files() {
     assert_eq!(r["errors"][0]["code"], "not-a-file");
 }
 
+/// Lists far beyond what ECS registers (10 containers) are not checked, so memory stays
+/// proportionate: more than 1,000 containers or 10,000 entries of any list is a
+/// positioned error, and the other task definitions of the file are still scanned.
+#[test]
+fn oversized_lists_are_errors_not_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let container = r#"{"name":"c","image":"nginx:latest"}"#;
+    let many = vec![container; 1_001].join(",");
+    let env = vec![r#"{"name":"A","value":"b"}"#; 10_001].join(",");
+    let text = format!(
+        "[{{\"family\":\"ok\",\"containerDefinitions\":[{container}]}},\n\
+         {{\"family\":\"wide\",\"containerDefinitions\":[{many}]}},\n\
+         {{\"family\":\"env\",\"containerDefinitions\":[{{\"name\":\"c\",\"image\":\"nginx:1\",\"environment\":[{env}]}}]}}]"
+    );
+    let file = write(dir.path(), "big.json", &text);
+    let (code, report) = run_json(&["scan", &file]);
+    assert_eq!(code & 2, 2, "{report:#}");
+    let errors: Vec<(String, u64)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["message"].as_str().unwrap().to_string(),
+                e["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0]
+            .0
+            .starts_with("`containerDefinitions` has 1001 entries; at most 1000"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[0].1, 2);
+    assert!(
+        errors[1]
+            .0
+            .starts_with("`environment` has 10001 entries; at most 10000"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[1].1, 3);
+    assert_eq!(
+        report["summary"]["task_definitions"], 1,
+        "only `ok` was checked"
+    );
+    assert!(
+        rule_ids(&report).contains(&"EA201".to_string()),
+        "{report:#}"
+    );
+}
+
 /// Inside a directory, entries named like inputs that are not regular files are never
 /// opened (a FIFO would block forever) and never dropped unnamed: FIFOs, sockets,
 /// devices and links to directories are skipped and named; broken links and link loops

@@ -99,7 +99,7 @@ pub async fn collect(r: &Region, all_revisions: bool) -> EcsData {
         r.problems.call_failed(
             &e,
             &format!("clusters in {} could not be listed", r.region),
-            None,
+            Some(&r.arn("ecs", "cluster/*")),
         );
     }
     for chunk in cluster_arns.chunks(100) {
@@ -327,8 +327,11 @@ async fn families(r: &Region, all_revisions: bool) -> Vec<(String, &'static str)
                 .to_vec()
         );
         if let Some(e) = failed {
-            r.problems
-                .call_failed(&e, "task definitions could not be listed", None);
+            r.problems.call_failed(
+                &e,
+                "task definitions could not be listed",
+                Some(&r.arn("ecs", "task-definition/*")),
+            );
         }
         return arns.into_iter().map(|a| (a, reason::ALL)).collect();
     }
@@ -345,7 +348,7 @@ async fn families(r: &Region, all_revisions: bool) -> Vec<(String, &'static str)
         r.problems.call_failed(
             &e,
             "task-definition families could not be listed; only revisions in use are audited",
-            None,
+            Some(&r.arn("ecs", "task-definition/*")),
         );
     }
     let latest: Vec<Option<String>> = stream::iter(fams.iter())
@@ -377,7 +380,7 @@ async fn families(r: &Region, all_revisions: bool) -> Vec<(String, &'static str)
                         r.problems.call_failed(
                             &super::client::call_error("ecs:ListTaskDefinitions", &e),
                             &format!("revisions of family {family} could not be listed"),
-                            None,
+                            Some(&r.arn("ecs", &format!("task-definition/{family}:*"))),
                         );
                         return None;
                     }

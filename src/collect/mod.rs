@@ -126,6 +126,22 @@ impl Problems {
 }
 
 impl Region {
+    /// The ARN of `resource` (`cluster/*`, `task-definition/web:*`) of `service` in this
+    /// region: what an incomplete entry names when a whole listing could not be read.
+    pub fn arn(&self, service: &str, resource: &str) -> String {
+        let partition = if self.region.starts_with("cn-") {
+            "aws-cn"
+        } else if self.region.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else {
+            "aws"
+        };
+        format!(
+            "arn:{partition}:{service}:{}:{}:{resource}",
+            self.region, self.account
+        )
+    }
+
     fn new(
         conf: &SdkConfig,
         account: &str,
@@ -365,10 +381,12 @@ async fn resolve_regions(
             }
             Err(e) => {
                 let err = call_error("ec2:DescribeRegions", &e);
-                problems.push(Diagnostic::error(
+                let mut d = Diagnostic::error(
                     "aws-regions",
                     format!("--all-regions for account {account}: {err}"),
-                ));
+                );
+                d.resource = Some(account.to_string());
+                problems.push(d);
                 None
             }
         };

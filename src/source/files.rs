@@ -478,6 +478,18 @@ pub fn load_bytes(file: String, bytes: Vec<u8>, explicit: bool) -> LoadedFile {
             }
             let mut found_at = Vec::with_capacity(found.len());
             for f in found {
+                if let Some((rel, len, limit)) = super::shape::too_large(f.value) {
+                    let pointer = format!("{}{rel}", f.pointer);
+                    let msg = format!(
+                        "`{}` has {len} entries; at most {limit} are read, so this task \
+                         definition was not checked",
+                        rel.rsplit('/').next().unwrap_or_default()
+                    );
+                    diags.push(
+                        Diagnostic::error("invalid-task-definition", msg).at(locate(&pointer)),
+                    );
+                    continue;
+                }
                 for (rel, msg) in validate(f.value) {
                     let pointer = format!("{}{rel}", f.pointer);
                     diags.push(

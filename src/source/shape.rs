@@ -254,6 +254,57 @@ fn check_name_value_list(list: &Value, base: &str, value_key: &str, out: &mut Ve
     }
 }
 
+/// Most container definitions a task definition may hold to be checked (ECS registers
+/// at most 10), and most entries of any other list in it (environment, secrets, port
+/// mappings...): beyond these a file is not a task definition ECS would take, and
+/// checking it would cost memory out of all proportion (100,000 containers: 1.2 GB).
+pub const MAX_CONTAINERS: usize = 1_000;
+pub const MAX_LIST: usize = 10_000;
+
+/// The first list of `td` longer than its limit: (pointer, length, limit).
+pub fn too_large(td: &Value) -> Option<(String, usize, usize)> {
+    fn walk(v: &Value, pointer: &mut String, out: &mut Option<(String, usize, usize)>) {
+        match v {
+            Value::Array(items) => {
+                let limit = if pointer == "/containerDefinitions" {
+                    MAX_CONTAINERS
+                } else {
+                    MAX_LIST
+                };
+                if items.len() > limit {
+                    *out = Some((pointer.clone(), items.len(), limit));
+                    return;
+                }
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                    if out.is_some() {
+                        return;
+                    }
+                }
+            }
+            Value::Object(map) => {
+                for (k, item) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                    if out.is_some() {
+                        return;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = None;
+    walk(td, &mut String::new(), &mut out);
+    out
+}
+
 /// Check the fields policies read; returns every type mismatch found.
 pub fn validate(td: &Value) -> Vec<ShapeError> {
     let mut out = Vec::new();
