@@ -11,7 +11,7 @@ use crate::report::{self, Format};
 use crate::scan;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Policy-as-code security and best-practice auditor for Amazon ECS task definitions.
 #[derive(Debug, Parser)]
@@ -47,14 +47,27 @@ pub enum Command {
     Eval(EvalArgs),
     /// Scaffold a new rule and its test in a policy directory.
     NewRule(NewRuleArgs),
-    /// Write rule documentation (docs/rules/*.md) generated from METADATA.
+    /// Write the generated documentation: rule pages (docs/rules/*.md, from METADATA), man
+    /// pages (docs/man/*.1) and shell completions (docs/completions/), from this CLI.
     Docs {
-        /// Output directory.
+        /// Directory of the rule pages.
         #[arg(long, default_value = "docs/rules")]
         out: PathBuf,
+        /// Directory of the man pages.
+        #[arg(long, default_value = "docs/man")]
+        man: PathBuf,
+        /// Directory of the shell completions.
+        #[arg(long, default_value = "docs/completions")]
+        completions: PathBuf,
         /// Exit 1 if the files on disk differ from what would be written (write nothing).
         #[arg(long)]
         check: bool,
+    },
+    /// Print the shell completion script for SHELL (e.g. `ecsaudit completions bash >
+    /// /etc/bash_completion.d/ecsaudit`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -951,22 +964,38 @@ fn cmd_eval(args: EvalArgs) -> i32 {
     }
 }
 
-fn cmd_docs(out: PathBuf, check: bool) -> i32 {
+fn cmd_docs(rules: &Path, man: &Path, completions: &Path, check: bool) -> i32 {
     let (set, diags) = PolicySet::from_sources(policy::builtin_sources());
     if !diags.is_empty() {
         diags.iter().for_each(eprint_diag);
         return 2;
     }
-    let files = crate::docs::rule_docs(&set);
+    let cli = <Cli as clap::CommandFactory>::command();
+    let pages = match crate::manual::man_pages(cli.clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprint_diag(&Diagnostic::error(
+                "docs",
+                format!("cannot render man pages: {e}"),
+            ));
+            return 2;
+        }
+    };
+    let sets = [
+        (rules, crate::docs::rule_docs(&set)),
+        (man, pages),
+        (completions, crate::manual::completions(&cli)),
+    ];
     let mut stale = Vec::new();
-    for (name, text) in &files {
-        let path = out.join(name);
-        if check {
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-                stale.push(path.display().to_string());
-            }
-        } else {
-            if let Err(e) = std::fs::create_dir_all(&out).and_then(|_| std::fs::write(&path, text))
+    for (dir, files) in &sets {
+        for (name, text) in files {
+            let path = dir.join(name);
+            if check {
+                if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                    stale.push(path.display().to_string());
+                }
+            } else if let Err(e) =
+                std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, text))
             {
                 eprint_diag(&Diagnostic::error(
                     "io-error",
@@ -980,7 +1009,7 @@ fn cmd_docs(out: PathBuf, check: bool) -> i32 {
         eprint_diag(&Diagnostic::error(
             "docs-stale",
             format!(
-                "rule docs are stale, run `ecsaudit docs`: {}",
+                "generated docs are stale, run `ecsaudit docs`: {}",
                 stale.join(", ")
             ),
         ));
@@ -1026,6 +1055,16 @@ pub fn main() -> i32 {
         Command::Test(a) => cmd_test(a),
         Command::Eval(a) => cmd_eval(a),
         Command::NewRule(a) => cmd_new_rule(a),
-        Command::Docs { out, check } => cmd_docs(out, check),
+        Command::Docs {
+            out,
+            man,
+            completions,
+            check,
+        } => cmd_docs(&out, &man, &completions, check),
+        Command::Completions { shell } => {
+            let script = crate::manual::completion(<Cli as clap::CommandFactory>::command(), shell);
+            print!("{script}");
+            0
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod findings;
 pub mod fuzzing;
 pub mod graph;
+pub mod manual;
 pub mod policy;
 pub mod report;
 pub mod scan;
