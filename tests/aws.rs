@@ -721,3 +721,65 @@ fn fault_suite_never_gives_a_false_or_silent_result() {
         failures.join("\n")
     );
 }
+
+/// Two accounts through assumed roles: each summary entry (and each text line) counts the
+/// calls of its own account, `sts:AssumeRole` included, and together they are every call
+/// that went over the wire.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn every_account_counts_its_own_api_calls() {
+    seeded();
+    let proxy = Proxy::start(&[]);
+    let roles = [
+        "arn:aws:iam::123456789012:role/audit",
+        "arn:aws:iam::222222222222:role/audit",
+    ];
+    let (report, code, stderr) = audit(
+        &proxy.url,
+        &["--assume-role", roles[0], "--assume-role", roles[1]],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let calls = proxy.calls();
+    let collected = report["summary"]["collected"].as_array().unwrap();
+    let per_account: Vec<(String, u64)> = collected
+        .iter()
+        .map(|c| {
+            (
+                c["account"].as_str().unwrap().to_string(),
+                c["api_calls"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(per_account.len(), 2, "{per_account:?}");
+    assert_eq!(
+        per_account.iter().map(|(_, n)| n).sum::<u64>(),
+        calls.len() as u64,
+        "{per_account:?} vs {calls:?}"
+    );
+    let assumed = calls.iter().filter(|c| *c == "sts:AssumeRole").count();
+    assert_eq!(assumed, 2, "{calls:?}");
+    // The empty second account: its identity, its (empty) listings and its role.
+    let (account, n) = &per_account[1];
+    assert_eq!(account, "222222222222");
+    assert!(*n >= 3 && *n < per_account[0].1, "{per_account:?}");
+    let out = ecsaudit()
+        .args([
+            "scan",
+            "--aws",
+            "--endpoint-url",
+            &proxy.url,
+            "--region",
+            "us-east-1",
+        ])
+        .args(["--assume-role", roles[0], "--assume-role", roles[1]])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for (account, _) in &per_account {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("account {account} ")))
+            .unwrap_or_else(|| panic!("no line for {account}: {text}"));
+        assert!(line.contains(" API calls"), "{line}");
+    }
+}

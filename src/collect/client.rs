@@ -37,10 +37,42 @@ impl CallLog {
         self.snapshot().values().sum()
     }
 
-    fn record(&self, action: String) {
+    pub(crate) fn record(&self, action: String) {
         if let Ok(mut m) = self.0.lock() {
             *m.entry(action).or_default() += 1;
         }
+    }
+
+    /// Add `other`'s calls and retries to this log.
+    pub fn absorb(&self, other: &CallLog) {
+        for (action, n) in other.snapshot() {
+            if let Ok(mut m) = self.0.lock() {
+                *m.entry(action).or_default() += n;
+            }
+        }
+        self.1
+            .fetch_add(other.retries(), std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Assumed-role credentials that count each `sts:AssumeRole` they make in the audited
+/// account's log (the SDK's provider makes the call with a client of its own). The
+/// clients' identity cache asks again only when the credentials are about to expire.
+#[derive(Debug)]
+pub struct CountedAssumeRole {
+    pub inner: aws_config::sts::AssumeRoleProvider,
+    pub log: CallLog,
+}
+
+impl aws_credential_types::provider::ProvideCredentials for CountedAssumeRole {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        self.log.record("sts:AssumeRole".into());
+        self.inner.provide_credentials()
     }
 }
 

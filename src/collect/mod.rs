@@ -246,36 +246,44 @@ fn sts_client(conf: &SdkConfig, log: &CallLog) -> aws_sdk_sts::Client {
 
 /// Collect every target account and region into one graph.
 pub async fn collect(opts: &CollectOptions) -> Collected {
-    let log = CallLog::default();
     let problems = Problems::default();
     let base = base_config(opts).await;
     let mut graph = Graph::new(Vec::new());
     let mut builder = build::Builder::new(opts.redactor.clone());
 
-    // One configuration per audited account.
-    let mut targets: Vec<(String, SdkConfig)> = Vec::new();
+    // One configuration per audited account, and the log of its calls.
+    let mut targets: Vec<(String, SdkConfig, CallLog)> = Vec::new();
     if opts.assume_roles.is_empty() {
-        targets.push(("ambient credentials".into(), base.clone()));
+        targets.push((
+            "ambient credentials".into(),
+            base.clone(),
+            CallLog::default(),
+        ));
     } else {
         for arn in &opts.assume_roles {
+            let account_log = CallLog::default();
             let mut b = aws_config::sts::AssumeRoleProvider::builder(arn)
                 .session_name("ecsaudit")
                 .configure(&base);
             if let Some(id) = &opts.external_id {
                 b = b.external_id(id);
             }
-            let provider = b.build().await;
+            let provider = client::CountedAssumeRole {
+                inner: b.build().await,
+                log: account_log.clone(),
+            };
             let conf = base
                 .to_builder()
                 .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
                     provider,
                 ))
                 .build();
-            targets.push((format!("role {arn}"), conf));
+            targets.push((format!("role {arn}"), conf, account_log));
         }
     }
 
-    for (label, conf) in targets {
+    let account_logs: Vec<CallLog> = targets.iter().map(|t| t.2.clone()).collect();
+    for (label, conf, log) in targets {
         let sts = sts_client(&conf, &log);
         let account = match sts.get_caller_identity().send().await {
             Ok(out) => out.account().unwrap_or("unknown").to_string(),
@@ -324,17 +332,17 @@ pub async fn collect(opts: &CollectOptions) -> Collected {
             "account": account,
             "regions": regions,
             "credentials": label,
+            "api_calls": log.total(),
+            "retries": log.retries(),
         }));
     }
     builder.finish(&mut graph, opts);
     graph.diagnostics.extend(problems.take());
-    if let Some(src) = graph.sources.first_mut() {
-        if let Some(o) = src.as_object_mut() {
-            o.insert("api_calls".into(), json!(log.total()));
-            o.insert("retries".into(), json!(log.retries()));
-        }
+    let calls = CallLog::default();
+    for l in &account_logs {
+        calls.absorb(l);
     }
-    Collected { graph, calls: log }
+    Collected { graph, calls }
 }
 
 fn progress(enabled: bool, len: u64, account: &str) -> Option<indicatif::ProgressBar> {
