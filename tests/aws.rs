@@ -54,17 +54,23 @@ fn ecsaudit() -> Command {
     cmd
 }
 
+/// `ecsaudit scan --aws` against `endpoint` (moto, or a proxy in front of it).
+fn live(endpoint: &str) -> Command {
+    let mut cmd = ecsaudit();
+    cmd.args([
+        "scan",
+        "--aws",
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        "us-east-1",
+    ]);
+    cmd
+}
+
 fn audit(endpoint: &str, extra: &[&str]) -> (Value, i32, String) {
     seeded();
-    let out = ecsaudit()
-        .args([
-            "scan",
-            "--aws",
-            "--endpoint-url",
-            endpoint,
-            "--region",
-            "us-east-1",
-        ])
+    let out = live(endpoint)
         .args(extra)
         .args(["--format", "json"])
         .output()
@@ -303,18 +309,7 @@ fn access_denied_gives_a_partial_audit_that_says_what_was_not_checked() {
 
     // Text and SARIF say so too.
     let live = |format: &str| {
-        let out = ecsaudit()
-            .args([
-                "scan",
-                "--aws",
-                "--endpoint-url",
-                &proxy.url,
-                "--region",
-                "us-east-1",
-            ])
-            .args(["-f", format])
-            .output()
-            .unwrap();
+        let out = live(&proxy.url).args(["-f", format]).output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let text = live("text");
@@ -762,15 +757,7 @@ fn every_account_counts_its_own_api_calls() {
     let (account, n) = &per_account[1];
     assert_eq!(account, "222222222222");
     assert!(*n >= 3 && *n < per_account[0].1, "{per_account:?}");
-    let out = ecsaudit()
-        .args([
-            "scan",
-            "--aws",
-            "--endpoint-url",
-            &proxy.url,
-            "--region",
-            "us-east-1",
-        ])
+    let out = live(&proxy.url)
         .args(["--assume-role", roles[0], "--assume-role", roles[1]])
         .output()
         .unwrap();
