@@ -2,9 +2,10 @@
 # title: Execution role missing while the task needs one
 # description: |
 #   The task definition has no `executionRoleArn` but uses something the ECS agent can
-#   only do with an execution role: the awslogs driver, a private ECR image, `secrets`,
-#   `repositoryCredentials`, `environmentFiles` or log `secretOptions`. Tasks fail to
-#   start.
+#   only do with an execution role: `secrets`, `repositoryCredentials`,
+#   `environmentFiles` or log `secretOptions` anywhere, and on Fargate also the awslogs
+#   driver or a private ECR image (on EC2 the container instance role pulls images and
+#   writes logs). Tasks fail to start.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
 #     description: Amazon ECS task execution IAM role
@@ -27,7 +28,12 @@ import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 # What a container uses that needs the execution role.
-needs(td, i, c) := (((((awslogs(c) | private_ecr(td, i)) | secrets(c)) | repo_creds(c)) | env_files(c)) | log_secrets(c))
+needs(td, i, c) := (((on_fargate(td, i, c) | secrets(c)) | repo_creds(c)) | env_files(c)) | log_secrets(c)
+
+# On EC2 the container instance role pulls images and writes logs instead.
+on_fargate(td, i, c) := awslogs(c) | private_ecr(td, i) if lib.is_fargate(td)
+
+else := set()
 
 awslogs(c) := {"the awslogs log driver" | c.logConfiguration.logDriver == "awslogs"}
 
