@@ -816,7 +816,8 @@ fn cmd_rules(args: RulesArgs) -> i32 {
         return 2;
     };
     loaded.diagnostics.iter().for_each(eprint_diag);
-    let metas: Vec<_> = loaded.set.metas().collect();
+    let mut metas: Vec<_> = loaded.set.metas().collect();
+    metas.sort_by(|a, b| a.id.cmp(&b.id));
     let text = if args.format == "json" {
         serde_json::to_string_pretty(&metas).unwrap_or_default() + "\n"
     } else {

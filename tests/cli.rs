@@ -816,6 +816,32 @@ fn standard_input_and_special_files() {
     assert_eq!(r["errors"][0]["code"], "not-a-file");
 }
 
+/// The text report names every skipped input with why; `rules` lists rules by id.
+#[test]
+fn text_names_skipped_inputs_and_rules_are_sorted() {
+    let out = ecsaudit()
+        .args(["scan", "examples", "--fail-on", "none"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let section = text.split("Skipped\n").nth(1).expect("a Skipped section");
+    let lines: Vec<&str> = section.lines().take_while(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("examples/not-task-definitions/package.json: not a task definition")));
+    let out = ecsaudit().arg("rules").output().unwrap();
+    let ids: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert!(ids.len() > 40);
+    assert_eq!(ids, sorted);
+}
+
 /// Lists far beyond what ECS registers (10 containers) are not checked, so memory stays
 /// proportionate: more than 1,000 containers or 10,000 entries of any list is a
 /// positioned error, and the other task definitions of the file are still scanned.

@@ -119,6 +119,19 @@ pub fn render(report: &Report) -> String {
         }
         let _ = writeln!(out);
     }
+    // Inputs passed over on purpose, each named with why (a workflow file, a package.json).
+    let skipped: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Skipped)
+        .collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(out, "{bold}Skipped{bold:#}");
+        for d in skipped {
+            let _ = writeln!(out, "  {dim}{}{dim:#}", clean(&d.headline()));
+        }
+        let _ = writeln!(out);
+    }
     let s = &report.summary;
     let counts: Vec<String> = Severity::ALL
         .iter()
