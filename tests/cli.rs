@@ -816,6 +816,37 @@ fn standard_input_and_special_files() {
     assert_eq!(r["errors"][0]["code"], "not-a-file");
 }
 
+/// Files written for the official deploy action keep `null` fields (the action strips
+/// them before registering): a `null` is an absent field, with no error and no finding
+/// of its own, and the checks of the absent field still run.
+#[test]
+fn null_fields_are_absent_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "deploy.json",
+        r#"{"family": "web", "ipcMode": null, "pidMode": null, "taskRoleArn": null,
+  "containerDefinitions": [{"name": "app", "image": "nginx:1.25", "essential": true,
+    "user": null, "healthCheck": null, "logConfiguration": null}]}"#,
+    );
+    let (code, report) = run_json(&["scan", &file]);
+    assert_eq!(code, 1, "findings, no errors: {:#}", report["errors"]);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    let ids = rule_ids(&report);
+    for id in ["EA503", "EA406", "EA301"] {
+        assert!(
+            ids.contains(&id.to_string()),
+            "{id} runs on the absent field: {ids:?}"
+        );
+    }
+    assert!(
+        !ids.contains(&"EA604".to_string()),
+        "a null ipcMode is not set: {ids:?}"
+    );
+    // The finding about the absent health check points at the `null` written for it.
+    assert_eq!(first_finding(&report, "EA406")["location"]["line"], 3);
+}
+
 /// The text report names every skipped input with why; `rules` lists rules by id.
 #[test]
 fn text_names_skipped_inputs_and_rules_are_sorted() {

@@ -490,29 +490,30 @@ pub fn load_bytes(file: String, bytes: Vec<u8>, explicit: bool) -> LoadedFile {
                     );
                     continue;
                 }
-                for (rel, msg) in validate(f.value) {
-                    let pointer = format!("{}{rel}", f.pointer);
-                    diags.push(
-                        Diagnostic::error("invalid-task-definition", msg).at(locate(&pointer)),
-                    );
-                }
                 found_at.push((f.pointer, f.shape, f.tags.cloned()));
             }
-            // Move each task definition out of the document (found ones never nest).
+            // Move each task definition out of the document (found ones never nest). A
+            // `null` field is an absent one, as the API and the deploy action take it.
             let mut doc = doc;
-            let tds: Vec<TaskDefinitionDoc> = found_at
-                .into_iter()
-                .map(|(pointer, shape, tags)| TaskDefinitionDoc {
+            let mut tds = Vec::with_capacity(found_at.len());
+            for (pointer, shape, tags) in found_at {
+                let mut value = doc
+                    .pointer_mut(&pointer)
+                    .map(serde_json::Value::take)
+                    .unwrap_or_default();
+                super::shape::drop_nulls(&mut value);
+                for (rel, msg) in validate(&value) {
+                    let at = format!("{pointer}{rel}");
+                    diags.push(Diagnostic::error("invalid-task-definition", msg).at(locate(&at)));
+                }
+                tds.push(TaskDefinitionDoc {
                     file: file.clone(),
-                    value: doc
-                        .pointer_mut(&pointer)
-                        .map(serde_json::Value::take)
-                        .unwrap_or_default(),
+                    value,
                     pointer,
                     shape,
                     tags,
-                })
-                .collect();
+                });
+            }
             let bom = text.len() - text_no_bom.len();
             let text = Some((
                 file,

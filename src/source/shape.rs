@@ -254,6 +254,19 @@ fn check_name_value_list(list: &Value, base: &str, value_key: &str, out: &mut Ve
     }
 }
 
+/// Remove every object entry whose value is `null`, at any depth: a `null` field is an
+/// absent one (ECS and the deploy action ignore them), never a value of its own.
+pub fn drop_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|_, item| !item.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
 /// Most container definitions a task definition may hold to be checked (ECS registers
 /// at most 10), and most entries of any other list in it (environment, secrets, port
 /// mappings...): beyond these a file is not a task definition ECS would take, and

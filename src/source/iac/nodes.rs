@@ -52,6 +52,10 @@ pub fn set_ignores(node: &mut Node, ignores: &[serde_json::Value]) {
 /// Nodes `nodes` relate by edges, the AWS managed policies they attach (added as
 /// nodes), and a diagnostic per value not known before deploy.
 pub fn finish(nodes: &mut Vec<Node>) -> (Vec<(String, String, &'static str)>, Vec<Diagnostic>) {
+    // An argument set to `null` is unset: a task definition holds no `null` field.
+    for n in nodes.iter_mut().filter(|n| n.kind == kind::TASK_DEFINITION) {
+        crate::source::shape::drop_nulls(&mut n.properties);
+    }
     let edges = edges(nodes);
     let mut managed: Vec<Node> = Vec::new();
     for (_, to, k) in &edges {
@@ -272,9 +276,9 @@ pub fn one_line(text: &str) -> String {
 
 /// What a task definition's known values get wrong for the ECS API (a field of the
 /// wrong type, a container without a name), at the line it is written, as for JSON
-/// files. Values not known before deploy are not judged; `null` is an unset argument
-/// (Terraform's `null`), and a missing `family` is not an error in IaC
-/// (CloudFormation names the family itself).
+/// files. Values not known before deploy are not judged (`null`s, unset arguments,
+/// were dropped), and a missing `family` is not an error in IaC (CloudFormation names
+/// the family itself).
 fn shape_errors(node: &Node) -> Vec<Diagnostic> {
     if node.kind != kind::TASK_DEFINITION {
         return Vec::new();
@@ -282,7 +286,6 @@ fn shape_errors(node: &Node) -> Vec<Diagnostic> {
     crate::source::shape::validate(&node.properties)
         .into_iter()
         .filter(|(pointer, _)| !pointer.is_empty() && node.unresolved_at(pointer).is_none())
-        .filter(|(pointer, _)| node.properties.pointer(pointer) != Some(&serde_json::Value::Null))
         .map(|(pointer, message)| {
             let mut d =
                 Diagnostic::error("invalid-task-definition", message).for_resource(&node.id);
