@@ -65,6 +65,10 @@ param(rule_id, name, default_value) := object.get(params(rule_id), name, default
 # The task definition declares Fargate compatibility.
 is_fargate(td) if td.derived.fargate
 
+# The task runs Windows containers (`runtimePlatform.operatingSystemFamily` WINDOWS_*):
+# Linux-only settings (`user`, `readonlyRootFilesystem`) do not apply there.
+is_windows(td) if startswith(td.properties.runtimePlatform.operatingSystemFamily, "WINDOWS")
+
 # Network mode, defaulting as ECS does (awsvpc on Fargate, bridge otherwise).
 network_mode(td) := td.derived.network_mode
 

@@ -37,6 +37,7 @@ exempt_containers := lib.param("EA503", "exempt_containers", [])
 deny contains finding if {
 	exempt := exempt_containers # bound once, not read per container
 	some td in task_definitions
+	not lib.is_windows(td)
 	some i, c in td.properties.containerDefinitions
 	not c.name in exempt
 	not c.user

@@ -22,3 +22,18 @@ test_flags_unset_user if {
 test_allows_non_root if {
 	count(rule.deny) == 0 with input as users(["1000", "1000:1000", "app", "10001:0"])
 }
+
+# Windows containers have no read-only root filesystem and no `user`: not judged.
+test_windows_tasks_are_not_judged if {
+	windows := testing.graph([{
+		"family": "win",
+		"runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"},
+		"containerDefinitions": [{"name": "iis", "image": "mcr.microsoft.com/windows/servercore/iis:1"}],
+	}])
+	count(rule.deny) == 0 with input as windows
+	linux := testing.graph([{
+		"family": "lin",
+		"containerDefinitions": [{"name": "iis", "image": "mcr.microsoft.com/windows/servercore/iis:1"}],
+	}])
+	count(rule.deny) == 1 with input as linux
+}

@@ -35,6 +35,7 @@ exempt_containers := lib.param("EA502", "exempt_containers", [])
 deny contains finding if {
 	exempt := exempt_containers # bound once, not read per container
 	some td in task_definitions
+	not lib.is_windows(td)
 	some i, c in td.properties.containerDefinitions
 	not c.readonlyRootFilesystem == true
 	not c.name in exempt

@@ -2,8 +2,10 @@
 # title: Host volume mounts a sensitive path
 # description: |
 #   A bind-mount volume exposes a sensitive host path to the containers: the Docker
-#   socket (full control of the instance), the root filesystem, /etc, /proc, /sys,
-#   /dev, /root, /boot or Docker's data directory. Findings on the Docker socket or `/`
+#   socket (full control of the instance) or the /var/run and /run directories that
+#   hold it, the root filesystem, /etc, /proc, /sys, /dev, /root, /boot, the system's
+#   binaries and libraries (/usr, /bin, /sbin, /lib, /lib64) or the data directories of
+#   Docker and the kubelet. Findings on `/` or anything that exposes the Docker socket
 #   are critical.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html
@@ -21,7 +23,7 @@
 #     "volumes": [{"name": "data", "efsVolumeConfiguration": {"fileSystemId": "fs-12345678", "transitEncryption": "ENABLED"}}]
 #   parameters:
 #     sensitive_paths:
-#       default: ["/", "/etc", "/proc", "/sys", "/dev", "/root", "/boot", "/var/run/docker.sock", "/run/docker.sock", "/var/run", "/run", "/var/lib/docker", "/var/lib/kubelet", "/usr", "/bin", "/sbin", "/lib"]
+#       default: ["/", "/etc", "/proc", "/sys", "/dev", "/root", "/boot", "/var/run", "/run", "/var/lib/docker", "/var/lib/kubelet", "/usr", "/bin", "/sbin", "/lib", "/lib64"]
 #       description: Host paths (and everything under them) that must not be mounted.
 package ecsaudit.rules.sensitive_host_path
 
@@ -30,7 +32,7 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
-sensitive := lib.param("EA701", "sensitive_paths", ["/", "/etc", "/proc", "/sys", "/var/run/docker.sock"])
+sensitive := lib.param("EA701", "sensitive_paths", ["/", "/etc", "/proc", "/sys", "/dev", "/root", "/boot", "/var/run", "/run", "/var/lib/docker", "/var/lib/kubelet", "/usr", "/bin", "/sbin", "/lib", "/lib64"])
 
 normalise(p) := "/" if trim_right(p, "/") == ""
 
@@ -43,7 +45,10 @@ under(path, s) if {
 	startswith(path, concat("", [s, "/"]))
 }
 
-severity(path) := "critical" if path in {"/", "/var/run/docker.sock", "/run/docker.sock"}
+# `/`, and the Docker socket or a directory holding it: control of the instance.
+severity(path) := "critical" if path in {"/", "/var/run", "/run"}
+
+else := "critical" if endswith(path, "/docker.sock")
 
 else := "high"
 

@@ -27,3 +27,20 @@ test_allows_application_paths if {
 	count(rule.deny) == 0 with input as vols(["/var/scratch", "/data/app", "/etcetera"])
 		with data.ecsaudit.params.EA701 as {"sensitive_paths": ["/", "/etc", "/proc", "/var/run/docker.sock"]}
 }
+
+# One list: /lib64 like /lib; /var/run and /run hold the Docker socket, so they are as
+# critical as the socket itself.
+test_socket_directories_are_critical_and_lib64_is_sensitive if {
+	paths := ["/var/run", "/run/", "/run/docker.sock", "/lib64", "/var/run/secrets"]
+	findings := rule.deny with input as vols(paths)
+	count(findings) == 5
+	severity := {path: f.severity |
+		some f in findings
+		some path in paths
+		contains(f.message, sprintf("host path %s into", [path]))
+	}
+	severity == {
+		"/var/run": "critical", "/run/": "critical", "/run/docker.sock": "critical",
+		"/lib64": "high", "/var/run/secrets": "high",
+	}
+}
