@@ -56,9 +56,29 @@ trivial_value(v) if lower(v) in trivial_words
 
 trivial_value(v) if strings.any_prefix_match(v, ["arn:", "/", "file://"])
 
-trivial_value(v) if contains(v, "${")
+trivial_value(v) if placeholder(v)
 
-trivial_value(v) if contains(v, "{{")
+# A template placeholder, filled in before deploy: `${X}` or `{{x}}` anywhere, or the
+# whole value `$NAME` or `<ANY TEXT>`.
+placeholder(v) if contains(v, "${")
+
+placeholder(v) if contains(v, "{{")
+
+placeholder(v) if {
+	startswith(v, "$")
+	count(v) > 1
+	trim(substring(v, 1, -1), identifier_chars) == ""
+}
+
+placeholder(v) if {
+	count(v) > 2
+	startswith(v, "<")
+	endswith(v, ">")
+	count(split(v, "<")) == 2 # no other angle bracket inside
+	count(split(v, ">")) == 2
+}
+
+identifier_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 
 # Only digits, dots, colons and dashes (a version, a port, a date). `trim` with a cutset
 # instead of a regex: regorus starts every regex match with a cold cache (microseconds).

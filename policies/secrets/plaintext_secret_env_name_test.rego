@@ -74,3 +74,17 @@ test_reads_name_redaction_markers_as_their_value if {
 	plain == redacted
 	not secrets.trivial_value(marker)
 }
+
+# Template placeholders are filled in before deploy: never a plaintext secret. A value
+# that only looks like one (a bcrypt hash starting with `$`) still is.
+test_ignores_template_placeholders if {
+	count(rule.deny) == 0 with input as testing.with_environment([
+		{"name": "API_KEY", "value": "$API_KEY"},
+		{"name": "DB_PASSWORD", "value": "<PASSWORD>"},
+		{"name": "DD_API_KEY", "value": "<YOUR_DATADOG_API_KEY>"},
+		{"name": "GITHUB_TOKEN", "value": "{{ github_token }}"},
+	])
+	count(rule.deny) == 1 with input as testing.with_environment([
+		{"name": "ADMIN_PASSWORD", "value": "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"},
+	])
+}

@@ -522,9 +522,22 @@ pub fn trivial_value(v: &str) -> bool {
     v.trim().chars().count() < 4
         || TRIVIAL_WORDS.contains(&v.to_lowercase().as_str())
         || ["arn:", "/", "file://"].iter().any(|p| v.starts_with(p))
-        || v.contains("${")
-        || v.contains("{{")
+        || placeholder(v)
         || v.chars().all(|c| "0123456789.:-".contains(c))
+}
+
+/// A template placeholder, filled in before deploy (Rego: `placeholder`): `${X}` or
+/// `{{x}}` anywhere, or the whole value `$NAME` or `<ANY TEXT>`.
+pub fn placeholder(v: &str) -> bool {
+    let identifier =
+        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    v.contains("${")
+        || v.contains("{{")
+        || v.strip_prefix('$').is_some_and(identifier)
+        || (v.len() > 2
+            && v.starts_with('<')
+            && v.ends_with('>')
+            && !v[1..v.len() - 1].contains(['<', '>']))
 }
 
 /// The upper-cased name holds a token and does not end in a safe suffix (Rego:
