@@ -1,6 +1,6 @@
 //! Collector paths the moto stand-in cannot serve, driven by canned HTTP responses (the
 //! SDK's real deserialisers and our raw-response capture run on them): paginated ECS
-//! list calls, a family prefix matching other families, a throttled call that is
+//! list calls, the latest revision described by family name, a throttled call that is
 //! retried, `enableExecuteCommand`, capacity providers, short role names, URL-encoded
 //! trust policies and ECR image sizes.
 #![cfg(feature = "aws")]
@@ -90,15 +90,14 @@ fn fake_aws(
             }).collect::<Vec<_>>(), "failures": []})),
             "ListContainerInstances" => json_response(200, json!({"containerInstanceArns": []})),
             "ListTasks" => json_response(200, json!({"taskArns": []})),
-            "ListTaskDefinitionFamilies" => json_response(200, json!({"families": ["web", "web-api"]})),
-            "ListTaskDefinitions" => match (body["familyPrefix"].as_str(), token) {
-                // A prefix filter: the first page holds only another family.
-                (Some("web"), None) => json_response(200, json!({"taskDefinitionArns": ["arn:aws:ecs:us-east-1:123456789012:task-definition/web-api:9"], "nextToken": "p2"})),
-                (Some("web"), Some(_)) => json_response(200, json!({"taskDefinitionArns": [TD, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"]})),
-                (Some("web-api"), _) => json_response(200, json!({"taskDefinitionArns": []})),
-                _ => json_response(200, json!({"taskDefinitionArns": []})),
-            },
+            "ListTaskDefinitionFamilies" => json_response(200, json!({"families": ["web"]})),
+            // Asked by family or by ARN, the one ACTIVE revision the account has (web:1 is
+            // INACTIVE): the family's latest is described once, not again for the service.
             "DescribeTaskDefinition" => {
+                assert!(
+                    matches!(body["taskDefinition"].as_str(), Some("web") | Some(TD)),
+                    "{body}"
+                );
                 if throttled.fetch_add(1, Ordering::SeqCst) == 0 {
                     return json_response(400, json!({"__type": "ThrottlingException", "message": "Rate exceeded"}));
                 }
@@ -150,7 +149,7 @@ async fn canned_account_covers_what_moto_cannot() {
     // Both pages of clusters and services were read.
     assert_eq!(g.count_kind("cluster"), 2);
     assert_eq!(g.count_kind("service"), 2);
-    // Only web:2: the prefix's other family and the older revision are out of scope.
+    // Only web:2, the latest ACTIVE revision, which the service also uses.
     let tds: Vec<&String> = g
         .nodes
         .values()

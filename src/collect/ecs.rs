@@ -148,18 +148,47 @@ pub async fn collect(r: &Region, all_revisions: bool) -> EcsData {
     }
 
     let mut scope = in_use;
-    for (arn, why) in families(r, all_revisions).await {
-        scope.entry(arn).or_default().insert(why.into());
+    let mut described: Vec<TaskDef> = Vec::new();
+    match families(r, all_revisions).await {
+        Scope::Revisions(arns) => {
+            for arn in arns {
+                scope.entry(arn).or_default().insert(reason::ALL.into());
+            }
+        }
+        // DescribeTaskDefinition given a family returns its latest ACTIVE revision: one
+        // call a family, not a listing and then a call.
+        Scope::Families(fams) => {
+            described = stream::iter(fams)
+                .map(|family| describe_task_definition(r, family, [reason::LATEST.into()].into()))
+                .buffer_unordered(r.concurrency)
+                .collect()
+                .await;
+            described.retain(|td| td.doc.is_some());
+            for td in &mut described {
+                if let Some(more) = scope.remove(&td.arn) {
+                    td.reasons.extend(more);
+                }
+            }
+        }
     }
-    let described: Vec<TaskDef> = stream::iter(scope)
+    let rest: Vec<TaskDef> = stream::iter(scope)
         .map(|(arn, reasons)| describe_task_definition(r, arn, reasons))
         .buffer_unordered(r.concurrency)
         .collect()
         .await;
-    for td in described {
+    for td in described.into_iter().chain(rest) {
         data.task_definitions.insert(td.arn.clone(), td);
     }
     data
+}
+
+/// What `--all-revisions` or the default scope asks to describe beyond the revisions in
+/// use.
+enum Scope {
+    /// Every ACTIVE revision, by ARN.
+    Revisions(Vec<String>),
+    /// The latest ACTIVE revision of each family, by family name.
+    Families(Vec<String>),
 }
 
 fn array(v: &Value, key: &str) -> Vec<Value> {
@@ -312,10 +341,10 @@ async fn cluster(r: &Region, cluster: &str) -> ClusterData {
     out
 }
 
-/// Revisions in scope by family: the latest ACTIVE one of each (or all with
-/// `--all-revisions`).
-async fn families(r: &Region, all_revisions: bool) -> Vec<(String, &'static str)> {
-    use aws_sdk_ecs::types::{SortOrder, TaskDefinitionFamilyStatus, TaskDefinitionStatus};
+/// Revisions in scope beyond those in use: every ACTIVE family (its latest revision), or
+/// every ACTIVE revision with `--all-revisions`.
+async fn families(r: &Region, all_revisions: bool) -> Scope {
+    use aws_sdk_ecs::types::{TaskDefinitionFamilyStatus, TaskDefinitionStatus};
     if all_revisions {
         let (arns, failed) = list_all!(
             "ecs:ListTaskDefinitions",
@@ -333,7 +362,7 @@ async fn families(r: &Region, all_revisions: bool) -> Vec<(String, &'static str)
                 Some(&r.arn("ecs", "task-definition/*")),
             );
         }
-        return arns.into_iter().map(|a| (a, reason::ALL)).collect();
+        return Scope::Revisions(arns);
     }
     let (fams, failed) = list_all!(
         "ecs:ListTaskDefinitionFamilies",
@@ -351,51 +380,7 @@ async fn families(r: &Region, all_revisions: bool) -> Vec<(String, &'static str)
             Some(&r.arn("ecs", "task-definition/*")),
         );
     }
-    let latest: Vec<Option<String>> = stream::iter(fams.iter())
-        .map(|family| async move {
-            // One call per family: newest first; the family filter is a prefix, so
-            // keep only exact matches.
-            let mut stream = r
-                .ecs
-                .list_task_definitions()
-                .family_prefix(family)
-                .status(TaskDefinitionStatus::Active)
-                .sort(SortOrder::Desc)
-                .into_paginator()
-                .send();
-            while let Some(page) = stream.next().await {
-                match page {
-                    Ok(p) => {
-                        let best = p
-                            .task_definition_arns()
-                            .iter()
-                            .filter_map(|a| family_revision(a).map(|(f, n)| (f, n, a)))
-                            .filter(|(f, _, _)| f == family)
-                            .max_by_key(|(_, n, _)| *n);
-                        if let Some((_, _, a)) = best {
-                            return Some(a.clone());
-                        }
-                    }
-                    Err(e) => {
-                        r.problems.call_failed(
-                            &super::client::call_error("ecs:ListTaskDefinitions", &e),
-                            &format!("revisions of family {family} could not be listed"),
-                            Some(&r.arn("ecs", &format!("task-definition/{family}:*"))),
-                        );
-                        return None;
-                    }
-                }
-            }
-            None
-        })
-        .buffer_unordered(r.concurrency)
-        .collect()
-        .await;
-    latest
-        .into_iter()
-        .flatten()
-        .map(|a| (a, reason::LATEST))
-        .collect()
+    Scope::Families(fams)
 }
 
 async fn describe_task_definition(r: &Region, arn: String, reasons: BTreeSet<String>) -> TaskDef {
@@ -407,15 +392,25 @@ async fn describe_task_definition(r: &Region, arn: String, reasons: BTreeSet<Str
             .include(aws_sdk_ecs::types::TaskDefinitionField::Tags)
     ) {
         Ok(v) => TaskDef {
-            arn,
+            // Asked by family name, the answer says which revision it is.
+            arn: v
+                .pointer("/taskDefinition/taskDefinitionArn")
+                .and_then(Value::as_str)
+                .map_or(arn, str::to_string),
             doc: v.get("taskDefinition").cloned(),
             tags: v.get("tags").cloned().unwrap_or(Value::Array(Vec::new())),
             reasons,
             error: None,
         },
         Err(e) => {
+            // A family name (no ARN yet) is named as the scope of its revisions.
+            let about = if arn.starts_with("arn:") {
+                arn.clone()
+            } else {
+                r.arn("ecs", &format!("task-definition/{arn}:*"))
+            };
             r.problems
-                .call_failed(&e, "task definition could not be described", Some(&arn));
+                .call_failed(&e, "task definition could not be described", Some(&about));
             TaskDef {
                 arn,
                 doc: None,
