@@ -45,8 +45,9 @@ impl CallLog {
 
     /// Add `other`'s calls and retries to this log.
     pub fn absorb(&self, other: &CallLog) {
-        for (action, n) in other.snapshot() {
-            if let Ok(mut m) = self.0.lock() {
+        let calls = other.snapshot();
+        if let Ok(mut m) = self.0.lock() {
+            for (action, n) in calls {
                 *m.entry(action).or_default() += n;
             }
         }

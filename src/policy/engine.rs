@@ -149,12 +149,7 @@ pub(crate) fn add_source(
                     super::nesting::MAX_DEPTH
                 ),
             )
-            .at(Location {
-                file: src.path.clone(),
-                line: Some(line),
-                column: Some(column),
-                ..Location::default()
-            }),
+            .at(Location::at(&src.path, line, column)),
         );
         return false;
     }
@@ -171,12 +166,30 @@ pub(super) fn to_rego<T: serde::Serialize>(v: &T) -> anyhow::Result<RegoValue> {
     RegoValue::from_json_str(&serde_json::to_string(v)?)
 }
 
+/// `load(skip, diags)` with no file skipped; when some files take part in a recursion,
+/// `load` again without them (its first diagnostics are dropped: the second load
+/// reports them again), and report each cycle.
+pub(crate) fn load_without_recursion<T>(
+    diags: &mut Vec<Diagnostic>,
+    load: impl Fn(&BTreeSet<String>, &mut Vec<Diagnostic>) -> (regorus::Engine, T),
+) -> (regorus::Engine, T) {
+    let mut first = Vec::new();
+    let (mut engine, loaded) = load(&BTreeSet::new(), &mut first);
+    let mut recursion = Vec::new();
+    let recursive = recursive_files(&mut engine, &mut recursion);
+    let (engine, loaded) = if recursive.is_empty() {
+        diags.extend(first);
+        (engine, loaded)
+    } else {
+        load(&recursive, diags)
+    };
+    diags.extend(recursion);
+    (engine, loaded)
+}
+
 /// The files of `engine` that take part in a recursion (which Rego forbids and which
 /// would overflow regorus' stack), each cycle reported at its first definition.
-pub(crate) fn recursive_files(
-    engine: &mut regorus::Engine,
-    diags: &mut Vec<Diagnostic>,
-) -> BTreeSet<String> {
+fn recursive_files(engine: &mut regorus::Engine, diags: &mut Vec<Diagnostic>) -> BTreeSet<String> {
     let mut files = BTreeSet::new();
     for cycle in super::recursion::cycles(engine.get_modules()) {
         // Names within their package when the cycle stays in one, else full paths.
@@ -211,12 +224,7 @@ pub(crate) fn recursive_files(
                     }
                 ),
             )
-            .at(Location {
-                file: cycle.file.clone(),
-                line: Some(cycle.line),
-                column: Some(cycle.column),
-                ..Location::default()
-            }),
+            .at(Location::at(&cycle.file, cycle.line, cycle.column)),
         );
         files.extend(cycle.files);
     }
@@ -463,14 +471,8 @@ impl PolicyEngine {
         budget: Duration,
     ) -> (Self, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let (mut engine, mut rules) = load(set, &BTreeSet::new(), &mut diags);
-        let mut recursion = Vec::new();
-        let recursive = recursive_files(&mut engine, &mut recursion);
-        if !recursive.is_empty() {
-            diags.clear();
-            (engine, rules) = load(set, &recursive, &mut diags);
-        }
-        diags.extend(recursion);
+        let (mut engine, mut rules) =
+            load_without_recursion(&mut diags, |skip, diags| load(set, skip, diags));
         if let Err(d) = add_params(&mut engine, params) {
             diags.push(d);
         }
@@ -736,11 +738,7 @@ impl PolicyEngine {
         let mut diags = Vec::new();
         for (meta, outcome) in rules.iter().zip(outcomes) {
             let (f, d) = match outcome {
-                Step::Done(Ok(set)) => {
-                    let mut obj = std::collections::BTreeMap::new();
-                    obj.insert(RegoValue::from(meta.id.as_str()), set);
-                    self.collect(shard, &RegoValue::from(obj))
-                }
+                Step::Done(Ok(set)) => self.collect_rule(meta, shard, set),
                 Step::Done(Err(_)) => self.evaluate_rule_isolated(meta, engine, shard),
                 other => {
                     let d = over_budget(meta, &other, self.budget, "on one part of the graph");
@@ -767,11 +765,7 @@ impl PolicyEngine {
     ) -> (Vec<RawFinding>, Vec<Diagnostic>) {
         let mut e = engine.clone();
         let err = match e.eval_rule(deny_of(meta)) {
-            Ok(set) => {
-                let mut obj = std::collections::BTreeMap::new();
-                obj.insert(RegoValue::from(meta.id.as_str()), set);
-                return self.collect(shard, &RegoValue::from(obj));
-            }
+            Ok(set) => return self.collect_rule(meta, shard, set),
             Err(err) => err,
         };
         let parts = shard.shards(2);
@@ -812,6 +806,17 @@ impl PolicyEngine {
             diags.extend(d);
         }
         (findings, diags)
+    }
+
+    /// Read one rule's `deny` set into raw findings, as [`Self::collect`] does.
+    fn collect_rule(
+        &self,
+        meta: &RuleMeta,
+        shard: &GraphView,
+        set: RegoValue,
+    ) -> (Vec<RawFinding>, Vec<Diagnostic>) {
+        let by_rule = BTreeMap::from([(RegoValue::from(meta.id.as_str()), set)]);
+        self.collect(shard, &RegoValue::from(by_rule))
     }
 
     /// Read `{rule_id: set of findings}` into raw findings, checking their shape.

@@ -118,14 +118,10 @@ fn load<'a>(
 /// within `budget`.
 pub fn run(set: &PolicySet, params: &Value, filter: Option<&str>, budget: Duration) -> TestRun {
     let mut run = TestRun::default();
-    let (mut engine, mut loaded_tests) = load(set, &BTreeSet::new(), &mut run.diagnostics);
-    let mut recursion = Vec::new();
-    let recursive = super::engine::recursive_files(&mut engine, &mut recursion);
-    if !recursive.is_empty() {
-        run.diagnostics.clear();
-        (engine, loaded_tests) = load(set, &recursive, &mut run.diagnostics);
-    }
-    run.diagnostics.extend(recursion);
+    let (mut engine, loaded_tests) =
+        super::engine::load_without_recursion(&mut run.diagnostics, |skip, diags| {
+            load(set, skip, diags)
+        });
     if let Err(d) = super::engine::add_params(&mut engine, params) {
         run.diagnostics.push(d);
     }
