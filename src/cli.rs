@@ -93,7 +93,7 @@ pub struct BudgetArgs {
     /// Wall time one rule may take on one part of the graph (up to 256 resources), or
     /// one policy test or query; a rule that overruns is stopped and reported, and the
     /// rest of the scan goes on.
-    #[arg(long = "rule-timeout", default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    #[arg(long = "rule-timeout", default_value_t = crate::policy::budget::DEFAULT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub rule_timeout: u64,
 }
 
