@@ -42,6 +42,14 @@ pub struct Finding {
     pub resource: Arc<str>,
     pub resource_id: Arc<str>,
     pub resource_kind: Arc<str>,
+    /// Live audits: the AWS account the resource belongs to, its name in the
+    /// organisation (when audited with `--org-role`), and its region (none for IAM).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub account: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub account_name: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub region: Option<Arc<str>>,
     /// Container the finding is about, when the pointer names one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub container: Option<String>,
@@ -221,6 +229,49 @@ pub fn read_text(path: &str) -> Option<String> {
 /// does not read those files again.
 pub type Texts = std::collections::HashMap<String, String>;
 
+/// A resource's names, shared by all its findings.
+#[derive(Clone)]
+struct Names {
+    resource: Arc<str>,
+    id: Arc<str>,
+    kind: Arc<str>,
+    account: Option<Arc<str>>,
+    account_name: Option<Arc<str>>,
+    region: Option<Arc<str>>,
+}
+
+impl Names {
+    fn of(node: &Node, accounts: &BTreeMap<String, Arc<str>>) -> Names {
+        let (account, region) = match &node.source {
+            NodeSource::Aws {
+                account, region, ..
+            } => (account.as_deref(), region.as_deref()),
+            _ => (None, None),
+        };
+        Names {
+            resource: display_name(node).into(),
+            id: node.id.as_str().into(),
+            kind: node.kind.as_str().into(),
+            account: account.map(Into::into),
+            account_name: account.and_then(|a| accounts.get(a)).cloned(),
+            region: region.map(Into::into),
+        }
+    }
+}
+
+/// Account id -> its name in the organisation, from the graph's live sources.
+fn account_names(graph: &Graph) -> BTreeMap<String, Arc<str>> {
+    graph
+        .sources
+        .iter()
+        .filter_map(|s| {
+            let id = s.get("account")?.as_str()?;
+            let name = s.get("account_name")?.as_str()?;
+            Some((id.to_string(), name.into()))
+        })
+        .collect()
+}
+
 /// Join raw findings with metadata and graph, position them and fingerprint them.
 /// `severity_override` applies config overrides by rule id. Files not in `texts` are
 /// read from disk to position findings in them.
@@ -241,21 +292,16 @@ pub fn resolve(
             )
         })
         .collect();
-    let mut resources: foldhash::HashMap<&str, [Arc<str>; 3]> = Default::default();
+    let accounts = account_names(graph);
+    let mut resources: foldhash::HashMap<&str, Names> = Default::default();
     let mut findings: Findings = raw
         .into_iter()
         .filter_map(|r| {
             let (id, node) = graph.nodes.get_key_value(&r.resource)?;
             let (meta, rule_id, title) = metas.get(r.rule_id.as_str())?;
-            let [resource, resource_id, resource_kind] = resources
+            let names = resources
                 .entry(id.as_str())
-                .or_insert_with(|| {
-                    [
-                        display_name(node).into(),
-                        node.id.as_str().into(),
-                        node.kind.as_str().into(),
-                    ]
-                })
+                .or_insert_with(|| Names::of(node, &accounts))
                 .clone();
             let pointer = r.pointer.unwrap_or_default();
             let location = file_target(node, &pointer)
@@ -277,9 +323,12 @@ pub fn resolve(
                 severity,
                 title: title.clone(),
                 message: r.message,
-                resource,
-                resource_id,
-                resource_kind,
+                resource: names.resource,
+                resource_id: names.id,
+                resource_kind: names.kind,
+                account: names.account,
+                account_name: names.account_name,
+                region: names.region,
                 container,
                 location,
                 related: r
@@ -539,6 +588,9 @@ mod tests {
                             resource: format!("r{}", next(2)).into(),
                             resource_id: "".into(),
                             resource_kind: "".into(),
+                            account: None,
+                            account_name: None,
+                            region: None,
                             container: None,
                             location: (next(6) > 0).then(|| Location {
                                 file: format!("dir/f-{file:03}.json"),

@@ -12,6 +12,7 @@ pub mod findings;
 pub mod fuzzing;
 pub mod graph;
 pub mod manual;
+pub mod merge;
 pub mod policy;
 pub mod report;
 pub mod scan;

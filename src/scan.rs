@@ -10,12 +10,13 @@ use crate::policy::engine::PolicyEngine;
 use crate::policy::metadata::{RuleMeta, Severity};
 use crate::source::files::{self, FileOptions};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Counts shown at the end of every report.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Summary {
     pub files_read: usize,
     pub task_definitions: usize,
@@ -45,7 +46,7 @@ pub struct Summary {
 }
 
 /// What a scan read of CloudFormation.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CloudFormationSummary {
     pub templates: usize,
     /// Resources declared (of every type).
@@ -53,7 +54,7 @@ pub struct CloudFormationSummary {
 }
 
 /// What a scan read of Terraform.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TerraformSummary {
     /// Root modules.
     pub modules: usize,
@@ -77,6 +78,17 @@ pub struct Report {
 }
 
 impl Summary {
+    /// Count one problem by its level.
+    pub fn count_diagnostic(&mut self, d: &Diagnostic) {
+        match d.level {
+            Level::Error => self.errors += 1,
+            Level::Warning => self.warnings += 1,
+            Level::Incomplete => self.incomplete += 1,
+            Level::Skipped => self.skipped_inputs += 1,
+            Level::Unresolved => self.unresolved += 1,
+        }
+    }
+
     /// Set the finding counts (active, by severity, suppressed) from `found`.
     pub fn count_findings(&mut self, found: &[Box<Finding>]) {
         let mut active = [0usize; Severity::ALL.len()];
@@ -102,6 +114,14 @@ impl Report {
         let b = crate::baseline::apply(&mut self.findings, baseline, file);
         self.summary.count_findings(&self.findings);
         self.summary.baseline = Some(b);
+    }
+
+    /// Add problems to the report, counted in its summary.
+    pub fn add_diagnostics(&mut self, diagnostics: Vec<Diagnostic>) {
+        for d in &diagnostics {
+            self.summary.count_diagnostic(d);
+        }
+        self.diagnostics.extend(diagnostics);
     }
 
     /// Findings not suppressed.
@@ -150,16 +170,21 @@ pub fn run(
     let part = evaluate(graph, engine, config, threads, &findings::Texts::new());
     diagnostics.extend(part.evaluation);
     diagnostics.extend(part.suppression);
+    let collected: Vec<serde_json::Value> = graph
+        .sources
+        .iter()
+        .filter(|s| {
+            s.get("type")
+                .and_then(|t| t.as_str())
+                .is_some_and(|t| t.starts_with("aws"))
+        })
+        .cloned()
+        .collect();
     let summary = Summary {
         files_read,
         task_definitions: graph.count_kind(crate::graph::kind::TASK_DEFINITION),
-        resources: graph.nodes.len(),
-        collected: graph
-            .sources
-            .iter()
-            .filter(|s| s.get("type").and_then(|t| t.as_str()) == Some("aws"))
-            .cloned()
-            .collect(),
+        resources: live_resources(&collected).unwrap_or(graph.nodes.len()),
+        collected,
         ..Summary::default()
     };
     assemble(
@@ -167,8 +192,19 @@ pub fn run(
         diagnostics,
         summary,
         engine,
-        category_of(graph),
+        category_of(&graph.sources),
     )
+}
+
+/// Live audits: the resources of every account summed (an AWS managed policy counts in
+/// each account that uses it, as when the accounts are audited one by one and merged).
+fn live_resources(collected: &[serde_json::Value]) -> Option<usize> {
+    let counts: Vec<u64> = collected
+        .iter()
+        .filter_map(|c| c["collected"]["resources_by_kind"].as_object())
+        .map(|kinds| kinds.values().filter_map(|n| n.as_u64()).sum())
+        .collect();
+    (!counts.is_empty()).then(|| counts.iter().sum::<u64>() as usize)
 }
 
 /// Files read, evaluated and reported on together by [`run_files`]: enough to keep both
@@ -435,13 +471,7 @@ fn assemble(
     summary.rules_run = engine.rules().len();
     summary.count_findings(&found);
     for d in &diagnostics {
-        match d.level {
-            Level::Error => summary.errors += 1,
-            Level::Warning => summary.warnings += 1,
-            Level::Incomplete => summary.incomplete += 1,
-            Level::Skipped => summary.skipped_inputs += 1,
-            Level::Unresolved => summary.unresolved += 1,
-        }
+        summary.count_diagnostic(d);
     }
     Report {
         findings: found,
@@ -452,11 +482,14 @@ fn assemble(
     }
 }
 
-/// `files` for repository scans, `aws/<account>/<regions>` for account audits.
-fn category_of(graph: &Graph) -> String {
+/// `files` for repository scans, `aws/<account>/<regions>` for account audits, from
+/// the graph's sources (or a report's `summary.collected`, the same entries).
+pub fn category_of(sources: &[serde_json::Value]) -> String {
     let mut parts = Vec::new();
-    for s in &graph.sources {
+    for s in sources {
         match s.get("type").and_then(|t| t.as_str()) {
+            Some("aws_organization") => {}
+            Some("aws") if s.get("audited") == Some(&serde_json::Value::Bool(false)) => {}
             Some("aws") => {
                 let account = s
                     .get("account")

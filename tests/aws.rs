@@ -22,22 +22,26 @@ fn data(name: &str) -> String {
     format!("{}/tests/aws/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Run a seeding script of tests/aws against the moto server; what it made, as JSON.
+fn seed(script: &str, args: &[&str]) -> Value {
+    let out = std::process::Command::new(python())
+        .arg(data(script))
+        .arg(endpoint())
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{script} prints JSON: {e}"))
+}
+
 /// Seed the moto server once per test binary; returns what seed.py created.
 fn seeded() -> &'static Value {
     static SEED: OnceLock<Value> = OnceLock::new();
-    SEED.get_or_init(|| {
-        let out = std::process::Command::new(python())
-            .arg(data("seed.py"))
-            .arg(endpoint())
-            .output()
-            .expect("run seed.py");
-        assert!(
-            out.status.success(),
-            "seed.py failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("seed.py prints JSON")
-    })
+    SEED.get_or_init(|| seed("seed.py", &[]))
 }
 
 /// ecsaudit with fake credentials and no ambient AWS configuration.
@@ -373,6 +377,28 @@ fn collector_calls_nothing_outside_the_example_iam_policy() {
         Some(calls.len() as u64),
         "{calls:?}"
     );
+    // An organisation's audit, by listing and by organisational unit.
+    let org = seeded_org();
+    let workloads = org["ous"]["workloads"].as_str().unwrap();
+    for extra in [vec![], vec!["--ou", workloads]] {
+        let args: Vec<&str> = ["--org-role", "ecsaudit"]
+            .into_iter()
+            .chain(extra)
+            .collect();
+        let (_, code, stderr) = audit(&proxy.url, &args);
+        assert_eq!(code, 1, "{stderr}");
+    }
+    let calls = proxy.calls();
+    for action in [
+        "organizations:ListAccounts",
+        "organizations:ListAccountsForParent",
+        "sts:AssumeRole",
+    ] {
+        assert!(
+            calls.iter().any(|c| c == action),
+            "{action} never called: {calls:?}"
+        );
+    }
     for c in &calls {
         assert!(
             allowed.contains(&c.to_ascii_lowercase()),
@@ -753,7 +779,7 @@ fn every_account_counts_its_own_api_calls() {
     );
     let assumed = calls.iter().filter(|c| *c == "sts:AssumeRole").count();
     assert_eq!(assumed, 2, "{calls:?}");
-    // The empty second account: its identity, its (empty) listings and its role.
+    // The empty second account: its role and its (empty) listings.
     let (account, n) = &per_account[1];
     assert_eq!(account, "222222222222");
     assert!(*n >= 3 && *n < per_account[0].1, "{per_account:?}");
@@ -769,4 +795,470 @@ fn every_account_counts_its_own_api_calls() {
             .unwrap_or_else(|| panic!("no line for {account}: {text}"));
         assert!(line.contains(" API calls"), "{line}");
     }
+}
+
+/// The organisation seed_org.py makes (3 members: two under workloads/prod, one under
+/// sandbox), seeded once per test binary after seed.py's account.
+fn seeded_org() -> &'static Value {
+    static ORG: OnceLock<Value> = OnceLock::new();
+    ORG.get_or_init(|| {
+        seeded();
+        seed("seed_org.py", &["3", "us-east-1", "2", "1"])
+    })
+}
+
+fn members(org: &Value) -> Vec<(String, String, String)> {
+    org["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap().to_string(),
+                m["name"].as_str().unwrap().to_string(),
+                m["ou"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A command's standard output as JSON, after it exited 0.
+fn succeeded(out: std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The report's `errors` entries with `code`.
+fn errors_coded<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
+    report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["code"] == code)
+        .collect()
+}
+
+/// The accounts in `summary.collected`: id -> the entry.
+fn collected_accounts(report: &Value) -> std::collections::BTreeMap<String, Value> {
+    report["summary"]["collected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["type"] == "aws")
+        .map(|c| (c["account"].as_str().unwrap().to_string(), c.clone()))
+        .collect()
+}
+
+/// `--org-role`: every ACTIVE account of the organisation is audited (members through
+/// the role, the management account with its own credentials), findings name their
+/// account, one member whose role is denied is reported as not audited (a partial
+/// audit, never a pass), and every call that went over the wire is counted once.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn organisation_audit_covers_every_account_and_names_the_one_not_audited() {
+    let org = seeded_org();
+    let members = members(org);
+    let denied = &members[2];
+    let proxy = Proxy::start(&[&format!("sts:AssumeRole@{}", denied.0)]);
+    let (report, code, stderr) = audit(
+        &proxy.url,
+        &["--org-role", "audit", "--account-concurrency", "2"],
+    );
+    assert_eq!(code, 4, "findings and a partial audit: {stderr}");
+    let accounts = collected_accounts(&report);
+    assert!(accounts.contains_key("123456789012"), "{accounts:?}");
+    assert_eq!(accounts["123456789012"]["credentials"], "own credentials");
+    for (id, name, _) in &members {
+        let entry = &accounts[id];
+        assert_eq!(entry["account_name"], name.as_str(), "{entry}");
+        if id == &denied.0 {
+            assert_eq!(entry["audited"], false, "{entry}");
+            continue;
+        }
+        assert_eq!(entry["collected"]["task_definitions"], 2, "{entry}");
+        // The minimum for this shape (README, "API calls"): sts 1 (the role; its
+        // account is the role ARN's, so no identity call);
+        // ECS 9 (clusters listed and described, services listed and described,
+        // container instances and tasks listed, families listed, 2 task definitions);
+        // ELBv2 3; EC2 2 (security groups, subnets); IAM 16 (4 roles x 3, 2 inline
+        // policies, 1 managed policy x 2).
+        assert_eq!(entry["api_calls"], 1 + 9 + 3 + 2 + 16, "{entry}");
+        // Each audited member's findings carry its id, name and region.
+        let own: Vec<&Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["account"] == id.as_str())
+            .collect();
+        assert!(!own.is_empty(), "no findings for {id}");
+        for f in own {
+            assert_eq!(f["account_name"], name.as_str(), "{f}");
+            assert!(f["resource"].as_str().unwrap().contains(id.as_str()), "{f}");
+        }
+    }
+    let not_audited = errors_coded(&report, "account-not-audited");
+    assert_eq!(not_audited.len(), 1, "{:#?}", report["errors"]);
+    assert_eq!(not_audited[0]["level"], "incomplete");
+    assert_eq!(not_audited[0]["resource"], denied.0.as_str());
+    let msg = not_audited[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains(&denied.1) && msg.contains("sts:AssumeRole failed: AccessDenied"),
+        "{msg}"
+    );
+    assert!(msg.len() < 400, "a sentence, not an error chain: {msg}");
+    // Calls: the organisation's listing plus each account's, as sent.
+    let calls = proxy.calls();
+    let counted: u64 = report["summary"]["collected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["api_calls"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, calls.len() as u64, "{calls:?}");
+    let listing = calls
+        .iter()
+        .filter(|c| c.starts_with("organizations:"))
+        .count();
+    assert_eq!(listing, 1, "{calls:?}");
+    assert_eq!(
+        calls.iter().filter(|c| *c == "sts:AssumeRole").count(),
+        members.len(),
+        "{calls:?}"
+    );
+    // The text report has a line per account, the denied one included.
+    let out = live(&proxy.url)
+        .args(["--org-role", "audit"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for (id, name, _) in &members {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("account {id} \"{name}\"")))
+            .unwrap_or_else(|| panic!("no line for {id}: {text}"));
+        assert_eq!(line.contains("not audited"), id == &denied.0, "{line}");
+    }
+}
+
+/// `--ou` takes the accounts under a unit recursively (workloads holds prod, which holds
+/// the first two members); `--exclude-accounts` and `--accounts` narrow it, and an
+/// `--accounts` id outside the selection is named as not audited.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn organisational_units_and_account_lists_choose_the_accounts() {
+    let org = seeded_org();
+    let members = members(org);
+    let workloads = org["ous"]["workloads"].as_str().unwrap();
+    let (report, _, stderr) = audit(&endpoint(), &["--org-role", "audit", "--ou", workloads]);
+    let ids: Vec<String> = collected_accounts(&report).into_keys().collect();
+    let mut want: Vec<String> = members
+        .iter()
+        .filter(|m| m.2 == org["ous"]["prod"].as_str().unwrap())
+        .map(|m| m.0.clone())
+        .collect();
+    want.sort();
+    assert_eq!(ids, want, "{stderr}");
+
+    let exclude = &members[0].0;
+    let (report, _, _) = audit(
+        &endpoint(),
+        &[
+            "--org-role",
+            "audit",
+            "--ou",
+            workloads,
+            "--exclude-accounts",
+            exclude,
+        ],
+    );
+    let ids: Vec<String> = collected_accounts(&report).into_keys().collect();
+    assert_eq!(ids, [members[1].0.clone()]);
+
+    let (report, code, stderr) = audit(
+        &endpoint(),
+        &[
+            "--org-role",
+            "audit",
+            "--accounts",
+            &format!("{},999999999999", members[2].0),
+        ],
+    );
+    let ids: Vec<String> = collected_accounts(&report).into_keys().collect();
+    assert_eq!(ids, [members[2].0.clone()]);
+    assert!(code == 3 || code == 4, "{code}: {stderr}");
+    let named = errors_coded(&report, "account-not-audited");
+    assert_eq!(named.len(), 1, "{:#?}", report["errors"]);
+    assert_eq!(named[0]["resource"], "999999999999");
+
+    // A selection of no account is an error, not a clean audit.
+    let mut everyone: Vec<String> = members.iter().map(|m| m.0.clone()).collect();
+    everyone.push("123456789012".into());
+    let (report, code, _) = audit(
+        &endpoint(),
+        &[
+            "--org-role",
+            "audit",
+            "--exclude-accounts",
+            &everyone.join(","),
+        ],
+    );
+    assert_eq!(code, 2, "{:#?}", report["errors"]);
+    assert!(report["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no ACTIVE account"));
+
+    // Shards split the organisation: disjoint, and together every account. An array
+    // job's index (AWS Batch, Kubernetes indexed Jobs) picks its shard.
+    let (whole, _, _) = audit(&endpoint(), &["--org-role", "audit"]);
+    let whole: Vec<String> = collected_accounts(&whole).into_keys().collect();
+    let mut union = Vec::new();
+    for i in 0..2 {
+        let (part, _, _) = audit(
+            &endpoint(),
+            &["--org-role", "audit", "--shard", &format!("{i}/2")],
+        );
+        union.extend(collected_accounts(&part).into_keys());
+    }
+    union.sort();
+    assert_eq!(union, whole);
+    let out = live(&endpoint())
+        .env("AWS_BATCH_JOB_ARRAY_INDEX", "1")
+        .args(["--org-role", "audit", "--shard", "array/2", "-f", "json"])
+        .output()
+        .unwrap();
+    let by_index: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (second, _, _) = audit(&endpoint(), &["--org-role", "audit", "--shard", "1/2"]);
+    assert_eq!(
+        collected_accounts(&by_index)
+            .into_keys()
+            .collect::<Vec<_>>(),
+        collected_accounts(&second).into_keys().collect::<Vec<_>>()
+    );
+}
+
+/// A region not enabled for the account (every call there refused as with an invalid
+/// token) is named once as not audited; the account's other regions are audited.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn a_disabled_region_is_named_and_the_others_are_audited() {
+    seeded();
+    let proxy = Proxy::start(&["disabled:eu-west-1"]);
+    let (report, code, stderr) = audit(&proxy.url, &["--region", "eu-west-1"]);
+    assert_eq!(code, 4, "{stderr}");
+    let entry = &report["summary"]["collected"][0];
+    assert_eq!(
+        entry["regions"],
+        serde_json::json!(["us-east-1", "eu-west-1"])
+    );
+    assert_eq!(
+        entry["regions_not_audited"],
+        serde_json::json!(["eu-west-1"])
+    );
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["code"], "region-not-audited");
+    assert_eq!(errors[0]["level"], "incomplete");
+    // Nothing else was asked there: one entry, and the findings of us-east-1 alone.
+    let (alone, _, _) = audit(&endpoint(), &[]);
+    assert_eq!(report["findings"], alone["findings"]);
+}
+
+/// ECR images of one repository are described in one batch; when one of them was never
+/// pushed (the batch fails), the repository is listed once instead of asking image by
+/// image: two calls for three images, and the two that exist are in the graph.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn ecr_images_of_a_repository_cost_one_or_two_calls() {
+    seeded();
+    seed("seed_ecr.py", &[]);
+    let proxy = Proxy::start(&[]);
+    let graph = succeeded(
+        ecsaudit()
+            .args([
+                "collect",
+                "--endpoint-url",
+                &proxy.url,
+                "--region",
+                "us-west-2",
+            ])
+            .output()
+            .unwrap(),
+    );
+    let images: Vec<&Value> = graph["nodes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|n| n["kind"] == "image")
+        .collect();
+    let mut tags: Vec<&str> = images
+        .iter()
+        .flat_map(|n| n["properties"]["imageTags"].as_array().unwrap())
+        .filter_map(Value::as_str)
+        .collect();
+    tags.sort();
+    assert_eq!(tags, ["v1", "v2"], "{images:#?}");
+    assert!(
+        graph["diagnostics"].as_array().unwrap().is_empty(),
+        "{graph:#}"
+    );
+    let calls = proxy.calls();
+    let described = calls.iter().filter(|c| *c == "ecr:DescribeImages").count();
+    assert_eq!(described, 2, "{calls:?}");
+}
+
+/// SARIF of an organisation's audit: one run per account and region (its
+/// `automationDetails.id`), each holding that account's results, so that GitHub keeps
+/// each account's alerts apart and closes them per account.
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn organisation_sarif_has_one_run_per_account_and_region() {
+    let org = seeded_org();
+    let dir = tempfile::tempdir().unwrap();
+    let doc = succeeded(
+        live(&endpoint())
+            .current_dir(dir.path())
+            .args([
+                "--region",
+                "us-west-2",
+                "--org-role",
+                "audit",
+                "--snapshot-dir",
+                "snap",
+            ])
+            .args(["-f", "sarif", "--fail-on", "none"])
+            .output()
+            .unwrap(),
+    );
+    let runs = doc["runs"].as_array().unwrap();
+    let mut accounts: Vec<String> = members(org).into_iter().map(|m| m.0).collect();
+    accounts.push("123456789012".into());
+    accounts.sort();
+    let ids: Vec<&str> = runs
+        .iter()
+        .map(|r| r["automationDetails"]["id"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = accounts
+        .iter()
+        .flat_map(|a| ["us-east-1", "us-west-2"].map(|r| format!("ecsaudit/aws/{a}/{r}/")))
+        .collect();
+    assert_eq!(ids, want);
+    for run in runs {
+        let id = run["automationDetails"]["id"].as_str().unwrap();
+        let account = id.split('/').nth(2).unwrap();
+        for r in run["results"].as_array().unwrap() {
+            let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(uri.starts_with(&format!("snap/{account}/")), "{id}: {uri}");
+        }
+    }
+    let members_with_results = runs
+        .iter()
+        .filter(|r| !r["results"].as_array().unwrap().is_empty())
+        .count();
+    assert!(members_with_results >= 4, "{members_with_results}");
+}
+
+/// Shards of the organisation (one `scan -f json` per group of accounts), merged, give
+/// the report of one run over every account: the same findings in the same order, the
+/// same problems, the same per-account summary lines and counts (only the
+/// organisation's own listing calls add up, one listing per shard).
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn merged_shards_equal_one_run_over_the_organisation() {
+    let org = seeded_org();
+    let members = members(org);
+    let denied = &members[1];
+    let proxy = Proxy::start(&[&format!("sts:AssumeRole@{}", denied.0)]);
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, whole_code, stderr) = audit(&proxy.url, &["--org-role", "audit"]);
+    assert_eq!(whole_code, 4, "{stderr}");
+    let shards = [
+        format!("123456789012,{}", members[0].0),
+        denied.0.clone(),
+        members[2].0.clone(),
+    ];
+    let mut paths = Vec::new();
+    for (i, accounts) in shards.iter().enumerate() {
+        let path = dir.path().join(format!("shard-{i}.json"));
+        let out = live(&proxy.url)
+            .args([
+                "--org-role",
+                "audit",
+                "--accounts",
+                accounts,
+                "-f",
+                "json",
+                "-o",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(matches!(out.status.code(), Some(1 | 3 | 4)), "{out:?}");
+        paths.push(path);
+    }
+    let merge = |extra: &[&str]| {
+        ecsaudit()
+            .arg("merge")
+            .args(&paths)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = merge(&["-f", "json"]);
+    assert_eq!(out.status.code(), Some(whole_code), "{out:?}");
+    let merged: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(merged["findings"], whole["findings"]);
+    let sorted = |v: &Value| {
+        let mut e: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
+        e.sort();
+        e
+    };
+    assert_eq!(sorted(&merged["errors"]), sorted(&whole["errors"]));
+    let mut m = merged["summary"].clone();
+    let mut w = whole["summary"].clone();
+    let listing_calls = m["collected"][0]["api_calls"].as_u64().unwrap();
+    assert_eq!(
+        listing_calls,
+        3 * w["collected"][0]["api_calls"].as_u64().unwrap()
+    );
+    m["collected"][0]["api_calls"] = Value::Null;
+    w["collected"][0]["api_calls"] = Value::Null;
+    assert_eq!(m, w);
+    // Any format, from the same merged report.
+    let text = String::from_utf8(merge(&[]).stdout).unwrap();
+    for (id, _, _) in &members {
+        assert!(text.contains(&format!("account {id} ")), "{text}");
+    }
+    let sarif: Value = serde_json::from_slice(&merge(&["-f", "sarif"]).stdout).unwrap();
+    assert_eq!(
+        sarif["runs"].as_array().unwrap().len(),
+        3,
+        "3 audited accounts, 1 region"
+    );
+    // A broken shard is named at its line and column; the others are still merged.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\n  \"version\": 1,\n  \"findings\": [oops]\n}\n").unwrap();
+    let out = ecsaudit()
+        .arg("merge")
+        .args(&paths)
+        .arg(&broken)
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.json:3:"), "{stderr}");
+    let partial: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(partial["findings"], whole["findings"]);
 }

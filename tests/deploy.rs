@@ -70,6 +70,32 @@ fn the_scheduled_examples_run_the_image_with_real_arguments() {
         .map(|s| s.as_str().unwrap().to_string())
         .collect();
     assert_scan_args(&args, "CronJob");
+    // The organisation's shards: as many as the array or indexed job has members.
+    let batch: Value =
+        serde_json::from_str(&read("deploy/batch-job-definition-organization.json")).unwrap();
+    let command = strings(&batch["containerProperties"]["command"]);
+    assert_scan_args(&command, "Batch array job");
+    assert!(
+        command.windows(2).any(|w| w == ["--shard", "array/10"]),
+        "{command:?}"
+    );
+    let indexed: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&read("deploy/kubernetes-cronjob-organization.yaml")).unwrap();
+    let job = &indexed["spec"]["jobTemplate"]["spec"];
+    assert_eq!(job["completionMode"].as_str(), Some("Indexed"));
+    let count = job["completions"].as_u64().unwrap();
+    let args: Vec<String> = job["template"]["spec"]["containers"][0]["args"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    assert_scan_args(&args, "Indexed Job");
+    let shard = format!("$(JOB_COMPLETION_INDEX)/{count}");
+    assert!(
+        args.windows(2).any(|w| w[0] == "--shard" && w[1] == shard),
+        "{args:?}"
+    );
     // The image's user is the one the examples run as.
     let dockerfile = read("Dockerfile");
     assert!(dockerfile.contains("USER 65532:65532"));

@@ -160,7 +160,11 @@ fn saved_live_graph_reports_accounts_partial_data_and_revisions() {
         "{text}"
     );
     let (_, md, _) = run(&["scan", "--graph", LIVE_GRAPH, "-f", "markdown"]);
-    assert!(md.contains("from account 123456789012 (us-east-1)"), "{md}");
+    assert!(md.contains("from account 123456789012, "), "{md}");
+    assert!(
+        md.contains("\n- account 123456789012 (us-east-1): 4 task definitions collected"),
+        "a line per account: {md}"
+    );
 
     // Mark a role unavailable (as an AccessDenied collection would): its checks vanish,
     // the graph's diagnostics travel along, and the exit code says partial.
@@ -267,6 +271,7 @@ fn github_workflow_examples_parse_and_use_real_inputs() {
             "--git",
             "--cached",
             "--quiet",
+            "--rebase",
         ]
         .contains(&f.as_str())
     }) {

@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecsaudit' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan task-definition files (or a saved graph) and report findings')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Build the graph document from task-definition files and write it')
             [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Collect a live AWS account into a graph document (re-evaluate later with `scan --graph`)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine the JSON reports of shards (one `scan -f json` per account, OU or directory) into one report, in any output format')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the graph document')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List every rule with its metadata')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Print one rule''s full documentation')
@@ -44,7 +45,13 @@ Register-ArgumentCompleter -Native -CommandName 'ecsaudit' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the shared AWS config (default: the standard credential chain)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to audit (repeatable; default: the configured region)')
             [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Assume this role and audit its account (repeatable: one account each)')
-            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id for --assume-role')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id for --assume-role and --org-role')
+            [CompletionResult]::new('--org-role', '--org-role', [CompletionResultType]::ParameterName, 'Audit every ACTIVE account of the organisation by assuming this role name in each (run from the management account or a delegated administrator; the caller''s own account is audited with its own credentials)')
+            [CompletionResult]::new('--accounts', '--accounts', [CompletionResultType]::ParameterName, 'With --org-role: only these accounts (comma-separated or repeated)')
+            [CompletionResult]::new('--exclude-accounts', '--exclude-accounts', [CompletionResultType]::ParameterName, 'With --org-role: never these accounts (comma-separated or repeated)')
+            [CompletionResult]::new('--ou', '--ou', [CompletionResultType]::ParameterName, 'With --org-role: only the accounts under this organisational unit (or root), recursively (comma-separated or repeated)')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'With --org-role: only shard INDEX of COUNT of the accounts (account id modulo COUNT, the same accounts every run). INDEX `array` takes the index of the array job this runs in (AWS_BATCH_JOB_ARRAY_INDEX, or a Kubernetes indexed Job''s JOB_COMPLETION_INDEX)')
+            [CompletionResult]::new('--account-concurrency', '--account-concurrency', [CompletionResultType]::ParameterName, 'Accounts audited at once')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (a local stand-in such as moto)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent API calls per service and region')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long one API call may take, retries included (at most 3 attempts, each a third of it); a call that takes longer makes its resource incomplete')
@@ -94,7 +101,13 @@ Register-ArgumentCompleter -Native -CommandName 'ecsaudit' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the shared AWS config (default: the standard credential chain)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to audit (repeatable; default: the configured region)')
             [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Assume this role and audit its account (repeatable: one account each)')
-            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id for --assume-role')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id for --assume-role and --org-role')
+            [CompletionResult]::new('--org-role', '--org-role', [CompletionResultType]::ParameterName, 'Audit every ACTIVE account of the organisation by assuming this role name in each (run from the management account or a delegated administrator; the caller''s own account is audited with its own credentials)')
+            [CompletionResult]::new('--accounts', '--accounts', [CompletionResultType]::ParameterName, 'With --org-role: only these accounts (comma-separated or repeated)')
+            [CompletionResult]::new('--exclude-accounts', '--exclude-accounts', [CompletionResultType]::ParameterName, 'With --org-role: never these accounts (comma-separated or repeated)')
+            [CompletionResult]::new('--ou', '--ou', [CompletionResultType]::ParameterName, 'With --org-role: only the accounts under this organisational unit (or root), recursively (comma-separated or repeated)')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'With --org-role: only shard INDEX of COUNT of the accounts (account id modulo COUNT, the same accounts every run). INDEX `array` takes the index of the array job this runs in (AWS_BATCH_JOB_ARRAY_INDEX, or a Kubernetes indexed Job''s JOB_COMPLETION_INDEX)')
+            [CompletionResult]::new('--account-concurrency', '--account-concurrency', [CompletionResultType]::ParameterName, 'Accounts audited at once')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (a local stand-in such as moto)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent API calls per service and region')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long one API call may take, retries included (at most 3 attempts, each a third of it); a call that takes longer makes its resource incomplete')
@@ -106,6 +119,22 @@ Register-ArgumentCompleter -Native -CommandName 'ecsaudit' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log AWS calls on stderr (-vv: also SDK internals)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ecsaudit;merge' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of standard output')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity remains (none: never)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Report only findings new since this earlier report (SARIF or JSON from ecsaudit), matched by fingerprint; the summary counts new, unchanged and fixed')
+            [CompletionResult]::new('--source-root', '--source-root', [CompletionResultType]::ParameterName, 'Repository root for SARIF URIs (default: working directory)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Extra policy directory or file (repeatable); loaded beside the built-in pack')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./ecsaudit.toml when present)')
+            [CompletionResult]::new('--rule-timeout', '--rule-timeout', [CompletionResultType]::ParameterName, 'Wall time one rule may take on one part of the graph (up to 256 resources), or one policy test or query; a rule that overruns is stopped and reported, and the rest of the scan goes on')
+            [CompletionResult]::new('--no-builtin', '--no-builtin', [CompletionResultType]::ParameterName, 'Run only the policies given with --policy (the helper library stays available)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'ecsaudit;schema' {
@@ -179,6 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecsaudit' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Scan task-definition files (or a saved graph) and report findings')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Build the graph document from task-definition files and write it')
             [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Collect a live AWS account into a graph document (re-evaluate later with `scan --graph`)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine the JSON reports of shards (one `scan -f json` per account, OU or directory) into one report, in any output format')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the graph document')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List every rule with its metadata')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Print one rule''s full documentation')
@@ -197,6 +227,9 @@ Register-ArgumentCompleter -Native -CommandName 'ecsaudit' -ScriptBlock {
             break
         }
         'ecsaudit;help;collect' {
+            break
+        }
+        'ecsaudit;help;merge' {
             break
         }
         'ecsaudit;help;schema' {

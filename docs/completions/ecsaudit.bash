@@ -37,6 +37,9 @@ _ecsaudit() {
             ecsaudit,help)
                 cmd="ecsaudit__subcmd__help"
                 ;;
+            ecsaudit,merge)
+                cmd="ecsaudit__subcmd__merge"
+                ;;
             ecsaudit,new-rule)
                 cmd="ecsaudit__subcmd__new__subcmd__rule"
                 ;;
@@ -73,6 +76,9 @@ _ecsaudit() {
             ecsaudit__subcmd__help,help)
                 cmd="ecsaudit__subcmd__help__subcmd__help"
                 ;;
+            ecsaudit__subcmd__help,merge)
+                cmd="ecsaudit__subcmd__help__subcmd__merge"
+                ;;
             ecsaudit__subcmd__help,new-rule)
                 cmd="ecsaudit__subcmd__help__subcmd__new__subcmd__rule"
                 ;;
@@ -95,7 +101,7 @@ _ecsaudit() {
 
     case "${cmd}" in
         ecsaudit)
-            opts="-h -V --help --version scan graph collect schema rules explain test eval new-rule docs completions help"
+            opts="-h -V --help --version scan graph collect merge schema rules explain test eval new-rule docs completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,7 +115,7 @@ _ecsaudit() {
             return 0
             ;;
         ecsaudit__subcmd__collect)
-            opts="-o -v -h --output --profile --region --all-regions --assume-role --external-id --endpoint-url --all-revisions --concurrency --timeout --snapshot-dir --verbose --config --help"
+            opts="-o -v -h --output --profile --region --all-regions --assume-role --external-id --org-role --accounts --exclude-accounts --ou --shard --account-concurrency --endpoint-url --all-revisions --concurrency --timeout --snapshot-dir --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,6 +142,30 @@ _ecsaudit() {
                     return 0
                     ;;
                 --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ou)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -309,7 +339,7 @@ _ecsaudit() {
             return 0
             ;;
         ecsaudit__subcmd__help)
-            opts="scan graph collect schema rules explain test eval new-rule docs completions help"
+            opts="scan graph collect merge schema rules explain test eval new-rule docs completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -420,6 +450,20 @@ _ecsaudit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ecsaudit__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ecsaudit__subcmd__help__subcmd__new__subcmd__rule)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -490,6 +534,60 @@ _ecsaudit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ecsaudit__subcmd__merge)
+            opts="-f -o -h --format --output --fail-on --baseline --source-root --policy --no-builtin --config --rule-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif markdown junit" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text json sarif markdown junit" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rule-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ecsaudit__subcmd__new__subcmd__rule)
             opts="-h --dir --name --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -547,7 +645,7 @@ _ecsaudit() {
             return 0
             ;;
         ecsaudit__subcmd__scan)
-            opts="-v -f -o -h --graph --aws --profile --region --all-regions --assume-role --external-id --endpoint-url --all-revisions --concurrency --timeout --snapshot-dir --verbose --format --output --fail-on --baseline --source-root --max-file-size --engine --var --var-file --parameter --parameters-file --policy --no-builtin --config --rule-timeout --help"
+            opts="-v -f -o -h --graph --aws --profile --region --all-regions --assume-role --external-id --org-role --accounts --exclude-accounts --ou --shard --account-concurrency --endpoint-url --all-revisions --concurrency --timeout --snapshot-dir --verbose --format --output --fail-on --baseline --source-root --max-file-size --engine --var --var-file --parameter --parameters-file --policy --no-builtin --config --rule-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +668,30 @@ _ecsaudit() {
                     return 0
                     ;;
                 --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ou)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

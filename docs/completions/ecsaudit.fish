@@ -29,6 +29,7 @@ complete -c ecsaudit -n "__fish_ecsaudit_needs_command" -s V -l version -d 'Prin
 complete -c ecsaudit -n "__fish_ecsaudit_needs_command" -f -a "scan" -d 'Scan task-definition files (or a saved graph) and report findings'
 complete -c ecsaudit -n "__fish_ecsaudit_needs_command" -f -a "graph" -d 'Build the graph document from task-definition files and write it'
 complete -c ecsaudit -n "__fish_ecsaudit_needs_command" -f -a "collect" -d 'Collect a live AWS account into a graph document (re-evaluate later with `scan --graph`)'
+complete -c ecsaudit -n "__fish_ecsaudit_needs_command" -f -a "merge" -d 'Combine the JSON reports of shards (one `scan -f json` per account, OU or directory) into one report, in any output format'
 complete -c ecsaudit -n "__fish_ecsaudit_needs_command" -f -a "schema" -d 'Print the JSON Schema of the graph document'
 complete -c ecsaudit -n "__fish_ecsaudit_needs_command" -f -a "rules" -d 'List every rule with its metadata'
 complete -c ecsaudit -n "__fish_ecsaudit_needs_command" -f -a "explain" -d 'Print one rule\'s full documentation'
@@ -42,7 +43,13 @@ complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l graph -d 'Eva
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l profile -d 'Named profile from the shared AWS config (default: the standard credential chain)' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l region -d 'Region to audit (repeatable; default: the configured region)' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l assume-role -d 'Assume this role and audit its account (repeatable: one account each)' -r
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l external-id -d 'External id for --assume-role' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l external-id -d 'External id for --assume-role and --org-role' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l org-role -d 'Audit every ACTIVE account of the organisation by assuming this role name in each (run from the management account or a delegated administrator; the caller\'s own account is audited with its own credentials)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l accounts -d 'With --org-role: only these accounts (comma-separated or repeated)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l exclude-accounts -d 'With --org-role: never these accounts (comma-separated or repeated)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l ou -d 'With --org-role: only the accounts under this organisational unit (or root), recursively (comma-separated or repeated)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l shard -d 'With --org-role: only shard INDEX of COUNT of the accounts (account id modulo COUNT, the same accounts every run). INDEX `array` takes the index of the array job this runs in (AWS_BATCH_JOB_ARRAY_INDEX, or a Kubernetes indexed Job\'s JOB_COMPLETION_INDEX)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l account-concurrency -d 'Accounts audited at once' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l endpoint-url -d 'Send every AWS call to this endpoint (a local stand-in such as moto)' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l concurrency -d 'Concurrent API calls per service and region' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l timeout -d 'How long one API call may take, retries included (at most 3 attempts, each a third of it); a call that takes longer makes its resource incomplete' -r
@@ -85,7 +92,13 @@ complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -s o -l outpu
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l profile -d 'Named profile from the shared AWS config (default: the standard credential chain)' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l region -d 'Region to audit (repeatable; default: the configured region)' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l assume-role -d 'Assume this role and audit its account (repeatable: one account each)' -r
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l external-id -d 'External id for --assume-role' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l external-id -d 'External id for --assume-role and --org-role' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l org-role -d 'Audit every ACTIVE account of the organisation by assuming this role name in each (run from the management account or a delegated administrator; the caller\'s own account is audited with its own credentials)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l accounts -d 'With --org-role: only these accounts (comma-separated or repeated)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l exclude-accounts -d 'With --org-role: never these accounts (comma-separated or repeated)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l ou -d 'With --org-role: only the accounts under this organisational unit (or root), recursively (comma-separated or repeated)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l shard -d 'With --org-role: only shard INDEX of COUNT of the accounts (account id modulo COUNT, the same accounts every run). INDEX `array` takes the index of the array job this runs in (AWS_BATCH_JOB_ARRAY_INDEX, or a Kubernetes indexed Job\'s JOB_COMPLETION_INDEX)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l account-concurrency -d 'Accounts audited at once' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l endpoint-url -d 'Send every AWS call to this endpoint (a local stand-in such as moto)' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l concurrency -d 'Concurrent API calls per service and region' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l timeout -d 'How long one API call may take, retries included (at most 3 attempts, each a third of it); a call that takes longer makes its resource incomplete' -r
@@ -95,6 +108,20 @@ complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l all-region
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -l all-revisions -d 'Every ACTIVE revision of every family, not only the latest and those in use'
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -s v -l verbose -d 'Log AWS calls on stderr (-vv: also SDK internals)'
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand collect" -s h -l help -d 'Print help'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -s f -l format -d 'Output format' -r -f -a "text\t''
+json\t''
+sarif\t''
+markdown\t'A summary for pull-request comments and job summaries'
+junit\t'JUnit XML for CI systems'"
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -s o -l output -d 'Write the report to FILE instead of standard output' -r -F
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l fail-on -d 'Exit 1 when a finding at or above this severity remains (none: never)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l baseline -d 'Report only findings new since this earlier report (SARIF or JSON from ecsaudit), matched by fingerprint; the summary counts new, unchanged and fixed' -r -F
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l source-root -d 'Repository root for SARIF URIs (default: working directory)' -r -F
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l policy -d 'Extra policy directory or file (repeatable); loaded beside the built-in pack' -r -F
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l config -d 'Config file (default: ./ecsaudit.toml when present)' -r -F
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l rule-timeout -d 'Wall time one rule may take on one part of the graph (up to 256 resources), or one policy test or query; a rule that overruns is stopped and reported, and the rest of the scan goes on' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l no-builtin -d 'Run only the policies given with --policy (the helper library stays available)'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand rules" -s f -l format -d '`text` (a table) or `json` (full metadata)' -r -f -a "text\t''
 json\t''"
@@ -129,15 +156,16 @@ complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand docs" -l completions -
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand docs" -l check -d 'Exit 1 if the files on disk differ from what would be written (write nothing)'
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand docs" -s h -l help -d 'Print help'
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "scan" -d 'Scan task-definition files (or a saved graph) and report findings'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "graph" -d 'Build the graph document from task-definition files and write it'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "collect" -d 'Collect a live AWS account into a graph document (re-evaluate later with `scan --graph`)'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "schema" -d 'Print the JSON Schema of the graph document'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "rules" -d 'List every rule with its metadata'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "explain" -d 'Print one rule\'s full documentation'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "test" -d 'Run Rego policy tests (`test_*` rules in `*_test.rego`), like `opa test`'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "eval" -d 'Evaluate an ad-hoc Rego query against a saved graph'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "new-rule" -d 'Scaffold a new rule and its test in a policy directory'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "docs" -d 'Write the generated documentation: rule pages (docs/rules/*.md, from METADATA), man pages (docs/man/*.1) and shell completions (docs/completions/), from this CLI'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "completions" -d 'Print the shell completion script for SHELL (e.g. `ecsaudit completions bash > /etc/bash_completion.d/ecsaudit`)'
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect schema rules explain test eval new-rule docs completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "scan" -d 'Scan task-definition files (or a saved graph) and report findings'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "graph" -d 'Build the graph document from task-definition files and write it'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "collect" -d 'Collect a live AWS account into a graph document (re-evaluate later with `scan --graph`)'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "merge" -d 'Combine the JSON reports of shards (one `scan -f json` per account, OU or directory) into one report, in any output format'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "schema" -d 'Print the JSON Schema of the graph document'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "rules" -d 'List every rule with its metadata'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "explain" -d 'Print one rule\'s full documentation'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "test" -d 'Run Rego policy tests (`test_*` rules in `*_test.rego`), like `opa test`'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "eval" -d 'Evaluate an ad-hoc Rego query against a saved graph'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "new-rule" -d 'Scaffold a new rule and its test in a policy directory'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "docs" -d 'Write the generated documentation: rule pages (docs/rules/*.md, from METADATA), man pages (docs/man/*.1) and shell completions (docs/completions/), from this CLI'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "completions" -d 'Print the shell completion script for SHELL (e.g. `ecsaudit completions bash > /etc/bash_completion.d/ecsaudit`)'
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand help; and not __fish_seen_subcommand_from scan graph collect merge schema rules explain test eval new-rule docs completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -7,8 +7,8 @@ use super::ecs::{family_revision, role_arn};
 use super::iam::IamData;
 use super::{CollectOptions, Region, RegionData};
 use crate::graph::{derive_task_definition, image, kind, Graph, Node, NodeSource, Status};
-use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Edge kinds produced by live collection (documented in docs/graph.md).
 pub mod edge {
@@ -600,6 +600,7 @@ impl Builder {
         }
         graph.nodes = std::mem::take(&mut self.nodes);
         graph.index_links();
+        let by_account = resources_by_account(graph);
         for src in &mut graph.sources {
             let Some(account) = src
                 .get("account")
@@ -609,18 +610,8 @@ impl Builder {
                 continue;
             };
             let reasons = self.scope.get(&account).cloned().unwrap_or_default();
-            let count = graph
-                .nodes
-                .values()
-                .filter(|n| n.kind == kind::TASK_DEFINITION && matches!(&n.source, NodeSource::Aws { account: Some(a), .. } if *a == account))
-                .count();
-            let mut by_kind: Map<String, Value> = Map::new();
-            for n in graph.nodes.values() {
-                if matches!(&n.source, NodeSource::Aws { account: Some(a), .. } if *a == account) {
-                    let e = by_kind.entry(n.kind.clone()).or_insert(json!(0));
-                    *e = json!(e.as_u64().unwrap_or(0) + 1);
-                }
-            }
+            let by_kind = by_account.get(&account).cloned().unwrap_or_default();
+            let count = by_kind.get(kind::TASK_DEFINITION).copied().unwrap_or(0);
             if let Some(o) = src.as_object_mut() {
                 o.insert(
                     "collected".into(),
@@ -634,4 +625,41 @@ impl Builder {
             }
         }
     }
+}
+
+/// Resources per account and kind. An AWS managed policy (one node, the same in every
+/// account) counts in each account whose roles attach it, so that an account's counts
+/// are the same whether it is audited alone or with others.
+fn resources_by_account(graph: &Graph) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    let account_of = |n: &crate::graph::Node| match &n.source {
+        NodeSource::Aws {
+            account: Some(a), ..
+        } => Some(a.clone()),
+        _ => None,
+    };
+    let shared = |id: &str| id.contains(":iam::aws:policy/");
+    for n in graph.nodes.values() {
+        if shared(&n.id) {
+            continue;
+        }
+        if let Some(a) = account_of(n) {
+            *out.entry(a).or_default().entry(n.kind.clone()).or_default() += 1;
+        }
+    }
+    let mut users: BTreeSet<(String, &str)> = BTreeSet::new();
+    for e in &graph.edges {
+        if e.kind == edge::ATTACHED_POLICY && shared(&e.to) && graph.nodes.contains_key(&e.to) {
+            if let Some(a) = graph.nodes.get(&e.from).and_then(account_of) {
+                users.insert((a, e.to.as_str()));
+            }
+        }
+    }
+    for (a, _) in users {
+        *out.entry(a)
+            .or_default()
+            .entry(kind::IAM_POLICY.to_string())
+            .or_default() += 1;
+    }
+    out
 }

@@ -3,9 +3,7 @@
 //! response capture for JSON-protocol services, and error classification.
 
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::{
-    AfterDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextRef,
-};
+use aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -57,12 +55,25 @@ impl CallLog {
 }
 
 /// Assumed-role credentials that count each `sts:AssumeRole` they make in the audited
-/// account's log (the SDK's provider makes the call with a client of its own). The
-/// clients' identity cache asks again only when the credentials are about to expire.
-#[derive(Debug)]
+/// account's log (the SDK's provider makes the call with a client of its own), and keep
+/// them until five minutes before they expire: the audit asks for them once up front
+/// (a role that cannot be assumed fails there, once) and every client reuses them.
+#[derive(Debug, Clone)]
 pub struct CountedAssumeRole {
-    pub inner: aws_config::sts::AssumeRoleProvider,
+    pub inner: Arc<aws_config::sts::AssumeRoleProvider>,
     pub log: CallLog,
+    pub cached: Arc<Mutex<Option<aws_credential_types::Credentials>>>,
+}
+
+impl CountedAssumeRole {
+    fn fresh(&self) -> Option<aws_credential_types::Credentials> {
+        let cached = self.cached.lock().ok()?.clone()?;
+        let margin = std::time::Duration::from_secs(300);
+        match cached.expiry() {
+            Some(t) if t <= std::time::SystemTime::now() + margin => None,
+            _ => Some(cached),
+        }
+    }
 }
 
 impl aws_credential_types::provider::ProvideCredentials for CountedAssumeRole {
@@ -72,9 +83,30 @@ impl aws_credential_types::provider::ProvideCredentials for CountedAssumeRole {
     where
         Self: 'a,
     {
-        self.log.record("sts:AssumeRole".into());
-        self.inner.provide_credentials()
+        aws_credential_types::provider::future::ProvideCredentials::new(async move {
+            if let Some(c) = self.fresh() {
+                return Ok(c);
+            }
+            self.log.record("sts:AssumeRole".into());
+            let c = self.inner.provide_credentials().await?;
+            if let Ok(mut slot) = self.cached.lock() {
+                *slot = Some(c.clone());
+            }
+            Ok(c)
+        })
     }
+}
+
+/// The `sts:AssumeRole` failure behind a credentials error, named as a failed call.
+pub fn credentials_error(e: &aws_credential_types::provider::error::CredentialsError) -> CallError {
+    assume_role_failure(e).unwrap_or_else(|| CallError {
+        action: "sts:AssumeRole".into(),
+        code: "CredentialsError".into(),
+        message: format!(
+            "{}",
+            aws_smithy_types::error::display::DisplayErrorContext(e)
+        ),
+    })
 }
 
 /// Interceptor that records each execution (not each retry) in a [`CallLog`], under the
@@ -90,37 +122,31 @@ impl Intercept for Recorder {
         "ecsaudit-call-recorder"
     }
 
-    // Not `read_before_execution`: client interceptors run that hook before the
-    // operation's configuration (and its `Metadata`) is in the bag.
-    fn read_before_serialization(
-        &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let op = cfg
-            .load::<Metadata>()
-            .map(|m| m.name().to_string())
-            .unwrap_or_else(|| "Unknown".into());
-        tracing::debug!(action = %format!("{}:{op}", self.prefix), "AWS call");
-        self.log.record(format!("{}:{op}", self.prefix));
-        Ok(())
-    }
-
-    fn read_before_attempt(
+    // Just before each attempt is sent, so that a call that never leaves (its
+    // credentials could not be loaded) is not counted; the first attempt is the call,
+    // later ones its retries.
+    fn read_before_transmit(
         &self,
         _context: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        let action = format!(
+            "{}:{}",
+            self.prefix,
+            cfg.load::<Metadata>().map_or("Unknown", |m| m.name())
+        );
         let attempt = cfg
             .load::<aws_smithy_runtime_api::client::retries::RequestAttempts>()
             .map_or(1, |a| a.attempts());
         if attempt > 1 {
-            tracing::debug!(prefix = self.prefix, attempt, "AWS call retried");
+            tracing::debug!(%action, attempt, "AWS call retried");
             self.log
                 .1
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        } else {
+            tracing::debug!(%action, "AWS call");
+            self.log.record(action);
         }
         Ok(())
     }
@@ -184,6 +210,15 @@ impl CallError {
             || c.contains("notauthorized")
     }
 
+    /// The credentials are not valid in the region at all (a region not enabled for the
+    /// account answers every call so): nothing in that region can be read.
+    pub fn is_region_unusable(&self) -> bool {
+        matches!(
+            self.code.as_str(),
+            "UnrecognizedClientException" | "InvalidClientTokenId" | "OptInRequired"
+        )
+    }
+
     /// The resource does not exist (a fact for the graph, not a collection failure).
     pub fn is_not_found(&self) -> bool {
         let c = self.code.to_ascii_lowercase();
@@ -211,6 +246,11 @@ where
     R: std::fmt::Debug,
 {
     use aws_smithy_runtime_api::client::result::SdkError;
+    if let SdkError::DispatchFailure(d) = err {
+        if let Some(e) = assume_role_failure(d_err(d)) {
+            return e;
+        }
+    }
     let (code, message) = match err {
         SdkError::ServiceError(se) => (
             se.err().code().unwrap_or("ServiceError").to_string(),
@@ -237,6 +277,22 @@ where
         code,
         message,
     }
+}
+
+/// The `sts:AssumeRole` call that failed while credentials were loaded, if that is what
+/// failed (its code and message, not the whole error chain's debug dump).
+fn assume_role_failure(err: &(dyn std::error::Error + 'static)) -> Option<CallError> {
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::client::result::SdkError;
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(se) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
+            return Some(call_error("sts:AssumeRole", se));
+        }
+        cur = e.source();
+    }
+    None
 }
 
 fn d_err(

@@ -19,7 +19,21 @@ pub struct Ec2Data {
 }
 
 pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
-    let mut data = Ec2Data::default();
+    // The instances' groups are among those to read; the subnets are read meanwhile.
+    let groups_of_all = async {
+        let instances = instances(r, ecs).await;
+        let data = security_groups(r, ecs, elb, &instances).await;
+        (instances, data)
+    };
+    let ((instances, mut data), subnets) = futures::join!(groups_of_all, subnets(r, ecs, elb));
+    data.instances = instances;
+    data.subnets = subnets;
+    data
+}
+
+/// The EC2 instances of the container instances.
+async fn instances(r: &Region, ecs: &EcsData) -> Vec<Value> {
+    let mut instances = Vec::new();
     let instance_ids: Vec<String> = ecs
         .container_instances
         .iter()
@@ -39,7 +53,7 @@ pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
             match page {
                 Ok(p) => {
                     for res in p.reservations() {
-                        data.instances.extend(res.instances().iter().map(instance));
+                        instances.extend(res.instances().iter().map(instance));
                     }
                 }
                 Err(e) => {
@@ -57,6 +71,13 @@ pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
         }
     }
 
+    instances
+}
+
+/// The security groups of services, load balancers and instances (missing ones listed in
+/// `missing_groups`).
+async fn security_groups(r: &Region, ecs: &EcsData, elb: &ElbData, instances: &[Value]) -> Ec2Data {
+    let mut data = Ec2Data::default();
     let mut group_ids: BTreeSet<String> = BTreeSet::new();
     for s in &ecs.services {
         for g in s
@@ -71,7 +92,7 @@ pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
         }
     }
     group_ids.extend(elb.security_group_ids());
-    for i in &data.instances {
+    for i in instances {
         for g in i
             .get("SecurityGroups")
             .and_then(Value::as_array)
@@ -131,6 +152,12 @@ pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
         }
     }
 
+    data
+}
+
+/// The subnets of services and load balancers.
+async fn subnets(r: &Region, ecs: &EcsData, elb: &ElbData) -> Vec<Value> {
+    let mut subnets = Vec::new();
     let mut subnet_ids: BTreeSet<String> = elb.subnet_ids().into_iter().collect();
     for s in &ecs.services {
         for g in s
@@ -153,7 +180,7 @@ pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
             .send()
             .await
         {
-            Ok(o) => data.subnets.extend(o.subnets().iter().map(|s| {
+            Ok(o) => subnets.extend(o.subnets().iter().map(|s| {
                 json!({
                     "SubnetId": s.subnet_id(),
                     "VpcId": s.vpc_id(),
@@ -174,7 +201,7 @@ pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
             }
         }
     }
-    data
+    subnets
 }
 
 fn instance(i: &aws_sdk_ec2::types::Instance) -> Value {

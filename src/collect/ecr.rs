@@ -1,7 +1,7 @@
 //! ECR: size and push date of the private ECR images task definitions reference (images
 //! in this region's registries; raw `describe-images` details).
 
-use super::client::raw_call;
+use super::client::{raw_call, CallError};
 use super::ecs::EcsData;
 use super::Region;
 use crate::graph::image;
@@ -81,32 +81,20 @@ pub async fn collect(r: &Region, ecs: &EcsData) -> EcrData {
             );
             match batch {
                 Ok(v) => record(&mut data, chunk, &parsed, &v),
-                Err(_) => {
-                    // One missing image fails the batch: ask one at a time.
-                    for (reference, p) in chunk.iter().zip(&parsed) {
-                        match raw_call!(
-                            "ecr:DescribeImages",
-                            r.ecr
-                                .describe_images()
-                                .registry_id(&account)
-                                .repository_name(&repo)
-                                .image_ids(image_id(p))
-                        ) {
-                            Ok(v) => record(
-                                &mut data,
-                                std::slice::from_ref(reference),
-                                std::slice::from_ref(p),
-                                &v,
-                            ),
-                            Err(e) => {
-                                if !e.is_not_found() {
-                                    r.problems.call_failed(
-                                        &e,
-                                        "image size could not be read; the size check was not performed",
-                                        Some(reference),
-                                    );
-                                }
-                                data.unavailable.push((reference.clone(), e.to_string()));
+                // One missing image fails the whole batch (a batch of one: that image
+                // is missing). Otherwise list the repository once and match locally,
+                // rather than one call per image.
+                Err(e) => {
+                    let listed = if e.is_not_found() && chunk.len() > 1 {
+                        list_repository(r, &account, &repo).await
+                    } else {
+                        Err(e)
+                    };
+                    match listed {
+                        Ok(v) => record(&mut data, chunk, &parsed, &v),
+                        Err(e) => {
+                            for reference in chunk {
+                                unavailable(r, &mut data, reference, &e);
                             }
                         }
                     }
@@ -115,6 +103,48 @@ pub async fn collect(r: &Region, ecs: &EcsData) -> EcrData {
         }
     }
     data
+}
+
+/// A reference whose image could not be read: named as not checked unless it simply
+/// does not exist.
+fn unavailable(r: &Region, data: &mut EcrData, reference: &str, e: &CallError) {
+    if !e.is_not_found() {
+        r.problems.call_failed(
+            e,
+            "image size could not be read; the size check was not performed",
+            Some(reference),
+        );
+    }
+    data.unavailable
+        .push((reference.to_string(), e.to_string()));
+}
+
+/// Every image of one repository (`imageDetails` of all pages).
+async fn list_repository(r: &Region, account: &str, repo: &str) -> Result<Value, CallError> {
+    let mut details = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = raw_call!(
+            "ecr:DescribeImages",
+            r.ecr
+                .describe_images()
+                .registry_id(account)
+                .repository_name(repo)
+                .max_results(1000)
+                .set_next_token(token.take())
+        )?;
+        details.extend(
+            page.get("imageDetails")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+        );
+        match page.get("nextToken").and_then(Value::as_str) {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    Ok(serde_json::json!({ "imageDetails": details }))
 }
 
 fn record(data: &mut EcrData, refs: &[String], parsed: &[image::ImageRef], v: &Value) {

@@ -35,24 +35,30 @@ pub struct EcsData {
     /// (cluster ARN, container instance).
     pub container_instances: Vec<(String, Value)>,
     pub task_definitions: BTreeMap<String, TaskDef>,
+    /// Revisions services and running tasks use, and why (until task definitions are
+    /// read).
+    in_use: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Where the roles task definitions name are sent as soon as each is described, so
+/// that IAM is read while ECS still is.
+pub type RoleSink = futures::channel::mpsc::UnboundedSender<String>;
+
+impl TaskDef {
+    /// The task and execution roles it names, as ARNs (short names are completed).
+    pub fn role_arns(&self, account: &str) -> Vec<String> {
+        let Some(doc) = &self.doc else {
+            return Vec::new();
+        };
+        ["taskRoleArn", "executionRoleArn"]
+            .into_iter()
+            .filter_map(|field| doc.get(field).and_then(Value::as_str))
+            .map(|r| role_arn(r, account, partition_of(&self.arn)))
+            .collect()
+    }
 }
 
 impl EcsData {
-    /// Task and execution roles referenced, as ARNs (short names are completed).
-    pub fn role_arns(&self, account: &str) -> Vec<String> {
-        let mut out = BTreeSet::new();
-        for td in self.task_definitions.values() {
-            if let Some(doc) = &td.doc {
-                for field in ["taskRoleArn", "executionRoleArn"] {
-                    if let Some(r) = doc.get(field).and_then(Value::as_str) {
-                        out.insert(role_arn(r, account, partition_of(&td.arn)));
-                    }
-                }
-            }
-        }
-        out.into_iter().collect()
-    }
-
     /// Target groups referenced by services.
     pub fn target_group_arns(&self) -> Vec<String> {
         let mut out = BTreeSet::new();
@@ -88,28 +94,93 @@ pub fn family_revision(arn: &str) -> Option<(&str, i64)> {
     Some((family, rev.parse().ok()?))
 }
 
-pub async fn collect(r: &Region, all_revisions: bool) -> EcsData {
-    let mut data = EcsData::default();
+/// The region's clusters. Fails only when the region cannot be used at all (the call
+/// was refused as in a region not enabled for the account); another failure is a
+/// problem named in `r.problems`, and the audit goes on with what was listed.
+pub async fn list_clusters(r: &Region) -> Result<Vec<String>, CallError> {
     let (cluster_arns, failed) = list_all!(
         "ecs:ListClusters",
         r.ecs.list_clusters(),
         |p: &aws_sdk_ecs::operation::list_clusters::ListClustersOutput| p.cluster_arns().to_vec()
     );
-    if let Some(e) = failed {
-        r.problems.call_failed(
+    match failed {
+        Some(e) if e.is_region_unusable() => return Err(e),
+        Some(e) => r.problems.call_failed(
             &e,
             &format!("clusters in {} could not be listed", r.region),
             Some(&r.arn("ecs", "cluster/*")),
-        );
+        ),
+        None => {}
     }
-    for chunk in cluster_arns.chunks(100) {
+    Ok(cluster_arns)
+}
+
+/// The clusters (described) and their services, container instances and the revisions
+/// in use, read at once; task definitions come later ([`task_definitions`]).
+pub async fn clusters(r: &Region, cluster_arns: &[String]) -> EcsData {
+    let mut data = EcsData::default();
+    let (clusters, per_cluster) = futures::join!(
+        describe_clusters(r, cluster_arns),
+        stream::iter(cluster_arns.iter())
+            .map(|c| cluster(r, c))
+            .buffer_unordered(r.concurrency)
+            .collect::<Vec<ClusterData>>()
+    );
+    data.clusters = clusters;
+    for cd in per_cluster {
+        for s in &cd.services {
+            for arn in service_task_definitions(s) {
+                data.in_use
+                    .entry(arn)
+                    .or_default()
+                    .insert(reason::SERVICE.into());
+            }
+        }
+        for arn in cd.running {
+            data.in_use
+                .entry(arn)
+                .or_default()
+                .insert(reason::RUNNING.into());
+        }
+        data.services.extend(cd.services);
+        data.container_instances.extend(cd.container_instances);
+    }
+    data
+}
+
+/// The task definitions in scope: `latest` (read meanwhile, see [`latest`]) and every
+/// other revision in use, each with why it is in scope.
+pub async fn task_definitions(r: &Region, data: &mut EcsData, latest: Latest, roles: &RoleSink) {
+    let Latest { all, mut described } = latest;
+    let mut scope = std::mem::take(&mut data.in_use);
+    for arn in all {
+        scope.entry(arn).or_default().insert(reason::ALL.into());
+    }
+    for td in &mut described {
+        if let Some(more) = scope.remove(&td.arn) {
+            td.reasons.extend(more);
+        }
+    }
+    let rest: Vec<TaskDef> = stream::iter(scope)
+        .map(|(arn, reasons)| describe_task_definition(r, arn, reasons, roles))
+        .buffer_unordered(r.concurrency)
+        .collect()
+        .await;
+    for td in described.into_iter().chain(rest) {
+        data.task_definitions.insert(td.arn.clone(), td);
+    }
+}
+
+/// Each cluster described (100 a call); a cluster that could not be is named, and its
+/// services and container instances are still read and still link to it.
+async fn describe_clusters(r: &Region, arns: &[String]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for chunk in arns.chunks(100) {
         match raw_call!(
             "ecs:DescribeClusters",
             r.ecs.describe_clusters().set_clusters(Some(chunk.to_vec()))
         ) {
-            Ok(v) => data.clusters.extend(array(&v, "clusters")),
-            // Each cluster is named: its checks were not performed (its services and
-            // container instances are still read, and still link to it).
+            Ok(v) => out.extend(array(&v, "clusters")),
             Err(e) => {
                 for arn in chunk {
                     r.problems.call_failed(
@@ -121,65 +192,41 @@ pub async fn collect(r: &Region, all_revisions: bool) -> EcsData {
             }
         }
     }
+    out
+}
 
-    let mut in_use: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let per_cluster: Vec<ClusterData> = stream::iter(cluster_arns.iter())
-        .map(|c| cluster(r, c))
-        .buffer_unordered(r.concurrency)
-        .collect()
-        .await;
-    for cd in per_cluster {
-        for s in &cd.services {
-            for arn in service_task_definitions(s) {
-                in_use
-                    .entry(arn)
-                    .or_default()
-                    .insert(reason::SERVICE.into());
-            }
-        }
-        for arn in cd.running {
-            in_use
-                .entry(arn)
-                .or_default()
-                .insert(reason::RUNNING.into());
-        }
-        data.services.extend(cd.services);
-        data.container_instances.extend(cd.container_instances);
-    }
+/// The revisions in scope beyond those in use.
+pub struct Latest {
+    /// `--all-revisions`: every ACTIVE revision's ARN (described with those in use).
+    all: Vec<String>,
+    /// Otherwise each family's latest ACTIVE revision, described.
+    described: Vec<TaskDef>,
+}
 
-    let mut scope = in_use;
-    let mut described: Vec<TaskDef> = Vec::new();
-    match families(r, all_revisions).await {
-        Scope::Revisions(arns) => {
-            for arn in arns {
-                scope.entry(arn).or_default().insert(reason::ALL.into());
-            }
-        }
-        // DescribeTaskDefinition given a family returns its latest ACTIVE revision: one
-        // call a family, not a listing and then a call.
+/// The revisions in scope beyond those in use: with `--all-revisions` every ACTIVE
+/// revision's ARN; otherwise each family's latest ACTIVE revision, described here by
+/// family name (one call a family, not a listing and then a call).
+pub async fn latest(r: &Region, families: Families, roles: &RoleSink) -> Latest {
+    match families.scope {
+        Scope::Revisions(arns) => Latest {
+            all: arns,
+            described: Vec::new(),
+        },
         Scope::Families(fams) => {
-            described = stream::iter(fams)
-                .map(|family| describe_task_definition(r, family, [reason::LATEST.into()].into()))
+            let mut described: Vec<TaskDef> = stream::iter(fams)
+                .map(|family| {
+                    describe_task_definition(r, family, [reason::LATEST.into()].into(), roles)
+                })
                 .buffer_unordered(r.concurrency)
                 .collect()
                 .await;
             described.retain(|td| td.doc.is_some());
-            for td in &mut described {
-                if let Some(more) = scope.remove(&td.arn) {
-                    td.reasons.extend(more);
-                }
+            Latest {
+                all: Vec::new(),
+                described,
             }
         }
     }
-    let rest: Vec<TaskDef> = stream::iter(scope)
-        .map(|(arn, reasons)| describe_task_definition(r, arn, reasons))
-        .buffer_unordered(r.concurrency)
-        .collect()
-        .await;
-    for td in described.into_iter().chain(rest) {
-        data.task_definitions.insert(td.arn.clone(), td);
-    }
-    data
 }
 
 /// What `--all-revisions` or the default scope asks to describe beyond the revisions in
@@ -227,12 +274,23 @@ struct ClusterData {
     running: Vec<String>,
 }
 
+/// One cluster's services, container instances and running tasks' revisions, the three
+/// read at once.
 async fn cluster(r: &Region, cluster: &str) -> ClusterData {
-    let mut out = ClusterData {
-        services: Vec::new(),
-        container_instances: Vec::new(),
-        running: Vec::new(),
-    };
+    let (services, container_instances, running) = futures::join!(
+        services(r, cluster),
+        container_instances(r, cluster),
+        running(r, cluster)
+    );
+    ClusterData {
+        services,
+        container_instances,
+        running,
+    }
+}
+
+async fn services(r: &Region, cluster: &str) -> Vec<Value> {
+    let mut services = Vec::new();
     let (arns, failed) = list_all!(
         "ecs:ListServices",
         r.ecs.list_services().cluster(cluster),
@@ -254,7 +312,7 @@ async fn cluster(r: &Region, cluster: &str) -> ClusterData {
                 .set_services(Some(chunk.to_vec()))
                 .include(aws_sdk_ecs::types::ServiceField::Tags)
         ) {
-            Ok(v) => out.services.extend(array(&v, "services")),
+            Ok(v) => services.extend(array(&v, "services")),
             Err(e) => {
                 for arn in chunk {
                     r.problems
@@ -264,6 +322,11 @@ async fn cluster(r: &Region, cluster: &str) -> ClusterData {
         }
     }
 
+    services
+}
+
+async fn container_instances(r: &Region, cluster: &str) -> Vec<(String, Value)> {
+    let mut instances = Vec::new();
     let (ci_arns, failed) = list_all!(
         "ecs:ListContainerInstances",
         r.ecs.list_container_instances().cluster(cluster),
@@ -283,7 +346,7 @@ async fn cluster(r: &Region, cluster: &str) -> ClusterData {
                 .cluster(cluster)
                 .set_container_instances(Some(chunk.to_vec()))
         ) {
-            Ok(v) => out.container_instances.extend(
+            Ok(v) => instances.extend(
                 array(&v, "containerInstances")
                     .into_iter()
                     .map(|ci| (cluster.to_string(), ci)),
@@ -300,6 +363,12 @@ async fn cluster(r: &Region, cluster: &str) -> ClusterData {
         }
     }
 
+    instances
+}
+
+/// The revisions the cluster's running tasks use.
+async fn running(r: &Region, cluster: &str) -> Vec<String> {
+    let mut running = Vec::new();
     let (task_arns, failed) = list_all!(
         "ecs:ListTasks",
         r.ecs
@@ -324,7 +393,7 @@ async fn cluster(r: &Region, cluster: &str) -> ClusterData {
             .send()
             .await
         {
-            Ok(o) => out.running.extend(
+            Ok(o) => running.extend(
                 o.tasks()
                     .iter()
                     .filter_map(|t| t.task_definition_arn().map(str::to_string)),
@@ -336,14 +405,31 @@ async fn cluster(r: &Region, cluster: &str) -> ClusterData {
             ),
         }
     }
-    out.running.sort();
-    out.running.dedup();
-    out
+    running.sort();
+    running.dedup();
+    running
 }
 
-/// Revisions in scope beyond those in use: every ACTIVE family (its latest revision), or
-/// every ACTIVE revision with `--all-revisions`.
-async fn families(r: &Region, all_revisions: bool) -> Scope {
+/// The revisions listed beyond those in use, and the listing's failure (reported with
+/// [`Families::report`] once the region is known to be usable: listed at the same time
+/// as the clusters, it fails with them in a region not enabled).
+pub struct Families {
+    scope: Scope,
+    failed: Option<(CallError, &'static str)>,
+}
+
+impl Families {
+    /// Name a failed listing as not checked.
+    pub fn report(&self, r: &Region) {
+        if let Some((e, what)) = &self.failed {
+            r.problems
+                .call_failed(e, what, Some(&r.arn("ecs", "task-definition/*")));
+        }
+    }
+}
+
+/// List every ACTIVE family (default scope) or every ACTIVE revision (`--all-revisions`).
+pub async fn families(r: &Region, all_revisions: bool) -> Families {
     use aws_sdk_ecs::types::{TaskDefinitionFamilyStatus, TaskDefinitionStatus};
     if all_revisions {
         let (arns, failed) = list_all!(
@@ -355,14 +441,10 @@ async fn families(r: &Region, all_revisions: bool) -> Scope {
                 .task_definition_arns()
                 .to_vec()
         );
-        if let Some(e) = failed {
-            r.problems.call_failed(
-                &e,
-                "task definitions could not be listed",
-                Some(&r.arn("ecs", "task-definition/*")),
-            );
-        }
-        return Scope::Revisions(arns);
+        return Families {
+            scope: Scope::Revisions(arns),
+            failed: failed.map(|e| (e, "task definitions could not be listed")),
+        };
     }
     let (fams, failed) = list_all!(
         "ecs:ListTaskDefinitionFamilies",
@@ -373,17 +455,34 @@ async fn families(r: &Region, all_revisions: bool) -> Scope {
             .families()
             .to_vec()
     );
-    if let Some(e) = failed {
-        r.problems.call_failed(
-            &e,
-            "task-definition families could not be listed; only revisions in use are audited",
-            Some(&r.arn("ecs", "task-definition/*")),
-        );
+    Families {
+        scope: Scope::Families(fams),
+        failed: failed.map(|e| {
+            (
+                e,
+                "task-definition families could not be listed; only revisions in use are audited",
+            )
+        }),
     }
-    Scope::Families(fams)
 }
 
-async fn describe_task_definition(r: &Region, arn: String, reasons: BTreeSet<String>) -> TaskDef {
+/// One task definition (by ARN, or by family name: its latest ACTIVE revision); the
+/// roles it names go to `roles` at once.
+async fn describe_task_definition(
+    r: &Region,
+    arn: String,
+    reasons: BTreeSet<String>,
+    roles: &RoleSink,
+) -> TaskDef {
+    let td = describe(r, arn, reasons).await;
+    for role in td.role_arns(&r.account) {
+        // Closed only once every region's ECS is read.
+        let _ = roles.unbounded_send(role);
+    }
+    td
+}
+
+async fn describe(r: &Region, arn: String, reasons: BTreeSet<String>) -> TaskDef {
     match raw_call!(
         "ecs:DescribeTaskDefinition",
         r.ecs

@@ -59,9 +59,13 @@ fn role_name(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
-pub async fn collect(r: &Region, role_arns: &[String]) -> IamData {
-    let roles: Vec<(RoleData, Vec<String>)> = stream::iter(role_arns.iter())
-        .map(|arn| role(r, arn))
+/// The roles `role_arns` names (each once, however often it is named), read as they
+/// come, then the managed policies they attach (each once).
+pub async fn collect(r: &Region, role_arns: impl futures::Stream<Item = String>) -> IamData {
+    let mut seen = BTreeSet::new();
+    let roles: Vec<(RoleData, Vec<String>)> = role_arns
+        .filter(|arn| futures::future::ready(seen.insert(arn.clone())))
+        .map(|arn| async move { role(r, &arn).await })
         .buffer_unordered(r.concurrency)
         .collect()
         .await;
@@ -107,7 +111,6 @@ async fn role(r: &Region, arn: &str) -> (RoleData, Vec<String>) {
             );
         }
     };
-    let mut partial = false;
     let Some(role) = got.role() else {
         return (
             RoleData {
@@ -124,97 +127,12 @@ async fn role(r: &Region, arn: &str) -> (RoleData, Vec<String>) {
         );
     };
 
-    // Inline policies.
-    let mut inline = Vec::new();
-    let mut names = Vec::new();
-    let mut marker = None;
-    loop {
-        match r
-            .iam
-            .list_role_policies()
-            .role_name(name)
-            .set_marker(marker.clone())
-            .send()
-            .await
-        {
-            Ok(o) => {
-                names.extend(o.policy_names().iter().cloned());
-                if o.is_truncated() && o.marker().is_some() {
-                    marker = o.marker().map(str::to_string);
-                } else {
-                    break;
-                }
-            }
-            Err(e) => {
-                partial = true;
-                r.problems.call_failed(
-                    &call_error("iam:ListRolePolicies", &e),
-                    "inline policies could not be listed; permission checks were not performed",
-                    Some(arn),
-                );
-                break;
-            }
-        }
-    }
-    for pname in names {
-        match r
-            .iam
-            .get_role_policy()
-            .role_name(name)
-            .policy_name(&pname)
-            .send()
-            .await
-        {
-            Ok(o) => inline.push(json!({
-                "PolicyName": pname,
-                "PolicyDocument": document(Some(o.policy_document())),
-            })),
-            Err(e) => {
-                partial = true;
-                r.problems.call_failed(
-                    &call_error("iam:GetRolePolicy", &e),
-                    &format!("inline policy {pname} could not be read"),
-                    Some(arn),
-                );
-            }
-        }
-    }
-
-    // Attached managed policies.
-    let mut attached = Vec::new();
-    let mut marker = None;
-    loop {
-        match r
-            .iam
-            .list_attached_role_policies()
-            .role_name(name)
-            .set_marker(marker.clone())
-            .send()
-            .await
-        {
-            Ok(o) => {
-                attached.extend(
-                    o.attached_policies().iter().map(
-                        |p| json!({"PolicyName": p.policy_name(), "PolicyArn": p.policy_arn()}),
-                    ),
-                );
-                if o.is_truncated() && o.marker().is_some() {
-                    marker = o.marker().map(str::to_string);
-                } else {
-                    break;
-                }
-            }
-            Err(e) => {
-                partial = true;
-                r.problems.call_failed(
-                    &call_error("iam:ListAttachedRolePolicies", &e),
-                    "attached policies could not be listed; permission checks were not performed",
-                    Some(arn),
-                );
-                break;
-            }
-        }
-    }
+    // Inline and attached policies, both lists at once.
+    let ((inline, inline_partial), (attached, attached_partial)) = futures::join!(
+        inline_policies(r, name, arn),
+        attached_policies(r, name, arn)
+    );
+    let partial = inline_partial || attached_partial;
     let policy_arns: Vec<String> = attached
         .iter()
         .filter_map(|p| {
@@ -247,6 +165,108 @@ async fn role(r: &Region, arn: &str) -> (RoleData, Vec<String>) {
         },
         policy_arns,
     )
+}
+
+/// The role's inline policies with their documents (each read at once), and whether some
+/// could not be read.
+async fn inline_policies(r: &Region, name: &str, arn: &str) -> (Vec<Value>, bool) {
+    let mut partial = false;
+    let mut names = Vec::new();
+    let mut marker = None;
+    loop {
+        match r
+            .iam
+            .list_role_policies()
+            .role_name(name)
+            .set_marker(marker.clone())
+            .send()
+            .await
+        {
+            Ok(o) => {
+                names.extend(o.policy_names().iter().cloned());
+                if o.is_truncated() && o.marker().is_some() {
+                    marker = o.marker().map(str::to_string);
+                } else {
+                    break;
+                }
+            }
+            Err(e) => {
+                partial = true;
+                r.problems.call_failed(
+                    &call_error("iam:ListRolePolicies", &e),
+                    "inline policies could not be listed; permission checks were not performed",
+                    Some(arn),
+                );
+                break;
+            }
+        }
+    }
+    let read: Vec<Option<Value>> = stream::iter(names)
+        .map(|pname| async move {
+            match r
+                .iam
+                .get_role_policy()
+                .role_name(name)
+                .policy_name(&pname)
+                .send()
+                .await
+            {
+                Ok(o) => Some(json!({
+                    "PolicyName": pname,
+                    "PolicyDocument": document(Some(o.policy_document())),
+                })),
+                Err(e) => {
+                    r.problems.call_failed(
+                        &call_error("iam:GetRolePolicy", &e),
+                        &format!("inline policy {pname} could not be read"),
+                        Some(arn),
+                    );
+                    None
+                }
+            }
+        })
+        .buffered(r.concurrency)
+        .collect()
+        .await;
+    partial |= read.iter().any(Option::is_none);
+    (read.into_iter().flatten().collect(), partial)
+}
+
+/// The role's attached managed policies (name and ARN), and whether the list is partial.
+async fn attached_policies(r: &Region, name: &str, arn: &str) -> (Vec<Value>, bool) {
+    let mut attached = Vec::new();
+    let mut marker = None;
+    loop {
+        match r
+            .iam
+            .list_attached_role_policies()
+            .role_name(name)
+            .set_marker(marker.clone())
+            .send()
+            .await
+        {
+            Ok(o) => {
+                attached.extend(
+                    o.attached_policies().iter().map(
+                        |p| json!({"PolicyName": p.policy_name(), "PolicyArn": p.policy_arn()}),
+                    ),
+                );
+                if o.is_truncated() && o.marker().is_some() {
+                    marker = o.marker().map(str::to_string);
+                } else {
+                    return (attached, false);
+                }
+            }
+            Err(e) => {
+                r.problems.call_failed(
+                    &call_error("iam:ListAttachedRolePolicies", &e),
+                    "attached policies could not be listed; permission checks were not performed",
+                    Some(arn),
+                );
+                return (attached, true);
+            }
+        }
+    }
 }
 
 async fn policy(r: &Region, arn: &str) -> PolicyData {

@@ -1,10 +1,12 @@
-//! Live collection: read an AWS account (read-only calls) into the graph document.
+//! Live collection: read AWS accounts (read-only calls) into the graph document.
 //!
-//! One [`Target`] per account (the ambient credentials, or each `--assume-role`), one
-//! [`Region`] pass per region; IAM once per account. Every failed call becomes a
+//! One target per account (the ambient credentials, each `--assume-role`, or every
+//! account of an organisation: see `accounts`), audited concurrently; one [`Region`]
+//! pass per region; IAM once per account. Every failed call becomes a
 //! diagnostic naming the API call, and the resources it concerned are kept in the graph
 //! with status `unavailable`, so their checks are reported as not performed, never passed.
 
+mod accounts;
 pub mod build;
 pub mod client;
 pub mod ec2;
@@ -12,12 +14,14 @@ pub mod ecr;
 pub mod ecs;
 pub mod elbv2;
 pub mod iam;
+pub mod org;
 
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
+use accounts::{audit_account, targets, Progress};
 use aws_config::{BehaviorVersion, Region as AwsRegion, SdkConfig};
-use client::{call_error, CallError, CallLog, Recorder};
-use serde_json::json;
+use client::{CallError, CallLog, Recorder};
+use futures::StreamExt;
 use std::sync::{Arc, Mutex};
 
 /// What to collect and how.
@@ -31,6 +35,13 @@ pub struct CollectOptions {
     /// Roles to assume, one audited account each (empty: the ambient credentials).
     pub assume_roles: Vec<String>,
     pub external_id: Option<String>,
+    /// Audit the accounts of the caller's organisation by assuming this role name in
+    /// each (the caller's own account with its own credentials).
+    pub org_role: Option<String>,
+    /// Which accounts of the organisation (with `org_role`).
+    pub org_selection: org::Selection,
+    /// Accounts audited at once (0 or 1: one after the other).
+    pub account_concurrency: usize,
     /// Send every call here (a local stand-in such as moto).
     pub endpoint_url: Option<String>,
     /// Every ACTIVE revision instead of latest + in use.
@@ -250,173 +261,37 @@ pub async fn collect(opts: &CollectOptions) -> Collected {
     let base = base_config(opts).await;
     let mut graph = Graph::new(Vec::new());
     let mut builder = build::Builder::new(opts.redactor.clone());
-
-    // One configuration per audited account, and the log of its calls.
-    let mut targets: Vec<(String, SdkConfig, CallLog)> = Vec::new();
-    if opts.assume_roles.is_empty() {
-        targets.push((
-            "ambient credentials".into(),
-            base.clone(),
-            CallLog::default(),
-        ));
-    } else {
-        for arn in &opts.assume_roles {
-            let account_log = CallLog::default();
-            let mut b = aws_config::sts::AssumeRoleProvider::builder(arn)
-                .session_name("ecsaudit")
-                .configure(&base);
-            if let Some(id) = &opts.external_id {
-                b = b.external_id(id);
-            }
-            let provider = client::CountedAssumeRole {
-                inner: b.build().await,
-                log: account_log.clone(),
-            };
-            let conf = base
-                .to_builder()
-                .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
-                    provider,
-                ))
-                .build();
-            targets.push((format!("role {arn}"), conf, account_log));
-        }
-    }
-
-    let account_logs: Vec<CallLog> = targets.iter().map(|t| t.2.clone()).collect();
-    for (label, conf, log) in targets {
-        let sts = sts_client(&conf, &log);
-        let account = match sts.get_caller_identity().send().await {
-            Ok(out) => out.account().unwrap_or("unknown").to_string(),
-            Err(e) => {
-                let err = call_error("sts:GetCallerIdentity", &e);
-                let mut d = Diagnostic::error(
-                    "aws-credentials",
-                    format!("cannot audit with {label}: {err}"),
-                );
-                d.resource = Some(label.clone());
-                problems.push(d);
-                continue;
-            }
-        };
-        let regions = match resolve_regions(opts, &conf, &account, &log, &problems).await {
-            Some(r) => r,
-            None => continue,
-        };
-        let mut pb = progress(opts.progress, regions.len() as u64, &account);
-        let mut account_roles = Vec::new();
-        let mut iam_region = None;
-        for region in &regions {
-            let r = Region::new(&conf, &account, region, opts, &log, &problems);
-            if let Some(pb) = &mut pb {
-                pb.set_message(format!("{account} {region}"));
-            }
-            let data = collect_region(&r, opts).await;
-            account_roles.extend(data.ecs.role_arns(&account));
+    let org_log = CallLog::default();
+    let (targets, org_source) = targets(opts, &base, &org_log, &problems).await;
+    graph.sources.extend(org_source);
+    let mut logs: Vec<CallLog> = targets.iter().map(|t| t.log.clone()).collect();
+    logs.push(org_log);
+    let bar = Progress::new(opts.progress);
+    let mut audits = futures::stream::iter(targets)
+        .map(|t| audit_account(t, opts, &bar))
+        .buffered(opts.account_concurrency.max(1));
+    while let Some(a) = audits.next().await {
+        for (r, data) in a.regions {
             builder.add_region(&r, data);
-            if let Some(pb) = &pb {
-                pb.inc(1);
-            }
-            iam_region.get_or_insert(r);
         }
-        if let Some(r) = iam_region {
-            account_roles.sort();
-            account_roles.dedup();
-            let iam = iam::collect(&r, &account_roles).await;
-            builder.add_iam(&r, iam);
+        if let Some((r, data)) = a.iam {
+            builder.add_iam(&r, data);
         }
-        if let Some(pb) = pb {
-            pb.finish_and_clear();
-        }
-        graph.sources.push(json!({
-            "type": "aws",
-            "account": account,
-            "regions": regions,
-            "credentials": label,
-            "api_calls": log.total(),
-            "retries": log.retries(),
-        }));
+        graph.sources.extend(a.source);
+        graph.diagnostics.extend(a.problems);
     }
+    drop(audits);
+    bar.finish();
     builder.finish(&mut graph, opts);
     graph.diagnostics.extend(problems.take());
     let calls = CallLog::default();
-    for l in &account_logs {
+    for l in &logs {
         calls.absorb(l);
     }
     Collected { graph, calls }
 }
 
-fn progress(enabled: bool, len: u64, account: &str) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if !enabled || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let pb = indicatif::ProgressBar::new(len);
-    pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} collecting {msg} [{bar:30}] {pos}/{len} regions",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    pb.set_message(account.to_string());
-    pb.enable_steady_tick(std::time::Duration::from_millis(120));
-    Some(pb)
-}
-
-/// `--region` values, the enabled regions (`--all-regions`), or the configured default.
-async fn resolve_regions(
-    opts: &CollectOptions,
-    conf: &SdkConfig,
-    account: &str,
-    log: &CallLog,
-    problems: &Problems,
-) -> Option<Vec<String>> {
-    if opts.all_regions {
-        let home = conf
-            .region()
-            .map(|r| r.to_string())
-            .unwrap_or_else(|| HOME_REGION.into());
-        let r = Region::new(conf, account, &home, opts, log, problems);
-        return match r.ec2.describe_regions().send().await {
-            Ok(out) => {
-                let mut v: Vec<String> = out
-                    .regions()
-                    .iter()
-                    .filter(|x| x.opt_in_status() != Some("not-opted-in"))
-                    .filter_map(|x| x.region_name().map(str::to_string))
-                    .collect();
-                v.sort();
-                Some(v)
-            }
-            Err(e) => {
-                let err = call_error("ec2:DescribeRegions", &e);
-                let mut d = Diagnostic::error(
-                    "aws-regions",
-                    format!("--all-regions for account {account}: {err}"),
-                );
-                d.resource = Some(account.to_string());
-                problems.push(d);
-                None
-            }
-        };
-    }
-    if !opts.regions.is_empty() {
-        let mut v = opts.regions.clone();
-        v.dedup();
-        return Some(v);
-    }
-    match conf.region() {
-        Some(r) => Some(vec![r.to_string()]),
-        None => {
-            problems.push(Diagnostic::error(
-                "aws-regions",
-                "no region: pass --region, --all-regions, or set AWS_REGION / a profile region",
-            ));
-            None
-        }
-    }
-}
-
-/// Everything read in one region (IAM is read per account afterwards).
+/// Everything read in one region (IAM is read per account, meanwhile).
 pub struct RegionData {
     pub ecs: ecs::EcsData,
     pub elb: elbv2::ElbData,
@@ -424,12 +299,43 @@ pub struct RegionData {
     pub ecr: ecr::EcrData,
 }
 
-async fn collect_region(r: &Region, opts: &CollectOptions) -> RegionData {
-    let ecs = ecs::collect(r, opts.all_revisions).await;
-    let elb = elbv2::collect(r, &ecs.target_group_arns()).await;
-    let ec2 = ec2::collect(r, &ecs, &elb).await;
+/// One region's audit; `None` when the region cannot be used at all (its one diagnostic
+/// is in `r.problems`). Clusters and task-definition families are listed at once; load
+/// balancing and EC2 are read as soon as the services are, while the task definitions
+/// still are; ECR once they are.
+async fn collect_region(
+    r: &Region,
+    opts: &CollectOptions,
+    roles: &ecs::RoleSink,
+) -> Option<RegionData> {
+    let (clusters, families) =
+        futures::join!(ecs::list_clusters(r), ecs::families(r, opts.all_revisions));
+    let cluster_arns = match clusters {
+        Ok(arns) => arns,
+        Err(e) => {
+            let mut d = Diagnostic::incomplete(
+                "region-not-audited",
+                format!(
+                    "region {} of account {} was not audited (is the region enabled for the account?): {e}",
+                    r.region, r.account
+                ),
+            );
+            d.resource = Some(r.arn("ecs", "*"));
+            r.problems.push(d);
+            return None;
+        }
+    };
+    families.report(r);
+    let network = async {
+        let ecs = ecs::clusters(r, &cluster_arns).await;
+        let elb = elbv2::collect(r, &ecs.target_group_arns()).await;
+        let ec2 = ec2::collect(r, &ecs, &elb).await;
+        (ecs, elb, ec2)
+    };
+    let ((mut ecs, elb, ec2), latest) = futures::join!(network, ecs::latest(r, families, roles));
+    ecs::task_definitions(r, &mut ecs, latest, roles).await;
     let ecr = ecr::collect(r, &ecs).await;
-    RegionData { ecs, elb, ec2, ecr }
+    Some(RegionData { ecs, elb, ec2, ecr })
 }
 
 /// Run [`collect`] on a fresh tokio runtime (the binary is synchronous elsewhere).

@@ -38,33 +38,19 @@ pub fn render(report: &Report) -> String {
             format!(" ({})", counts.join(", "))
         }
     );
-    let target = if s.collected.is_empty() {
-        format!("{} file(s)", s.files_read)
-    } else {
-        s.collected
-            .iter()
-            .map(|c| {
-                format!(
-                    "account {} ({})",
-                    c["account"].as_str().unwrap_or("?"),
-                    c["regions"]
-                        .as_array()
-                        .map(|r| r
-                            .iter()
-                            .filter_map(|x| x.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "))
-                        .unwrap_or_default()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    let target = super::collected::origin(s);
     let _ = writeln!(
         out,
         "{} task definition(s) from {target}, {} resources, {} rules; {} suppressed.",
         s.task_definitions, s.resources, s.rules_run, s.suppressed
     );
+    let collected = super::collected::lines(s);
+    if !collected.is_empty() {
+        let _ = writeln!(out);
+        for line in collected {
+            let _ = writeln!(out, "- {line}");
+        }
+    }
     if let Some(b) = &s.baseline {
         let _ = writeln!(
             out,

@@ -1,5 +1,6 @@
 //! Output formats. Reporters read a [`crate::scan::Report`]; they know nothing of Rego.
 
+pub mod collected;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -210,6 +210,77 @@ fn result(f: &Finding, index: usize, uris: &UriMapper) -> Option<Value> {
     Some(r)
 }
 
+/// GitHub code scanning rejects a file with more runs than this.
+pub const GITHUB_MAX_RUNS: usize = 20;
+
+/// The runs of a report: one per account and region in live audits (IAM findings and
+/// problems go to their account's first region, others without a place to the first
+/// run), a single one for files. Each key is its run's `automationDetails.id` part.
+struct Runs {
+    keys: Vec<String>,
+    /// Account id -> its first run.
+    first_of_account: std::collections::BTreeMap<String, usize>,
+}
+
+impl Runs {
+    fn of(report: &Report) -> Runs {
+        let mut keys = Vec::new();
+        let mut first_of_account = std::collections::BTreeMap::new();
+        for c in &report.summary.collected {
+            if c["type"] != "aws" || c["audited"] == false {
+                continue;
+            }
+            let Some(account) = c["account"].as_str() else {
+                continue;
+            };
+            let skipped: Vec<&Value> = c["regions_not_audited"]
+                .as_array()
+                .map(|a| a.iter().collect())
+                .unwrap_or_default();
+            for r in c["regions"].as_array().into_iter().flatten() {
+                let Some(region) = r.as_str().filter(|_| !skipped.contains(&r)) else {
+                    continue;
+                };
+                first_of_account
+                    .entry(account.to_string())
+                    .or_insert(keys.len());
+                keys.push(format!("aws/{account}/{region}"));
+            }
+        }
+        if keys.is_empty() {
+            keys.push(report.category.clone());
+        }
+        Runs {
+            keys,
+            first_of_account,
+        }
+    }
+
+    /// The run of a resource in `account` and `region` (either may be unknown).
+    fn index(&self, account: Option<&str>, region: Option<&str>) -> usize {
+        let Some(account) = account else { return 0 };
+        if let Some(region) = region {
+            let key = format!("aws/{account}/{region}");
+            if let Some(i) = self.keys.iter().position(|k| *k == key) {
+                return i;
+            }
+        }
+        self.first_of_account.get(account).copied().unwrap_or(0)
+    }
+
+    /// The run of a problem, from the ARN or account id it names.
+    fn of_resource(&self, resource: Option<&str>) -> Option<usize> {
+        let r = resource?;
+        if r.starts_with("arn:") {
+            let mut parts = r.split(':');
+            let region = parts.nth(3).filter(|x| !x.is_empty());
+            let account = parts.next().filter(|x| !x.is_empty())?;
+            return Some(self.index(Some(account), region));
+        }
+        self.first_of_account.get(r).copied()
+    }
+}
+
 /// Render the report as SARIF. Returns the document and any problem to tell the user
 /// (findings left out for lack of a file location, GitHub limits exceeded).
 pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
@@ -220,15 +291,18 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
     let uris = UriMapper::new(&root);
     let mut problems = Vec::new();
     let rules: Vec<Value> = report.rules.iter().map(rule_descriptor).collect();
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
+    let runs = Runs::of(report);
+    let mut results: Vec<Vec<Value>> = vec![Vec::new(); runs.keys.len()];
+    let mut notifications: Vec<Vec<Value>> = vec![Vec::new(); runs.keys.len()];
+    // A run whose audit was incomplete or failed did not succeed.
+    let mut failed = vec![false; runs.keys.len()];
     let mut unlocated: Vec<String> = Vec::new();
     for f in &report.findings {
         let Some(index) = report.rules.iter().position(|m| *m.id == *f.rule_id) else {
             continue;
         };
         match result(f, index, &uris) {
-            Some(r) => results.push(r),
+            Some(r) => results[runs.index(f.account.as_deref(), f.region.as_deref())].push(r),
             None => unlocated.push(format!("{} on {}", f.rule_id, f.resource)),
         }
     }
@@ -240,13 +314,21 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
             shown.join("; "),
             if unlocated.len() > shown.len() { "; ..." } else { "" }
         );
-        notifications.push(json!({"level": "warning", "message": {"text": msg}}));
+        notifications[0].push(json!({"level": "warning", "message": {"text": msg}}));
         problems.push(msg);
     }
-    if results.len() > GITHUB_MAX_RESULTS {
+    for (key, run) in runs.keys.iter().zip(&results) {
+        if run.len() > GITHUB_MAX_RESULTS {
+            problems.push(format!(
+                "{} results in run {key} exceed GitHub code scanning's limit of {GITHUB_MAX_RESULTS} per run; GitHub will reject this upload (narrow the scan or raise --fail-on)",
+                run.len()
+            ));
+        }
+    }
+    if runs.keys.len() > GITHUB_MAX_RUNS {
         problems.push(format!(
-            "{} results exceed GitHub code scanning's limit of {GITHUB_MAX_RESULTS} per run; GitHub will reject this upload (narrow the scan or raise --fail-on)",
-            results.len()
+            "{} runs (one per account and region) exceed GitHub code scanning's limit of {GITHUB_MAX_RUNS} per file; GitHub will reject this upload (audit in shards of at most {GITHUB_MAX_RUNS} account-regions, e.g. with --accounts, and upload each)",
+            runs.keys.len()
         ));
     }
     for d in &report.diagnostics {
@@ -274,28 +356,44 @@ pub fn render(report: &Report, opts: &SarifOptions) -> (String, Vec<String>) {
             }
             n["locations"] = json!([{"physicalLocation": pl}]);
         }
-        notifications.push(n);
+        let run = runs.of_resource(d.resource.as_deref());
+        match (run, d.level) {
+            (Some(i), Level::Error | Level::Incomplete) => failed[i] = true,
+            // A problem of no one account (a policy that failed) fails every run.
+            (None, Level::Error | Level::Incomplete) => failed.iter_mut().for_each(|f| *f = true),
+            _ => {}
+        }
+        notifications[run.unwrap_or(0)].push(n);
     }
+    let runs: Vec<Value> = runs
+        .keys
+        .iter()
+        .zip(results)
+        .zip(notifications)
+        .zip(failed)
+        .map(|(((key, results), notifications), failed)| {
+            json!({
+                "tool": {"driver": {
+                    "name": "ecsaudit",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": env!("CARGO_PKG_HOMEPAGE"),
+                    "rules": rules,
+                }},
+                "automationDetails": {"id": format!("ecsaudit/{key}/")},
+                "columnKind": "utf16CodeUnits",
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": uris.root_uri()}},
+                "invocations": [{
+                    "executionSuccessful": !failed,
+                    "toolExecutionNotifications": notifications,
+                }],
+                "results": results,
+            })
+        })
+        .collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "ecsaudit",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_HOMEPAGE"),
-                "rules": rules,
-            }},
-            "automationDetails": {"id": format!("ecsaudit/{}/", report.category)},
-            "columnKind": "utf16CodeUnits",
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": uris.root_uri()}},
-            "invocations": [{
-                // A partial audit (something could not be collected) did not succeed.
-                "executionSuccessful": !report.has_errors() && !report.is_partial(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-        }],
+        "runs": runs,
     });
     // Type-check against serde-sarif's model of SARIF 2.1.0.
     if let Err(e) = serde_json::from_value::<serde_sarif::sarif::Sarif>(doc.clone()) {

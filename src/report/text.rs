@@ -141,19 +141,10 @@ pub fn render(report: &Report) -> String {
             format!("{st}{n} {sev}{st:#}")
         })
         .collect();
-    for c in &s.collected {
-        let _ = writeln!(out, "{dim}{}{dim:#}", collected_line(c));
+    for line in super::collected::lines(s) {
+        let _ = writeln!(out, "{dim}{line}{dim:#}");
     }
-    let origin = if s.collected.is_empty() {
-        format!("{} file{}", s.files_read, plural(s.files_read))
-    } else {
-        let accounts: Vec<&str> = s
-            .collected
-            .iter()
-            .filter_map(|c| c.get("account").and_then(|a| a.as_str()))
-            .collect();
-        format!("account {}", accounts.join(", "))
-    };
+    let origin = super::collected::origin(s);
     let mut incomplete = if s.incomplete > 0 {
         format!("; {} not checked (audit is partial)", s.incomplete)
     } else {
@@ -210,49 +201,6 @@ pub fn render(report: &Report) -> String {
         plural(s.warnings),
     );
     out
-}
-
-/// `account 123 (us-east-1): 12 task definitions (latest ACTIVE revision of each family
-/// plus revisions in use: 10 latest, 3 used by a service), 140 API calls`.
-fn collected_line(c: &serde_json::Value) -> String {
-    let account = c.get("account").and_then(|a| a.as_str()).unwrap_or("?");
-    let regions: Vec<&str> = c
-        .get("regions")
-        .and_then(|r| r.as_array())
-        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-        .unwrap_or_default();
-    let col = c.get("collected").cloned().unwrap_or_default();
-    let n = col
-        .get("task_definitions")
-        .and_then(|n| n.as_u64())
-        .unwrap_or(0);
-    let reasons: Vec<String> = col
-        .get("task_definitions_by_reason")
-        .and_then(|r| r.as_object())
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| format!("{} {k}", v.as_u64().unwrap_or(0)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let scope = col.get("scope").and_then(|s| s.as_str()).unwrap_or("");
-    let mut line = format!(
-        "account {account} ({}): {n} task definition{} collected ({scope}",
-        regions.join(", "),
-        plural(n as usize)
-    );
-    if !reasons.is_empty() {
-        line.push_str(&format!(": {}", reasons.join(", ")));
-    }
-    line.push(')');
-    if let Some(calls) = c.get("api_calls").and_then(|n| n.as_u64()) {
-        line.push_str(&format!(", {calls} API calls"));
-        match c.get("retries").and_then(|n| n.as_u64()) {
-            Some(0) | None => {}
-            Some(r) => line.push_str(&format!(" ({r} retried)")),
-        }
-    }
-    line
 }
 
 fn plural(n: usize) -> &'static str {

@@ -6,13 +6,22 @@ Listens on 127.0.0.1 (a free port, printed on stdout as `PORT <n>`) and forwards
 request to UPSTREAM_URL, except as the rules say:
   ACTION              (`iam:GetRole`, `ecs:DescribeServices`, ...) gets AWS's
                       AccessDenied error (EC2: UnauthorizedOperation);
+  ACTION@TEXT         the same, only for calls whose (URL-decoded) request names TEXT
+                      (`sts:AssumeRole@444455556666`: one account's role);
+  disabled:REGION     every call signed for REGION gets UnrecognizedClientException,
+                      as a region not enabled for the account answers;
   hang:ACTION         is never answered (a hung endpoint);
   flaky:ACTION        every other call gets a 503 (its retry passes);
   reset:ACTION        every other call has its connection closed unanswered;
   throttle:ACTION     every call is throttled (the service's own throttling error);
   random:P[:SEED]     any call fails with probability P (0..1): throttling, a 500, a
                       503 or a connection reset, chosen at random (seeded: repeatable);
-  delay:MS[:JITTER]   every call is answered MS milliseconds late (plus 0..JITTER).
+  delay:MS[:JITTER]   every call is answered MS milliseconds late (plus 0..JITTER);
+  replay              a call asked before (same account, region, action and request
+                      body) is answered from the first answer instead of by moto, so a
+                      warmed-up benchmark measures the injected latency, not moto's own
+                      service time (moto serves one call at a time, ~6 ms each);
+                      sts:AssumeRole is always forwarded.
 Every call is logged to stderr as `CALL service:Action`, a fault injected as
 `FAULT kind service:Action`.
 """
@@ -27,14 +36,21 @@ import urllib.request
 
 UPSTREAM = sys.argv[1].rstrip("/")
 RULES = [a.strip() for a in sys.argv[2].split(",") if a.strip()] if len(sys.argv) > 2 else []
-MODES = ("hang:", "flaky:", "reset:", "throttle:", "random:", "delay:")
+MODES = ("hang:", "flaky:", "reset:", "throttle:", "random:", "delay:", "disabled:", "replay")
 
 
 def with_mode(mode):
     return {r[len(mode):].lower() for r in RULES if r.lower().startswith(mode)}
 
 
-DENY = {r.lower() for r in RULES if not r.lower().startswith(MODES)}
+DENY = {r.lower() for r in RULES if not r.lower().startswith(MODES) and "@" not in r}
+# action -> texts: denied only when the request names one of them.
+DENY_WHEN = {}
+for r in RULES:
+    if "@" in r and not r.lower().startswith(MODES):
+        a, _, text = r.partition("@")
+        DENY_WHEN.setdefault(a.lower(), []).append(text)
+DISABLED = with_mode("disabled:")
 HANG = with_mode("hang:")
 FLAKY = with_mode("flaky:")
 RESET = with_mode("reset:")
@@ -50,6 +66,12 @@ if DELAY:
     d, _, j = DELAY.partition(":")
     DELAY_MS, JITTER_MS = int(d), int(j or 0)
 
+REPLAY = "replay" in {r.lower() for r in RULES}
+# (account, region, target or path, body) -> (status, headers, payload); access key ->
+# account, learned from AssumeRole answers (moto's default key is its default account).
+CACHE = {}
+ACCOUNT_OF_KEY = {"testing": "123456789012"}
+
 LOCK = threading.Lock()
 SEEN = {}
 
@@ -62,13 +84,17 @@ JSON_PREFIXES = {
 THROTTLING = {"ec2": "RequestLimitExceeded", "ecs": "ThrottlingException", "ecr": "ThrottlingException"}
 
 
-def service_of(headers):
+def scope_part(headers, i):
     auth = headers.get("Authorization", "")
     # Credential=AKID/20240101/us-east-1/iam/aws4_request
     try:
-        return auth.split("Credential=")[1].split(",")[0].split("/")[3]
+        return auth.split("Credential=")[1].split(",")[0].split("/")[i]
     except IndexError:
         return "unknown"
+
+
+def service_of(headers):
+    return scope_part(headers, 3)
 
 
 def log(line):
@@ -114,6 +140,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if key in DENY:
             return self.deny(action)
+        if key in DENY_WHEN:
+            request = urllib.parse.unquote_plus(body.decode(errors="replace"))
+            if any(t in request for t in DENY_WHEN[key]):
+                return self.deny(action)
+        if scope_part(self.headers, 2).lower() in DISABLED:
+            return self.error(400 if self.json_protocol else 403, "UnrecognizedClientException",
+                              "The security token included in the request is invalid.")
         fault = None
         if key in FLAKY and every_other(key):
             fault = "503"
@@ -128,7 +161,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fault:
             log(f"FAULT {fault} {action}")
             return self.inject(fault)
-        self.forward(body)
+        self.forward(body, action)
 
     do_GET = do_POST
 
@@ -175,7 +208,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.error(503, "ServiceUnavailable", "try again")
 
-    def forward(self, body):
+    def forward(self, body, action):
+        cache_key = None
+        if REPLAY and action != "sts:AssumeRole":
+            key_id = scope_part(self.headers, 0).rsplit("=", 1)[-1]
+            with LOCK:
+                account = ACCOUNT_OF_KEY.get(key_id, key_id)
+            cache_key = (account, scope_part(self.headers, 2), self.headers.get("X-Amz-Target"), self.path, body)
+            with LOCK:
+                hit = CACHE.get(cache_key)
+            if hit:
+                return self.answer(*hit)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
         req = urllib.request.Request(UPSTREAM + self.path, data=body if body else None, headers=headers, method=self.command)
         try:
@@ -183,10 +226,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 status, rheaders, payload = resp.status, resp.headers, resp.read()
         except urllib.error.HTTPError as e:
             status, rheaders, payload = e.code, e.headers, e.read()
+        kept = [(k, v) for k, v in rheaders.items()
+                if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date")]
+        if REPLAY and action == "sts:AssumeRole" and status == 200:
+            text = payload.decode(errors="replace")
+            role = urllib.parse.parse_qs(body.decode()).get("RoleArn", [""])[0]
+            if "<AccessKeyId>" in text and role.count(":") >= 4:
+                key_id = text.split("<AccessKeyId>")[1].split("<")[0]
+                with LOCK:
+                    ACCOUNT_OF_KEY[key_id] = role.split(":")[4]
+        if cache_key and status == 200:
+            with LOCK:
+                CACHE[cache_key] = (status, kept, payload)
+        self.answer(status, kept, payload)
+
+    def answer(self, status, headers, payload):
         self.send_response(status)
-        for k, v in rheaders.items():
-            if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
-                self.send_header(k, v)
+        for k, v in headers:
+            self.send_header(k, v)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)

@@ -1,96 +1,18 @@
 """Seed a moto server with a large ECS account for the collection benchmark.
 
 Usage: seed_scale.py ENDPOINT_URL TASK_DEFINITIONS SERVICES [REGION]
-Resets the server, then registers TASK_DEFINITIONS revisions spread over families of 5
-revisions each, and SERVICES Fargate services (each running revision 1 of its own family,
-behind its own target group on one ALB), sharing 10 task roles, 2 execution roles
-and 5 task security groups.
+Resets the server, then seeds account 123456789012 as scale.seed_account describes
+(families of 5 revisions).
 """
 import json
+import os
 import sys
 import urllib.request
 
-import boto3
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scale import clients, seed_account  # noqa: E402
 
 ENDPOINT, TDS, SERVICES = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 REGION = sys.argv[4] if len(sys.argv) > 4 else "us-east-1"
-ACCOUNT = "123456789012"
 urllib.request.urlopen(urllib.request.Request(f"{ENDPOINT}/moto-api/reset", method="POST")).read()
-
-
-def client(name):
-    return boto3.client(name, region_name=REGION, endpoint_url=ENDPOINT,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
-
-
-ec2, elb, iam, ecs = client("ec2"), client("elbv2"), client("iam"), client("ecs")
-vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
-           for i, az in ((1, "a"), (2, "b"))]
-alb_sg = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
-task_sgs = []
-for i in range(5):
-    g = ec2.create_security_group(GroupName=f"task-{i}", Description="task", VpcId=vpc)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [{"GroupId": alb_sg}]}])
-    task_sgs.append(g)
-lb = elb.create_load_balancer(Name="bench", Subnets=subnets, SecurityGroups=[alb_sg], Scheme="internal",
-                              Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
-
-trust = json.dumps({"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole",
-    "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}]})
-task_roles = []
-for i in range(10):
-    arn = iam.create_role(RoleName=f"task-{i}", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
-    iam.put_role_policy(RoleName=f"task-{i}", PolicyName="app", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::bucket-{i}/*"}]}))
-    task_roles.append(arn)
-exec_roles = []
-for i in range(2):
-    arn = iam.create_role(RoleName=f"exec-{i}", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
-    iam.attach_role_policy(RoleName=f"exec-{i}", PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-    exec_roles.append(arn)
-
-ecs.create_cluster(clusterName="bench")
-families = (TDS + 4) // 5
-first_revision = {}
-n = 0
-for f in range(families):
-    for _ in range(5):
-        if n == TDS:
-            break
-        arn = ecs.register_task_definition(
-            family=f"app-{f:04d}", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
-            taskRoleArn=task_roles[f % 10], executionRoleArn=exec_roles[f % 2],
-            containerDefinitions=[{
-                "name": "app", "image": f"public.ecr.aws/nginx/nginx:1.{f % 30}", "essential": True,
-                "portMappings": [{"containerPort": 8080, "hostPort": 8080}],
-                "environment": [{"name": "MODE", "value": "production"}, {"name": "DB_PASSWORD", "value": f"hunter{f:08d}xyz"}],
-                "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": f"/ecs/app-{f}", "awslogs-region": REGION, "awslogs-stream-prefix": "app"}},
-            }],
-        )["taskDefinition"]["taskDefinitionArn"]
-        first_revision.setdefault(f, arn)
-        n += 1
-
-target_groups = [elb.create_target_group(Name=f"tg-{s:04d}", Protocol="HTTP", Port=8080, VpcId=vpc,
-                                          TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
-                 for s in range(SERVICES)]
-# One listener; each target group is reached through a path rule, so every target group
-# belongs to the load balancer as in a real account.
-if target_groups:
-    listener = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=[
-        {"Type": "forward", "TargetGroupArn": target_groups[0]}])["Listeners"][0]["ListenerArn"]
-    for s, tg in enumerate(target_groups[1:], start=1):
-        elb.create_rule(ListenerArn=listener, Priority=s, Actions=[{"Type": "forward", "TargetGroupArn": tg}],
-                        Conditions=[{"Field": "path-pattern", "Values": [f"/svc-{s:04d}/*"]}])
-for s in range(SERVICES):
-    f = s % families
-    tg = target_groups[s]
-    ecs.create_service(
-        cluster="bench", serviceName=f"svc-{s:04d}", taskDefinition=first_revision[f], desiredCount=1,
-        launchType="FARGATE",
-        loadBalancers=[{"targetGroupArn": tg, "containerName": "app", "containerPort": 8080}],
-        networkConfiguration={"awsvpcConfiguration": {"subnets": subnets, "securityGroups": [task_sgs[s % 5]], "assignPublicIp": "DISABLED"}},
-    )
-print(json.dumps({"task_definitions": n, "families": families, "services": SERVICES}))
+print(json.dumps(seed_account(clients(ENDPOINT, REGION), REGION, "123456789012", TDS, SERVICES)))

@@ -54,7 +54,7 @@ pub struct LoadedModule {
 
 impl LoadedModule {
     /// Move the nodes and edges into `graph` (its links are not re-indexed: call
-    /// [`Graph::index_links`] once everything is in); returns the diagnostics.
+    /// [`crate::graph::Graph::index_links`] once everything is in); returns the diagnostics.
     pub fn add_to(self, graph: &mut crate::graph::Graph) -> Vec<Diagnostic> {
         crate::source::iac::nodes::add_to(graph, self.nodes, &self.edges);
         self.diagnostics

@@ -9,280 +9,12 @@ use crate::policy::metadata::Severity;
 use crate::policy::{self, testing, PolicySet};
 use crate::report::{self, Format};
 use crate::scan;
-use clap::{Args, Parser, Subcommand};
+use clap::Parser;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Policy-as-code security and best-practice auditor for Amazon ECS task definitions.
-#[derive(Debug, Parser)]
-#[command(name = "ecsaudit", version, about, long_about = None)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Scan task-definition files (or a saved graph) and report findings.
-    Scan(Box<ScanArgs>),
-    /// Build the graph document from task-definition files and write it.
-    Graph(GraphArgs),
-    /// Collect a live AWS account into a graph document (re-evaluate later with
-    /// `scan --graph`).
-    Collect(CollectArgs),
-    /// Print the JSON Schema of the graph document.
-    Schema,
-    /// List every rule with its metadata.
-    Rules(RulesArgs),
-    /// Print one rule's full documentation.
-    Explain {
-        /// Rule id, e.g. EA101.
-        id: String,
-        #[command(flatten)]
-        policies: PolicyArgs,
-    },
-    /// Run Rego policy tests (`test_*` rules in `*_test.rego`), like `opa test`.
-    Test(TestArgs),
-    /// Evaluate an ad-hoc Rego query against a saved graph.
-    Eval(EvalArgs),
-    /// Scaffold a new rule and its test in a policy directory.
-    NewRule(NewRuleArgs),
-    /// Write the generated documentation: rule pages (docs/rules/*.md, from METADATA), man
-    /// pages (docs/man/*.1) and shell completions (docs/completions/), from this CLI.
-    Docs {
-        /// Directory of the rule pages.
-        #[arg(long, default_value = "docs/rules")]
-        out: PathBuf,
-        /// Directory of the man pages.
-        #[arg(long, default_value = "docs/man")]
-        man: PathBuf,
-        /// Directory of the shell completions.
-        #[arg(long, default_value = "docs/completions")]
-        completions: PathBuf,
-        /// Exit 1 if the files on disk differ from what would be written (write nothing).
-        #[arg(long)]
-        check: bool,
-    },
-    /// Print the shell completion script for SHELL (e.g. `ecsaudit completions bash >
-    /// /etc/bash_completion.d/ecsaudit`).
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
-}
-
-/// Where policies come from.
-#[derive(Debug, Args, Clone, Default)]
-pub struct PolicyArgs {
-    /// Extra policy directory or file (repeatable); loaded beside the built-in pack.
-    #[arg(long = "policy", value_name = "DIR")]
-    pub policy: Vec<PathBuf>,
-    /// Run only the policies given with --policy (the helper library stays available).
-    #[arg(long)]
-    pub no_builtin: bool,
-    /// Config file (default: ./ecsaudit.toml when present).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    #[command(flatten)]
-    pub budget: BudgetArgs,
-}
-
-/// How long one rule may run.
-#[derive(Debug, Args, Clone, Copy)]
-pub struct BudgetArgs {
-    /// Wall time one rule may take on one part of the graph (up to 256 resources), or
-    /// one policy test or query; a rule that overruns is stopped and reported, and the
-    /// rest of the scan goes on.
-    #[arg(long = "rule-timeout", default_value_t = crate::policy::budget::DEFAULT.as_secs(), value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
-    pub rule_timeout: u64,
-}
-
-impl Default for BudgetArgs {
-    fn default() -> Self {
-        BudgetArgs {
-            rule_timeout: crate::policy::budget::DEFAULT.as_secs(),
-        }
-    }
-}
-
-impl BudgetArgs {
-    pub fn budget(self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.rule_timeout)
-    }
-}
-
-/// Which AWS account(s) and regions to read, and how.
-#[derive(Debug, Args, Clone, Default)]
-pub struct AwsArgs {
-    /// Named profile from the shared AWS config (default: the standard credential chain).
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// Region to audit (repeatable; default: the configured region).
-    #[arg(long = "region", value_name = "REGION")]
-    pub regions: Vec<String>,
-    /// Audit every region enabled in the account.
-    #[arg(long, conflicts_with = "regions")]
-    pub all_regions: bool,
-    /// Assume this role and audit its account (repeatable: one account each).
-    #[arg(long = "assume-role", value_name = "ARN")]
-    pub assume_roles: Vec<String>,
-    /// External id for --assume-role.
-    #[arg(long, value_name = "ID", requires = "assume_roles")]
-    pub external_id: Option<String>,
-    /// Send every AWS call to this endpoint (a local stand-in such as moto).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-    /// Every ACTIVE revision of every family, not only the latest and those in use.
-    #[arg(long)]
-    pub all_revisions: bool,
-    /// Concurrent API calls per service and region.
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    pub concurrency: usize,
-    /// How long one API call may take, retries included (at most 3 attempts, each a
-    /// third of it); a call that takes longer makes its resource incomplete.
-    #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub timeout: u64,
-    /// Write one canonical JSON file per collected resource under DIR and point findings
-    /// (and SARIF results) at their lines there.
-    #[arg(long, value_name = "DIR")]
-    pub snapshot_dir: Option<PathBuf>,
-    /// Log AWS calls on stderr (-vv: also SDK internals).
-    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
-    pub verbose: u8,
-}
-
-#[derive(Debug, Args)]
-pub struct CollectArgs {
-    /// Output file for the graph document (default: standard output).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    #[command(flatten)]
-    pub aws: AwsArgs,
-    /// Config file (default: ./ecsaudit.toml when present); EA101's
-    /// `extra_name_tokens` there name more secrets to redact.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct ScanArgs {
-    /// Files and directories to scan (directories recursively, *.json).
-    pub paths: Vec<PathBuf>,
-    /// Evaluate a saved graph document instead of scanning files.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "aws"])]
-    pub graph: Option<PathBuf>,
-    /// Audit a live AWS account (see the AWS options) instead of files.
-    #[arg(long, conflicts_with = "paths")]
-    pub aws: bool,
-    #[command(flatten)]
-    pub aws_options: AwsArgs,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Exit 1 when a finding at or above this severity remains (none: never).
-    #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<String>,
-    /// Report only findings new since this earlier report (SARIF or JSON from ecsaudit),
-    /// matched by fingerprint; the summary counts new, unchanged and fixed.
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
-    /// Repository root for SARIF URIs (default: working directory).
-    #[arg(long, value_name = "DIR")]
-    pub source_root: Option<PathBuf>,
-    /// Files larger than this many bytes are reported, not read.
-    #[arg(long, default_value_t = 64 * 1024 * 1024)]
-    pub max_file_size: u64,
-    /// How rules run: `auto` (the built-in rules on regorus' bytecode VM, several times
-    /// faster; your own rules in its reference interpreter), `vm` (every rule on the VM)
-    /// or `interpreter` (every rule in the interpreter). See README "Performance".
-    #[arg(long, value_enum, default_value_t = Engine::Auto)]
-    pub engine: Engine,
-    #[command(flatten)]
-    pub iac: IacArgs,
-    #[command(flatten)]
-    pub policies: PolicyArgs,
-}
-
-/// Rule evaluation backend (`scan --engine`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Engine {
-    Auto,
-    Vm,
-    Interpreter,
-}
-
-#[derive(Debug, Args)]
-pub struct GraphArgs {
-    /// Files and directories to read.
-    #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
-    /// Output file (default: standard output).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    #[arg(long, default_value_t = 64 * 1024 * 1024)]
-    pub max_file_size: u64,
-    /// Config file (default: ./ecsaudit.toml when present); EA101's
-    /// `extra_name_tokens` there name more secrets to redact.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    #[command(flatten)]
-    pub iac: IacArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct RulesArgs {
-    /// `text` (a table) or `json` (full metadata).
-    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
-    pub format: String,
-    #[command(flatten)]
-    pub policies: PolicyArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct TestArgs {
-    /// Policy directories with rules and *_test.rego files (default: the built-in pack).
-    pub dirs: Vec<PathBuf>,
-    /// Run only tests whose `file::name` contains this text.
-    #[arg(long, value_name = "TEXT")]
-    pub run: Option<String>,
-    /// Show every test and the output of `print` calls.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
-    /// Show line coverage of rule files.
-    #[arg(long)]
-    pub coverage: bool,
-    /// Print results as JSON.
-    #[arg(long)]
-    pub json: bool,
-    #[command(flatten)]
-    pub budget: BudgetArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct EvalArgs {
-    /// Rego query, e.g. `data.ecsaudit.lib.task_definitions`.
-    pub query: String,
-    /// Graph document to use as `input`.
-    #[arg(long, value_name = "FILE")]
-    pub graph: PathBuf,
-    #[command(flatten)]
-    pub policies: PolicyArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct NewRuleArgs {
-    /// Rule id, e.g. ACME001.
-    pub id: String,
-    /// Directory to write into.
-    #[arg(long, default_value = ".")]
-    pub dir: PathBuf,
-    /// Package name (snake_case); default derived from the id.
-    #[arg(long)]
-    pub name: Option<String>,
-}
+mod args;
+pub use args::*;
 
 fn eprint_diag(d: &Diagnostic) {
     let label = match d.level {
@@ -376,63 +108,6 @@ fn file_graph(
     (graph, files_read)
 }
 
-/// Input values of IaC sources: Terraform's (`--var`, `--var-file`) as Terraform takes
-/// them, CloudFormation's (`--parameter`, `--parameters-file`) as `aws cloudformation`
-/// does.
-#[derive(Debug, Args, Clone, Default)]
-pub struct IacArgs {
-    /// Set a Terraform input variable (repeatable), as `terraform plan -var` does.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
-    /// Read Terraform variable values from a `.tfvars` file (repeatable); applied after
-    /// `terraform.tfvars` and `*.auto.tfvars`, before `--var`.
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-    /// Set a CloudFormation template parameter (repeatable; `AWS::Region` and
-    /// `AWS::AccountId` too), over its `Default`.
-    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_var)]
-    pub parameters: Vec<(String, String)>,
-    /// Read CloudFormation parameter values from a JSON file (repeatable): the
-    /// `create-stack` form, `deploy --parameter-overrides` `["Key=Value"]`, or
-    /// CodePipeline's `{"Parameters": {...}}`; applied before `--parameter`.
-    #[arg(long = "parameters-file", value_name = "FILE")]
-    pub parameter_files: Vec<PathBuf>,
-}
-
-impl IacArgs {
-    /// File-scan options with these values (parameter files read here: a bad one is a
-    /// usage error naming the file).
-    pub fn file_options(
-        &self,
-        max_file_size: u64,
-    ) -> Result<crate::source::files::FileOptions, Diagnostic> {
-        let mut parameters = Vec::new();
-        for f in &self.parameter_files {
-            let shown = crate::source::files::display_path(f);
-            let text = crate::source::files::read_text_limited(f, crate::config::MAX_CONFIG_SIZE)
-                .map_err(|e| Diagnostic::error("usage", e).in_file(&shown))?;
-            let values = crate::source::cloudformation::parameters_file(&text).map_err(|e| {
-                Diagnostic::error("usage", format!("parameters file: {e}")).in_file(&shown)
-            })?;
-            parameters.extend(values);
-        }
-        parameters.extend(self.parameters.iter().cloned());
-        Ok(crate::source::files::FileOptions {
-            max_file_size,
-            terraform_vars: self.vars.clone(),
-            terraform_var_files: self.var_files.clone(),
-            cloudformation_parameters: parameters,
-        })
-    }
-}
-
-fn parse_var(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("`{s}`: use NAME=VALUE")),
-    }
-}
-
 /// Collect a live account into a graph (collection problems travel in the graph).
 #[cfg(feature = "aws")]
 fn live_graph(args: &AwsArgs, redactor: &Redactor) -> Result<Graph, Box<Diagnostic>> {
@@ -443,6 +118,14 @@ fn live_graph(args: &AwsArgs, redactor: &Redactor) -> Result<Graph, Box<Diagnost
         all_regions: args.all_regions,
         assume_roles: args.assume_roles.clone(),
         external_id: args.external_id.clone(),
+        org_role: args.org_role.clone(),
+        org_selection: crate::collect::org::Selection {
+            accounts: args.accounts.clone(),
+            exclude: args.exclude_accounts.clone(),
+            ous: args.ous.clone(),
+            shard: args.shard,
+        },
+        account_concurrency: args.account_concurrency as usize,
         endpoint_url: args.endpoint_url.clone(),
         all_revisions: args.all_revisions,
         concurrency: args.concurrency,
@@ -646,21 +329,14 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             ));
         }
     }
-    let threshold = match fail_on(args.fail_on.as_deref(), &loaded.config) {
-        Ok(t) => t,
+    let (threshold, baseline) = match args.report.judging(&loaded.config) {
+        Ok(j) => j,
         Err(d) => {
             eprint_diag(&d);
             return 2;
         }
     };
     let diagnostics = loaded.diagnostics;
-    let baseline = match args.baseline.as_deref().map(read_baseline).transpose() {
-        Ok(b) => b,
-        Err(d) => {
-            eprint_diag(&d);
-            return 2;
-        }
-    };
     if files && args.paths.is_empty() {
         eprint_diag(&Diagnostic::error(
             "usage",
@@ -668,7 +344,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         ));
         return 2;
     }
-    let mut report = if let Some(walked) = walked {
+    let report = if let Some(walked) = walked {
         let opts = match args.iac.file_options(args.max_file_size) {
             Ok(o) => o,
             Err(d) => {
@@ -733,11 +409,40 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             threads,
         )
     };
-    if let (Some(set), Some(path)) = (&baseline, &args.baseline) {
-        report.apply_baseline(set, &crate::source::files::display_path(path));
+    args.report.emit(report, baseline.as_ref(), threshold)
+}
+
+/// What a report is judged by: the `--fail-on` threshold and the `--baseline`
+/// fingerprints.
+type Judging = (Option<Severity>, Option<std::collections::BTreeSet<String>>);
+
+impl ReportArgs {
+    /// The `--fail-on` threshold and the `--baseline` fingerprints.
+    fn judging(&self, config: &Config) -> Result<Judging, Box<Diagnostic>> {
+        let threshold = fail_on(self.fail_on.as_deref(), config).map_err(Box::new)?;
+        let baseline = self.baseline.as_deref().map(read_baseline).transpose()?;
+        Ok((threshold, baseline))
     }
+
+    /// Compare with the baseline, write the report and return the exit code (2 when it
+    /// cannot be written).
+    fn emit(
+        &self,
+        mut report: scan::Report,
+        baseline: Option<&std::collections::BTreeSet<String>>,
+        threshold: Option<Severity>,
+    ) -> i32 {
+        if let (Some(set), Some(path)) = (baseline, &self.baseline) {
+            report.apply_baseline(set, &crate::source::files::display_path(path));
+        }
+        emit(report, self, threshold)
+    }
+}
+
+/// Write `report` as `out` says and return the exit code (2 when it cannot be written).
+fn emit(report: scan::Report, out: &ReportArgs, threshold: Option<Severity>) -> i32 {
     // JSON, the largest output, is written straight to the output (None here).
-    let rendered = match args.format {
+    let rendered = match out.format {
         Format::Json => None,
         Format::Text => Some(report::text::render(&report)),
         Format::Markdown => Some(report::markdown::render(&report)),
@@ -746,7 +451,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             let (doc, problems) = report::sarif::render(
                 &report,
                 &report::sarif::SarifOptions {
-                    source_root: args.source_root.clone(),
+                    source_root: out.source_root.clone(),
                 },
             );
             for p in problems {
@@ -755,7 +460,7 @@ fn cmd_scan(args: ScanArgs) -> i32 {
             Some(doc)
         }
     };
-    if args.format != Format::Text || args.output.is_some() {
+    if out.format != Format::Text || out.output.as_ref().is_some() {
         // Machine formats on stdout stay clean: tell people about problems on stderr.
         for d in report
             .diagnostics
@@ -766,8 +471,8 @@ fn cmd_scan(args: ScanArgs) -> i32 {
         }
     }
     let written = match &rendered {
-        Some(text) => write_output(args.output.as_ref(), text),
-        None => write_output_with(args.output.as_ref(), |w| report::json::write(&report, w)),
+        Some(text) => write_output(out.output.as_ref(), text),
+        None => write_output_with(out.output.as_ref(), |w| report::json::write(&report, w)),
     };
     if let Err(d) = written {
         eprint_diag(&d);
@@ -778,6 +483,38 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     // definitions) would only delay it.
     std::mem::forget(report);
     code
+}
+
+/// `merge`: read every shard (an unreadable one is an error naming it; the others are
+/// still merged), combine, and write as `scan` would.
+fn cmd_merge(args: MergeArgs) -> i32 {
+    let Some(loaded) = load_or_report(&args.policies) else {
+        return 2;
+    };
+    let (threshold, baseline) = match args.report.judging(&loaded.config) {
+        Ok(j) => j,
+        Err(d) => {
+            eprint_diag(&d);
+            return 2;
+        }
+    };
+    let mut shards = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in &args.reports {
+        match crate::merge::read(path) {
+            Ok(s) => shards.push(s),
+            Err(d) => unreadable.push(*d),
+        }
+    }
+    let mut report = crate::merge::merge(shards, loaded.engine.rules().to_vec());
+    for id in crate::merge::unknown_rules(&report) {
+        unreadable.push(Diagnostic::warning(
+            "merge-rule",
+            format!("rule {id} of a shard is not among the loaded rules (pass the shards' --policy): its findings have no rule help in SARIF"),
+        ));
+    }
+    report.add_diagnostics(unreadable);
+    args.report.emit(report, baseline.as_ref(), threshold)
 }
 
 fn cmd_graph(args: GraphArgs) -> i32 {
@@ -1047,6 +784,7 @@ pub fn main() -> i32 {
         Command::Scan(a) => cmd_scan(*a),
         Command::Graph(a) => cmd_graph(a),
         Command::Collect(a) => cmd_collect(a),
+        Command::Merge(a) => cmd_merge(a),
         Command::Schema => {
             let _ = write_output(None, crate::graph::JSON_SCHEMA);
             0
