@@ -196,6 +196,25 @@ fn live_audit_reports_relational_problems_and_names_both_ends() {
     finding(&report, "EA905", &s("legacy_service"));
     finding(&report, "EA901", &s("gap_service"));
 
+    // Clusters: moto's default cluster has Container Insights disabled; "ops" has it
+    // enhanced but logs no ECS Exec session.
+    let insights = finding(&report, "EA951", &s("cluster"));
+    assert_eq!(
+        insights["message"],
+        "cluster \"prod\" has Container Insights disabled"
+    );
+    assert!(findings_of(&report, "EA951")
+        .iter()
+        .all(|f| f["resource"] != s("ops_cluster").as_str()));
+    finding(&report, "EA952", &s("ops_cluster"));
+    // The account's defaultLogDriverMode is blocking: the clean task definition's
+    // awslogs container sets no mode.
+    let blocking = finding(&report, "EA304", &s("good_td"));
+    assert!(blocking["message"]
+        .as_str()
+        .unwrap()
+        .contains("defaultLogDriverMode in us-east-1 is blocking"));
+
     // Roles: admin task role (critical, internet-facing ALB), one finding for both
     // revisions of gap-web.
     let admin = finding(&report, "EA805", &s("gap_td_2"));
@@ -882,11 +901,12 @@ fn organisation_audit_covers_every_account_and_names_the_one_not_audited() {
         assert_eq!(entry["collected"]["task_definitions"], 2, "{entry}");
         // The minimum for this shape (README, "API calls"): sts 1 (the role; its
         // account is the role ARN's, so no identity call);
-        // ECS 9 (clusters listed and described, services listed and described,
-        // container instances and tasks listed, families listed, 2 task definitions);
+        // ECS 10 (clusters listed and described, services listed and described,
+        // container instances and tasks listed, families listed, 2 task definitions,
+        // the account settings: an awslogs container sets no mode);
         // ELBv2 3; EC2 2 (security groups, subnets); IAM 16 (4 roles x 3, 2 inline
         // policies, 1 managed policy x 2).
-        assert_eq!(entry["api_calls"], 1 + 9 + 3 + 2 + 16, "{entry}");
+        assert_eq!(entry["api_calls"], 1 + 10 + 3 + 2 + 16, "{entry}");
         // Each audited member's findings carry its id, name and region.
         let own: Vec<&Value> = report["findings"]
             .as_array()

@@ -209,7 +209,7 @@ fn relational_rules_run_on_a_template() {
     let r = scan(&[f]);
     for want in [
         // The task group admits the ALB on 443; the container listens on 8080.
-        format!("EA906 Service {f}:174:13"),
+        format!("EA906 Service {f}:175:13"),
         // AdministratorAccess on the task role of an internet-facing service.
         format!("EA805 web-prod {f}:130:20"),
     ] {

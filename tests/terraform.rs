@@ -712,6 +712,22 @@ fn resource_mappings_match_the_api() {
     for want in ["EA501", "EA702", "EA703"] {
         assert!(rules.contains(want), "{want} in {rules:?}");
     }
+    // Cluster rules point at the setting and the logging value as written.
+    let all = located(&r);
+    let at = |rule: &str| all.iter().find(|l| l.starts_with(rule)).cloned();
+    let cluster = "mappings";
+    assert_eq!(
+        at("EA951"),
+        Some(format!(
+            "EA951 {cluster} tests/data/terraform/mappings/main.tf:5:13"
+        ))
+    );
+    assert_eq!(
+        at("EA952"),
+        Some(format!(
+            "EA952 {cluster} tests/data/terraform/mappings/main.tf:9:17"
+        ))
+    );
 }
 
 /// One load balancer whose egress reaches neither of two services: two EA908 findings

@@ -23,6 +23,11 @@ services := nodes_of_kind("service")
 
 iam_roles := nodes_of_kind("iam_role")
 
+# The clusters and the container instances (live audits; clusters also from IaC).
+clusters := nodes_of_kind("cluster")
+
+container_instances := nodes_of_kind("container_instance")
+
 # A finding on `node` at `pointer` (a JSON pointer into node.properties).
 finding(node, pointer, message) := {
 	"resource": node.id,
@@ -114,6 +119,17 @@ complete(node) if node.status == "complete"
 # Every node is complete.
 all_complete(nodes) if every n in nodes {
 	n.status == "complete"
+}
+
+# The value of ECS account setting `name` (e.g. "defaultLogDriverMode") that applies to
+# a task definition: live audits read the account's effective settings in its region
+# when a rule needs them. Undefined in file and IaC scans, and when they could not be
+# read.
+account_setting(td, name) := s.value if {
+	some settings in linked(td, "account_settings")
+	settings.status == "complete"
+	some s in settings.properties.settings
+	s.name == name
 }
 
 # Region, account and partition of a node collected from AWS (from its ARN id).

@@ -10,8 +10,8 @@ import data.ecsaudit.lib.task_definitions
 default_name_tokens := [
 	"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "API_KEY", "APIKEY",
 	"PRIVATE_KEY", "ACCESS_KEY", "SECRET_KEY", "CLIENT_SECRET", "CREDENTIAL",
-	"AUTH_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY", "SESSION_KEY", "DSN",
-	"CONNECTION_STRING",
+	"AUTH_KEY", "AUTH_DATA", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY", "SESSION_KEY",
+	"DSN", "CONNECTION_STRING",
 ]
 
 # Name suffixes that mark configuration about a secret, not the secret itself.

@@ -263,6 +263,7 @@ unresolved(r) := false if {
 #   assign_public_ip    "DISABLED" (default) or "ENABLED"
 #   platform_version    Fargate platform version (default "LATEST")
 #   exec                enableExecuteCommand (default false)
+#   cluster             fields merged into the cluster
 #   container           fields merged into the container definition
 #   td                  fields merged into the task definition
 #   task_statements     statements of the task role's inline policy
@@ -380,7 +381,7 @@ fixture_nodes(o) := array.concat(array.concat(
 	[
 		{"id": arn_td, "kind": "task_definition", "name": "web:3", "properties": fixture_td(o)},
 		{"id": arn_service, "kind": "service", "name": "web", "properties": fixture_service(o)},
-		{"id": arn_cluster, "kind": "cluster", "name": "prod", "properties": {"clusterArn": arn_cluster, "clusterName": "prod"}},
+		{"id": arn_cluster, "kind": "cluster", "name": "prod", "properties": object.union({"clusterArn": arn_cluster, "clusterName": "prod"}, opt(o, "cluster", {}))},
 		{"id": arn_tg, "kind": "target_group", "name": "web", "properties": {
 			"TargetGroupArn": arn_tg, "TargetGroupName": "web", "Protocol": "HTTP", "Port": 80,
 			"TargetType": opt(o, "target_type", pick(is_awsvpc(o), "ip", "instance")),

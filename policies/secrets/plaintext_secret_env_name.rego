@@ -2,7 +2,8 @@
 # title: Secret-named environment variable with a plaintext value
 # description: |
 #   A container `environment` entry whose name says it holds a secret (PASSWORD,
-#   SECRET, TOKEN, API_KEY, PRIVATE_KEY, ...) has a literal value. Environment values
+#   SECRET, TOKEN, API_KEY, PRIVATE_KEY, ECS_ENGINE_AUTH_DATA: the ECS agent's
+#   private-registry credentials, ...) has a literal value. Environment values
 #   are stored in the task definition in clear text: anyone allowed to call
 #   DescribeTaskDefinition, and every tool that logs task definitions, can read them.
 #   Names that describe a secret rather than hold it (PASSWORD_MIN_LENGTH,

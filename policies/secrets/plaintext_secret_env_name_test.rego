@@ -19,6 +19,16 @@ test_flags_lowercase_token_name if {
 	count(rule.deny) == 1 with input as testing.with_environment([{"name": "stripe_api_key", "value": "not-a-real-key"}])
 }
 
+# The ECS agent's private-registry credentials (AWS Config checks this name).
+test_flags_ecs_engine_auth_data if {
+	env := [
+		{"name": "ECS_ENGINE_AUTH_TYPE", "value": "dockercfg"},
+		{"name": "ECS_ENGINE_AUTH_DATA", "value": `{"https://index.docker.io/v1/":{"auth":"bWU6aHVudGVy"}}`},
+	]
+	[f] := [x | some x in rule.deny] with input as testing.with_environment(env)
+	f.pointer == "/containerDefinitions/0/environment/1"
+}
+
 test_flags_extra_token_from_params if {
 	count(rule.deny) == 1 with input as testing.with_environment([{"name": "MY_PIN_CODE", "value": "a1b2c3"}])
 		with data.ecsaudit.params.EA101 as {"extra_name_tokens": ["PIN_CODE"], "ignore_names": []}

@@ -5,6 +5,7 @@
 use super::client::partition_of;
 use super::ecs::{family_revision, role_arn};
 use super::iam::IamData;
+use super::settings::AccountSettings;
 use super::{CollectOptions, Region, RegionData};
 use crate::graph::{derive_task_definition, image, kind, Graph, Node, NodeSource, Status};
 use serde_json::{json, Value};
@@ -22,6 +23,7 @@ pub mod edge {
     pub const TARGET_GROUP: &str = "target_group";
     pub const LOAD_BALANCER: &str = "load_balancer";
     pub const IMAGE: &str = "image";
+    pub const ACCOUNT_SETTINGS: &str = "account_settings";
 }
 
 /// Accumulates nodes and edges across regions and accounts.
@@ -117,6 +119,33 @@ impl Builder {
         self.expect(arn, kind::CLUSTER, name, account);
     }
 
+    /// The region's ECS account settings, when they were read (or the read failed), and
+    /// an edge to them from each task definition of the region.
+    fn add_account_settings(&mut self, r: &Region, data: &RegionData) {
+        let settings = &data.settings;
+        let (status, props) = match settings {
+            AccountSettings::NotRead => return,
+            AccountSettings::Read(s) => (Status::Complete, json!({ "settings": s })),
+            AccountSettings::Failed => (Status::Unavailable, json!({})),
+        };
+        let id = r.arn("ecs", "account-settings");
+        let name = format!("ECS account settings ({})", r.region);
+        self.node(
+            &id,
+            kind::ACCOUNT_SETTINGS,
+            &name,
+            &id,
+            &r.account,
+            Some(&r.region),
+            status,
+            props,
+            json!({}),
+        );
+        for td in data.ecs.task_definitions.keys() {
+            self.edge(td, &id, edge::ACCOUNT_SETTINGS);
+        }
+    }
+
     pub fn add_region(&mut self, r: &Region, data: RegionData) {
         let (account, region) = (r.account.as_str(), r.region.as_str());
         let partition = data
@@ -145,6 +174,8 @@ impl Builder {
                 );
             }
         }
+
+        self.add_account_settings(r, &data);
 
         // Task definitions.
         for td in data.ecs.task_definitions.values() {

@@ -3,6 +3,7 @@
 
 use super::client::{list_all, partition_of, raw_call, CallError};
 use super::Region;
+use aws_sdk_ecs::types::ClusterField;
 use futures::stream::{self, StreamExt};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -171,14 +172,20 @@ pub async fn task_definitions(r: &Region, data: &mut EcsData, latest: Latest, ro
     }
 }
 
-/// Each cluster described (100 a call); a cluster that could not be is named, and its
+/// Each cluster described (100 a call) with its settings (Container Insights), its
+/// configuration (ECS Exec) and its tags; a cluster that could not be is named, and its
 /// services and container instances are still read and still link to it.
 async fn describe_clusters(r: &Region, arns: &[String]) -> Vec<Value> {
     let mut out = Vec::new();
     for chunk in arns.chunks(100) {
         match raw_call!(
             "ecs:DescribeClusters",
-            r.ecs.describe_clusters().set_clusters(Some(chunk.to_vec()))
+            r.ecs
+                .describe_clusters()
+                .set_clusters(Some(chunk.to_vec()))
+                .include(ClusterField::Settings)
+                .include(ClusterField::Configurations)
+                .include(ClusterField::Tags)
         ) {
             Ok(v) => out.extend(array(&v, "clusters")),
             Err(e) => {

@@ -15,6 +15,7 @@ pub mod ecs;
 pub mod elbv2;
 pub mod iam;
 pub mod org;
+pub mod settings;
 
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
@@ -297,12 +298,13 @@ pub struct RegionData {
     pub elb: elbv2::ElbData,
     pub ec2: ec2::Ec2Data,
     pub ecr: ecr::EcrData,
+    pub settings: settings::AccountSettings,
 }
 
 /// One region's audit; `None` when the region cannot be used at all (its one diagnostic
 /// is in `r.problems`). Clusters and task-definition families are listed at once; load
 /// balancing and EC2 are read as soon as the services are, while the task definitions
-/// still are; ECR once they are.
+/// still are; ECR and the account settings once they are.
 async fn collect_region(
     r: &Region,
     opts: &CollectOptions,
@@ -334,8 +336,14 @@ async fn collect_region(
     };
     let ((mut ecs, elb, ec2), latest) = futures::join!(network, ecs::latest(r, families, roles));
     ecs::task_definitions(r, &mut ecs, latest, roles).await;
-    let ecr = ecr::collect(r, &ecs).await;
-    Some(RegionData { ecs, elb, ec2, ecr })
+    let (ecr, settings) = futures::join!(ecr::collect(r, &ecs), settings::collect(r, &ecs));
+    Some(RegionData {
+        ecs,
+        elb,
+        ec2,
+        ecr,
+        settings,
+    })
 }
 
 /// Run [`collect`] on a fresh tokio runtime (the binary is synchronous elsewhere).

@@ -33,6 +33,7 @@ pub mod kind {
     pub const CONTAINER_INSTANCE: &str = "container_instance";
     pub const IMAGE: &str = "image";
     pub const SUBNET: &str = "subnet";
+    pub const ACCOUNT_SETTINGS: &str = "account_settings";
 }
 
 /// The whole document.

@@ -84,7 +84,7 @@ static URL_PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Name tokens that suggest a secret (Rego: `default_name_tokens`).
-pub const DEFAULT_NAME_TOKENS: [&str; 19] = [
+pub const DEFAULT_NAME_TOKENS: [&str; 20] = [
     "PASSWORD",
     "PASSWD",
     "PASSPHRASE",
@@ -98,6 +98,7 @@ pub const DEFAULT_NAME_TOKENS: [&str; 19] = [
     "CLIENT_SECRET",
     "CREDENTIAL",
     "AUTH_KEY",
+    "AUTH_DATA",
     "SIGNING_KEY",
     "ENCRYPTION_KEY",
     "MASTER_KEY",

@@ -126,6 +126,15 @@ out.update(app_exec=app_exec, bare_exec=bare_exec, good_task=good_task, admin_ta
 # ECS.
 cluster = ecs.create_cluster(clusterName="prod")["cluster"]["clusterArn"]
 out["cluster"] = cluster
+# The account's log delivery default is blocking: containers that set no awslogs mode
+# block on CloudWatch Logs.
+ecs.put_account_setting(name="defaultLogDriverMode", value="blocking")
+# A second cluster: Container Insights on, ECS Exec sessions not logged.
+out["ops_cluster"] = ecs.create_cluster(
+    clusterName="ops",
+    settings=[{"name": "containerInsights", "value": "enhanced"}],
+    configuration={"executeCommandConfiguration": {"logging": "NONE"}},
+)["cluster"]["clusterArn"]
 logs = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web", "awslogs-region": REGION, "awslogs-stream-prefix": "web"}}
 clean_container = {
     "name": "web",

@@ -1,0 +1,57 @@
+package ecsaudit.rules.awslogs_blocking_mode_test
+
+import rego.v1
+
+import data.ecsaudit.lib.testing
+import data.ecsaudit.rules.awslogs_blocking_mode as rule
+
+awslogs(options) := {"logDriver": "awslogs", "options": object.union({"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"}, options)}
+
+one_container(log) := testing.graph([{"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx:1.25", "logConfiguration": log}]}])
+
+# A live account whose default delivery mode is `mode`.
+live(options, mode) := with_settings(options, settings(mode))
+
+with_settings(options, node) := testing.aws_graph(
+	[
+		{"id": testing.arn_td, "kind": "task_definition", "properties": {"family": "web", "containerDefinitions": [
+			{"name": "web", "image": "nginx:1.25", "logConfiguration": awslogs(options)},
+		]}},
+		node,
+	],
+	[[testing.arn_td, "account_settings", node.id]],
+)
+
+settings(mode) := {
+	"id": "arn:aws:ecs:us-east-1:123456789012:account-settings", "kind": "account_settings",
+	"properties": {"settings": [
+		{"name": "defaultLogDriverMode", "value": mode, "principalArn": "arn:aws:iam::123456789012:root"},
+		{"name": "containerInsights", "value": "enabled", "principalArn": "arn:aws:iam::123456789012:root"},
+	]},
+}
+
+test_flags_explicit_blocking_mode if {
+	[f] := [x | some x in rule.deny] with input as one_container(awslogs({"mode": "blocking"}))
+	f.pointer == "/containerDefinitions/0/logConfiguration/options/mode"
+	contains(f.message, `container "web" logs with awslogs in blocking mode`)
+}
+
+test_flags_account_default_blocking if {
+	[f] := [x | some x in rule.deny] with input as live({}, "blocking")
+	f.pointer == "/containerDefinitions/0/logConfiguration"
+	contains(f.message, "defaultLogDriverMode in us-east-1 is blocking")
+}
+
+test_allows_non_blocking_and_the_aws_default if {
+	count(rule.deny) == 0 with input as one_container(awslogs({"mode": "non-blocking", "max-buffer-size": "25m"}))
+	count(rule.deny) == 0 with input as one_container(awslogs({}))
+	count(rule.deny) == 0 with input as live({}, "non-blocking")
+	count(rule.deny) == 0 with input as live({"mode": "non-blocking"}, "blocking")
+	count(rule.deny) == 0 with input as one_container({"logDriver": "splunk", "options": {"mode": "blocking"}})
+}
+
+test_skips_settings_that_could_not_be_read if {
+	unread := object.union(settings("blocking"), {"status": "unavailable", "properties": {}})
+	g := testing.alb_service({"container": {"logConfiguration": awslogs({})}, "extra_nodes": [unread]})
+	count(rule.deny) == 0 with input as g
+}
