@@ -207,6 +207,16 @@ fn live_audit_reports_relational_problems_and_names_both_ends() {
         .iter()
         .all(|f| f["resource"] != s("ops_cluster").as_str()));
     finding(&report, "EA952", &s("ops_cluster"));
+    // The EC2 container instance allows IMDSv1 while the bridge-mode legacy revision
+    // runs on it, and boots from an unencrypted volume; its agent is connected.
+    let imds = finding(&report, "EA961", &s("container_instance"));
+    assert_eq!(imds["related"][0]["id"], s("legacy_td"));
+    assert!(imds["message"]
+        .as_str()
+        .unwrap()
+        .contains("allows IMDSv1 (HttpTokens optional) while tasks of \"legacy-ec2:1\""));
+    finding(&report, "EA963", &s("container_instance"));
+    assert!(findings_of(&report, "EA962").is_empty());
     // The account's defaultLogDriverMode is blocking: the clean task definition's
     // awslogs container sets no mode.
     let blocking = finding(&report, "EA304", &s("good_td"));

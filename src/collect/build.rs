@@ -24,6 +24,7 @@ pub mod edge {
     pub const LOAD_BALANCER: &str = "load_balancer";
     pub const IMAGE: &str = "image";
     pub const ACCOUNT_SETTINGS: &str = "account_settings";
+    pub const RUNS_TASK_DEFINITION: &str = "runs_task_definition";
 }
 
 /// Accumulates nodes and edges across regions and accounts.
@@ -481,6 +482,11 @@ impl Builder {
             );
             self.expect_cluster(cluster, account);
             self.edge(arn, cluster, edge::IN_CLUSTER);
+            for td in data.ecs.running_on.get(arn).into_iter().flatten() {
+                let name = td.rsplit('/').next().unwrap_or(td);
+                self.expect(td, kind::TASK_DEFINITION, name, account);
+                self.edge(arn, td, edge::RUNS_TASK_DEFINITION);
+            }
             for g in inst
                 .and_then(|i| i.get("SecurityGroups"))
                 .and_then(Value::as_array)

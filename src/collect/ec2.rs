@@ -7,7 +7,7 @@ use super::ecs::EcsData;
 use super::elbv2::ElbData;
 use super::Region;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default)]
 pub struct Ec2Data {
@@ -21,8 +21,17 @@ pub struct Ec2Data {
 pub async fn collect(r: &Region, ecs: &EcsData, elb: &ElbData) -> Ec2Data {
     // The instances' groups are among those to read; the subnets are read meanwhile.
     let groups_of_all = async {
-        let instances = instances(r, ecs).await;
-        let data = security_groups(r, ecs, elb, &instances).await;
+        let mut instances = instances(r, ecs).await;
+        let (data, volumes) = futures::join!(
+            security_groups(r, ecs, elb, &instances),
+            root_volumes(r, &instances)
+        );
+        for i in &mut instances {
+            let volume = root_volume_id(i).and_then(|v| volumes.get(v)).cloned();
+            if let (Some(o), Some(v)) = (i.as_object_mut(), volume) {
+                o.insert("RootVolume".into(), v);
+            }
+        }
         (instances, data)
     };
     let ((instances, mut data), subnets) = futures::join!(groups_of_all, subnets(r, ecs, elb));
@@ -72,6 +81,74 @@ async fn instances(r: &Region, ecs: &EcsData) -> Vec<Value> {
     }
 
     instances
+}
+
+/// The EBS volume an instance boots from (its block device named `RootDeviceName`).
+fn root_volume_id(instance: &Value) -> Option<&str> {
+    let root = instance.get("RootDeviceName")?.as_str()?;
+    instance
+        .get("BlockDeviceMappings")?
+        .as_array()?
+        .iter()
+        .find(|m| m.get("DeviceName").and_then(Value::as_str) == Some(root))?
+        .pointer("/Ebs/VolumeId")?
+        .as_str()
+}
+
+/// The instances' root volumes by id (`Encrypted`, `KmsKeyId`, ...); an instance whose
+/// volume could not be read is named, and its encryption is not checked.
+async fn root_volumes(r: &Region, instances: &[Value]) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    let ids: Vec<String> = instances
+        .iter()
+        .filter_map(root_volume_id)
+        .map(str::to_string)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in ids.chunks(200) {
+        let mut stream = r
+            .ec2
+            .describe_volumes()
+            .set_volume_ids(Some(chunk.to_vec()))
+            .into_paginator()
+            .send();
+        while let Some(page) = stream.next().await {
+            match page {
+                Ok(p) => {
+                    for v in p.volumes() {
+                        if let Some(id) = v.volume_id() {
+                            out.insert(id.to_string(), volume(v));
+                        }
+                    }
+                }
+                Err(e) => {
+                    let err = call_error("ec2:DescribeVolumes", &e);
+                    for i in instances {
+                        if root_volume_id(i).is_some_and(|v| chunk.iter().any(|c| c == v)) {
+                            r.problems.call_failed(
+                                &err,
+                                "EC2 instance's root volume could not be read; its encryption was not checked",
+                                i.get("InstanceId").and_then(Value::as_str),
+                            );
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn volume(v: &aws_sdk_ec2::types::Volume) -> Value {
+    json!({
+        "VolumeId": v.volume_id(),
+        "Encrypted": v.encrypted(),
+        "KmsKeyId": v.kms_key_id(),
+        "Size": v.size(),
+        "VolumeType": v.volume_type().map(|t| t.as_str()),
+    })
 }
 
 /// The security groups of services, load balancers and instances (missing ones listed in
@@ -214,6 +291,18 @@ fn instance(i: &aws_sdk_ec2::types::Instance) -> Value {
         "SecurityGroups": i.security_groups().iter().map(|g| json!({
             "GroupId": g.group_id(),
             "GroupName": g.group_name(),
+        })).collect::<Vec<_>>(),
+        "IamInstanceProfile": i.iam_instance_profile().map(|p| json!({"Arn": p.arn(), "Id": p.id()})),
+        "MetadataOptions": i.metadata_options().map(|m| json!({
+            "State": m.state().map(|x| x.as_str()),
+            "HttpTokens": m.http_tokens().map(|x| x.as_str()),
+            "HttpPutResponseHopLimit": m.http_put_response_hop_limit(),
+            "HttpEndpoint": m.http_endpoint().map(|x| x.as_str()),
+        })),
+        "RootDeviceName": i.root_device_name(),
+        "BlockDeviceMappings": i.block_device_mappings().iter().map(|b| json!({
+            "DeviceName": b.device_name(),
+            "Ebs": b.ebs().map(|e| json!({"VolumeId": e.volume_id()})),
         })).collect::<Vec<_>>(),
     })
 }

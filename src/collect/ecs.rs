@@ -36,6 +36,8 @@ pub struct EcsData {
     /// (cluster ARN, container instance).
     pub container_instances: Vec<(String, Value)>,
     pub task_definitions: BTreeMap<String, TaskDef>,
+    /// Container instance ARN -> the revisions of the tasks running on it.
+    pub running_on: BTreeMap<String, BTreeSet<String>>,
     /// Revisions services and running tasks use, and why (until task definitions are
     /// read).
     in_use: BTreeMap<String, BTreeSet<String>>,
@@ -137,7 +139,10 @@ pub async fn clusters(r: &Region, cluster_arns: &[String]) -> EcsData {
                     .insert(reason::SERVICE.into());
             }
         }
-        for arn in cd.running {
+        for (arn, instance) in cd.running {
+            if let Some(ci) = instance {
+                data.running_on.entry(ci).or_default().insert(arn.clone());
+            }
             data.in_use
                 .entry(arn)
                 .or_default()
@@ -278,7 +283,7 @@ fn service_task_definitions(s: &Value) -> Vec<String> {
 struct ClusterData {
     services: Vec<Value>,
     container_instances: Vec<(String, Value)>,
-    running: Vec<String>,
+    running: Vec<(String, Option<String>)>,
 }
 
 /// One cluster's services, container instances and running tasks' revisions, the three
@@ -373,8 +378,8 @@ async fn container_instances(r: &Region, cluster: &str) -> Vec<(String, Value)> 
     instances
 }
 
-/// The revisions the cluster's running tasks use.
-async fn running(r: &Region, cluster: &str) -> Vec<String> {
+/// The cluster's running tasks: (revision, container instance ARN on EC2).
+async fn running(r: &Region, cluster: &str) -> Vec<(String, Option<String>)> {
     let mut running = Vec::new();
     let (task_arns, failed) = list_all!(
         "ecs:ListTasks",
@@ -400,11 +405,10 @@ async fn running(r: &Region, cluster: &str) -> Vec<String> {
             .send()
             .await
         {
-            Ok(o) => running.extend(
-                o.tasks()
-                    .iter()
-                    .filter_map(|t| t.task_definition_arn().map(str::to_string)),
-            ),
+            Ok(o) => running.extend(o.tasks().iter().filter_map(|t| {
+                let td = t.task_definition_arn()?.to_string();
+                Some((td, t.container_instance_arn().map(str::to_string)))
+            })),
             Err(e) => r.problems.call_failed(
                 &super::client::call_error("ecs:DescribeTasks", &e),
                 "running tasks could not be described",

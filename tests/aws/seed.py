@@ -186,11 +186,16 @@ out["gap_service"] = service("gap", gap_td_1, tg_gap, launchType="FARGATE", netw
 # A container instance on an EC2 instance in the instance group.
 ami = ec2.describe_images()["Images"][0]["ImageId"]
 instance = ec2.run_instances(
-    ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.medium", SubnetId=subnets[0], SecurityGroupIds=[inst_sg]
+    ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.medium", SubnetId=subnets[0], SecurityGroupIds=[inst_sg],
+    # IMDSv1 allowed: the bridge-mode legacy task can read the instance role's credentials.
+    MetadataOptions={"HttpTokens": "optional", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
 )["Instances"][0]["InstanceId"]
 identity = json.dumps({"instanceId": instance, "region": REGION, "accountId": ACCOUNT})
-ecs.register_container_instance(cluster="prod", instanceIdentityDocument=identity)
+ci = ecs.register_container_instance(cluster="prod", instanceIdentityDocument=identity)["containerInstance"]
 out["instance"] = instance
+out["container_instance"] = ci["containerInstanceArn"]
 out["legacy_service"] = service("legacy", legacy_td, tg_legacy, launchType="EC2")
+# The legacy revision runs on the container instance.
+ecs.start_task(cluster="prod", taskDefinition=legacy_td, containerInstances=[ci["containerInstanceArn"]])
 
 print(json.dumps(out, indent=2))
