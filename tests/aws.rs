@@ -1139,6 +1139,51 @@ fn ecr_images_of_a_repository_cost_one_or_two_calls() {
     let calls = proxy.calls();
     let described = calls.iter().filter(|c| *c == "ecr:DescribeImages").count();
     assert_eq!(described, 2, "{calls:?}");
+    // Its repository: described, its policy and scanning configuration read, once each.
+    for action in [
+        "ecr:DescribeRepositories",
+        "ecr:GetRepositoryPolicy",
+        "ecr:BatchGetRepositoryScanningConfiguration",
+    ] {
+        assert_eq!(
+            calls.iter().filter(|c| *c == action).count(),
+            1,
+            "{calls:?}"
+        );
+    }
+}
+
+/// The repository of the images in use: mutable tags the task names (EA205, one per
+/// container), no scanning on push (EA206), a policy that lets anyone pull (EA209).
+#[test]
+#[ignore = "needs the moto server started by scripts/test"]
+fn ecr_repository_rules_judge_the_repositories_in_use() {
+    seeded();
+    let seeded_ecr = seed("seed_ecr.py", &[]);
+    let (report, _, stderr) = audit(&endpoint(), &["--region", "us-west-2"]);
+    let repo = "arn:aws:ecr:us-west-2:123456789012:repository/app";
+    finding(&report, "EA206", repo);
+    let public = finding(&report, "EA209", repo);
+    assert!(public["message"]
+        .as_str()
+        .unwrap()
+        .contains("lets any principal pull (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer)"));
+    let mutable = findings_of(&report, "EA205");
+    let images: Vec<&str> = seeded_ecr["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(mutable.len(), images.len(), "{stderr}");
+    for image in images {
+        assert!(
+            mutable
+                .iter()
+                .any(|f| f["message"].as_str().unwrap().contains(image)),
+            "{image}: {mutable:#?}"
+        );
+    }
 }
 
 /// SARIF of an organisation's audit: one run per account and region (its

@@ -2,7 +2,7 @@
 //! SDK's real deserialisers and our raw-response capture run on them): paginated ECS
 //! list calls, the latest revision described by family name, a throttled call that is
 //! retried, `enableExecuteCommand`, capacity providers, short role names, URL-encoded
-//! trust policies and ECR image sizes.
+//! trust policies, ECR image sizes, scan findings summaries and repositories.
 #![cfg(feature = "aws")]
 
 use aws_smithy_http_client::test_util::infallible_client_fn;
@@ -120,7 +120,22 @@ fn fake_aws(
             "DescribeImages" => json_response(200, json!({"imageDetails": [{
                 "registryId": ACCOUNT, "repositoryName": "web", "imageDigest": "sha256:0123",
                 "imageTags": ["2.0"], "imageSizeInBytes": 2147483648u64, "imagePushedAt": 1700000000.0,
+                "imageScanStatus": {"status": "COMPLETE"},
+                "imageScanFindingsSummary": {"findingSeverityCounts": {"CRITICAL": 1, "HIGH": 3, "LOW": 7}},
             }]})),
+            "DescribeRepositories" => json_response(200, json!({"repositories": [{
+                "repositoryArn": format!("arn:aws:ecr:us-east-1:{ACCOUNT}:repository/web"),
+                "registryId": ACCOUNT, "repositoryName": "web", "imageTagMutability": "MUTABLE",
+                "imageScanningConfiguration": {"scanOnPush": true},
+            }]})),
+            "GetRepositoryPolicy" => json_response(400, json!({
+                "__type": "RepositoryPolicyNotFoundException",
+                "message": "Repository policy does not exist for the repository with name 'web'",
+            })),
+            "BatchGetRepositoryScanningConfiguration" => json_response(200, json!({"scanningConfigurations": [{
+                "repositoryArn": format!("arn:aws:ecr:us-east-1:{ACCOUNT}:repository/web"),
+                "repositoryName": "web", "scanOnPush": true, "scanFrequency": "SCAN_ON_PUSH", "appliedScanFilters": [],
+            }], "failures": []})),
             other => panic!("unexpected call {other}: {form}"),
         }
     }
@@ -227,5 +242,16 @@ async fn canned_account_covers_what_moto_cannot() {
         "FARGATE_SPOT capacity provider on 1.3.0"
     );
     assert_eq!(hits("EA204", TD), 1, "2 GiB image");
+    // ECR as moto does not give it: the scan summary, an old push date; a repository
+    // with mutable tags that scans on push and has no policy.
+    assert_eq!(hits("EA207", TD), 1, "1 CRITICAL, 3 HIGH");
+    assert_eq!(hits("EA208", TD), 1, "pushed in November 2023");
+    assert_eq!(hits("EA205", TD), 1, "tag 2.0 in a MUTABLE repository");
+    let repo = format!("arn:aws:ecr:us-east-1:{ACCOUNT}:repository/web");
+    assert_eq!(hits("EA206", &repo), 0, "scans on push");
+    assert_eq!(hits("EA209", &repo), 0, "no policy");
+    assert!(g.nodes[&repo].properties["policy"].is_null());
+    // ECS Exec on a service of a cluster whose sessions use no KMS key.
+    assert_eq!(hits("EA953", C1), 1);
     assert_eq!(hits("EA804", "arn:aws:iam::123456789012:role/web-task"), 1);
 }

@@ -272,6 +272,7 @@ unresolved(r) := false if {
 #   task_managed        managed policies attached to the task role: [{"arn", "document"}]
 #   task_role_status / exec_role_status   node status (default "complete")
 #   images              extra nodes of kind image, linked from the task definition
+#   repositories        extra nodes of kind ecr_repository, linked from it likewise
 # ---------------------------------------------------------------------------------------
 acct := "123456789012"
 
@@ -421,7 +422,7 @@ fixture_nodes(o) := array.concat(array.concat(
 	]),
 ), array.concat(
 	[{"id": p.arn, "kind": "iam_policy", "name": split(p.arn, "/")[count(split(p.arn, "/")) - 1], "properties": {"Arn": p.arn, "PolicyName": split(p.arn, "/")[count(split(p.arn, "/")) - 1], "Document": p.document}} | some p in opt(o, "task_managed", [])],
-	opt(o, "images", []),
+	array.concat(opt(o, "images", []), opt(o, "repositories", [])),
 ))
 
 fixture_edges(o) := array.concat(array.concat(
@@ -444,5 +445,8 @@ fixture_edges(o) := array.concat(array.concat(
 	]),
 ), array.concat(
 	[[arn_task_role, "attached_policy", p.arn] | some p in opt(o, "task_managed", [])],
-	[[arn_td, "image", img.id] | some img in opt(o, "images", [])],
+	array.concat(
+		[[arn_td, "image", img.id] | some img in opt(o, "images", [])],
+		[[arn_td, "repository", repo.id] | some repo in opt(o, "repositories", [])],
+	),
 ))

@@ -25,6 +25,7 @@ pub mod edge {
     pub const IMAGE: &str = "image";
     pub const ACCOUNT_SETTINGS: &str = "account_settings";
     pub const RUNS_TASK_DEFINITION: &str = "runs_task_definition";
+    pub const REPOSITORY: &str = "repository";
 }
 
 /// Accumulates nodes and edges across regions and accounts.
@@ -147,6 +148,37 @@ impl Builder {
         }
     }
 
+    /// The ECR repositories of the images in use; returns (registry, name) -> ARN.
+    fn add_repositories(
+        &mut self,
+        r: &Region,
+        repos: &[Value],
+    ) -> BTreeMap<(String, String), String> {
+        let mut ids = BTreeMap::new();
+        for repo in repos {
+            let (Some(arn), Some(account), Some(name)) = (
+                str_at(repo, "repositoryArn"),
+                str_at(repo, "registryId"),
+                str_at(repo, "repositoryName"),
+            ) else {
+                continue;
+            };
+            self.node(
+                arn,
+                kind::ECR_REPOSITORY,
+                name,
+                arn,
+                account,
+                Some(&r.region),
+                Status::Complete,
+                repo.clone(),
+                json!({}),
+            );
+            ids.insert((account.to_string(), name.to_string()), arn.to_string());
+        }
+        ids
+    }
+
     pub fn add_region(&mut self, r: &Region, data: RegionData) {
         let (account, region) = (r.account.as_str(), r.region.as_str());
         let partition = data
@@ -177,6 +209,7 @@ impl Builder {
         }
 
         self.add_account_settings(r, &data);
+        let repositories = self.add_repositories(r, &data.ecr.repositories);
 
         // Task definitions.
         for td in data.ecs.task_definitions.values() {
@@ -236,8 +269,14 @@ impl Builder {
                         let Some(reference) = str_at(c, "image") else {
                             continue;
                         };
+                        let parsed = image::parse(reference);
+                        let repository = parsed.ecr.as_ref().and_then(|reg| {
+                            repositories.get(&(reg.account.clone(), parsed.repository.clone()))
+                        });
+                        if let Some(repo) = repository {
+                            self.edge(&td.arn, repo, edge::REPOSITORY);
+                        }
                         if let Some(detail) = data.ecr.images.get(reference) {
-                            let parsed = image::parse(reference);
                             let Some(reg) = &parsed.ecr else { continue };
                             let digest = str_at(detail, "imageDigest").unwrap_or("unknown");
                             let id = format!(
@@ -265,6 +304,9 @@ impl Builder {
                                 );
                             }
                             self.edge(&td.arn, &id, edge::IMAGE);
+                            if let Some(repo) = repository {
+                                self.edge(&id, repo, edge::REPOSITORY);
+                            }
                         }
                     }
                 }

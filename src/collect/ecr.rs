@@ -1,8 +1,10 @@
-//! ECR: size and push date of the private ECR images task definitions reference (images
-//! in this region's registries; raw `describe-images` details).
+//! ECR: the private ECR images task definitions reference (images in this region's
+//! registries; raw `describe-images` details: size, push date, scan findings summary)
+//! and their repositories.
 
 use super::client::{raw_call, CallError};
 use super::ecs::EcsData;
+use super::repositories;
 use super::Region;
 use crate::graph::image;
 use serde_json::Value;
@@ -12,6 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct EcrData {
     /// Image reference as written in the task definition -> ECR image detail.
     pub images: BTreeMap<String, Value>,
+    /// The repositories of those images (see [`repositories::collect`]).
+    pub repositories: Vec<Value>,
     /// References that could not be sized (reference, reason).
     pub unavailable: Vec<(String, String)>,
 }
@@ -66,6 +70,21 @@ pub async fn collect(r: &Region, ecs: &EcsData) -> EcrData {
             }
         }
     }
+    let repos: repositories::Wanted = wanted.keys().cloned().collect();
+    let (_, repos) = futures::join!(
+        images(r, &mut data, wanted),
+        repositories::collect(r, &repos)
+    );
+    data.repositories = repos;
+    data
+}
+
+/// The image details of the references wanted, one batch per repository.
+async fn images(
+    r: &Region,
+    data: &mut EcrData,
+    wanted: BTreeMap<(String, String), BTreeSet<String>>,
+) {
     for ((account, repo), refs) in wanted {
         let refs: Vec<String> = refs.into_iter().collect();
         for chunk in refs.chunks(100) {
@@ -80,7 +99,7 @@ pub async fn collect(r: &Region, ecs: &EcsData) -> EcrData {
                     .set_image_ids(Some(ids))
             );
             match batch {
-                Ok(v) => record(&mut data, chunk, &parsed, &v),
+                Ok(v) => record(data, chunk, &parsed, &v),
                 // One missing image fails the whole batch (a batch of one: that image
                 // is missing). Otherwise list the repository once and match locally,
                 // rather than one call per image.
@@ -91,10 +110,10 @@ pub async fn collect(r: &Region, ecs: &EcsData) -> EcrData {
                         Err(e)
                     };
                     match listed {
-                        Ok(v) => record(&mut data, chunk, &parsed, &v),
+                        Ok(v) => record(data, chunk, &parsed, &v),
                         Err(e) => {
                             for reference in chunk {
-                                unavailable(r, &mut data, reference, &e);
+                                unavailable(r, data, reference, &e);
                             }
                         }
                     }
@@ -102,7 +121,6 @@ pub async fn collect(r: &Region, ecs: &EcsData) -> EcrData {
             }
         }
     }
-    data
 }
 
 /// A reference whose image could not be read: named as not checked unless it simply

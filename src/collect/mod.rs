@@ -15,6 +15,7 @@ pub mod ecs;
 pub mod elbv2;
 pub mod iam;
 pub mod org;
+pub mod repositories;
 pub mod settings;
 
 use crate::diagnostics::Diagnostic;

@@ -34,6 +34,7 @@ pub mod kind {
     pub const IMAGE: &str = "image";
     pub const SUBNET: &str = "subnet";
     pub const ACCOUNT_SETTINGS: &str = "account_settings";
+    pub const ECR_REPOSITORY: &str = "ecr_repository";
 }
 
 /// The whole document.

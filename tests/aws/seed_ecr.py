@@ -1,6 +1,6 @@
 """Seed region us-west-2 of moto's default account with an ECR repository of two images
-(tags v1, v2) and a task definition that uses them and a third tag, v9, that was never
-pushed. Idempotent. Prints the image references as JSON.
+(tags v1, v2; tags mutable, no scanning on push, a policy that lets anyone pull) and a
+task definition that uses them and a third tag, v9, that was never pushed. Idempotent. Prints the image references as JSON.
 
 Usage: seed_ecr.py ENDPOINT_URL
 """
@@ -29,6 +29,12 @@ for i, tag in enumerate(("v1", "v2")):
         ecr.put_image(repositoryName="app", imageManifest=json.dumps(manifest), imageTag=tag)
     except ecr.exceptions.ImageAlreadyExistsException:
         pass
+# Anyone may pull from it.
+ecr.set_repository_policy(repositoryName="app", policyText=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "public", "Effect": "Allow", "Principal": "*",
+                   "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}],
+}))
 repo = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/app"
 images = [f"{repo}:v1", f"{repo}:v2", f"{repo}:v9"]
 ecs.register_task_definition(
