@@ -25,6 +25,14 @@ pub fn rule_docs(set: &PolicySet) -> Vec<(String, String)> {
         ));
         out.push((format!("{}.md", m.id), explain_text(m)));
     }
+    index.push_str(
+        "\nComing from AWS Security Hub: [every ECS control and the rules that cover it](security-hub.md).\n",
+    );
+    let all: Vec<_> = set.metas().collect();
+    out.push((
+        "security-hub.md".into(),
+        crate::compliance::security_hub_page(&all),
+    ));
     out.insert(0, ("README.md".into(), index));
     out
 }

@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod cli;
 #[cfg(feature = "aws")]
 pub mod collect;
+pub mod compliance;
 pub mod config;
 pub mod diagnostics;
 pub mod docs;

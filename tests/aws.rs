@@ -207,6 +207,16 @@ fn live_audit_reports_relational_problems_and_names_both_ends() {
         .iter()
         .all(|f| f["resource"] != s("ops_cluster").as_str()));
     finding(&report, "EA952", &s("ops_cluster"));
+    // "ops" scales on a provider without managed termination protection.
+    let provider = finding(&report, "EA954", &s("ops_capacity_provider"));
+    assert_eq!(provider["related"][0]["id"], s("ops_cluster"));
+    // The external service's task set assigns public IPs (its service has no
+    // network configuration of its own).
+    let task_set = finding(&report, "EA910", &s("external_service"));
+    assert!(task_set["message"]
+        .as_str()
+        .unwrap()
+        .contains("of service \"external\" assigns public IP addresses"));
     // The EC2 container instance allows IMDSv1 while the bridge-mode legacy revision
     // runs on it, and boots from an unencrypted volume; its agent is connected.
     let imds = finding(&report, "EA961", &s("container_instance"));

@@ -600,3 +600,32 @@ fn import_aliases(code: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
         })
         .collect()
 }
+
+/// Every Security Hub ECS control is covered by a rule or says why not, and every
+/// control a rule names is one Security Hub has.
+#[test]
+fn security_hub_controls_are_all_accounted_for() {
+    use ecsaudit::compliance::{rules_for, security_hub_controls, SECURITY_HUB};
+    let set = builtin();
+    let metas: Vec<_> = set.metas().collect();
+    for c in SECURITY_HUB {
+        let rules = rules_for(c.id, &metas);
+        assert_eq!(
+            rules.is_empty(),
+            c.not_covered.is_some(),
+            "{}: covered by {:?}, reason {:?}",
+            c.id,
+            rules.iter().map(|m| &m.id).collect::<Vec<_>>(),
+            c.not_covered
+        );
+    }
+    for m in &metas {
+        for id in security_hub_controls(m) {
+            assert!(
+                SECURITY_HUB.iter().any(|c| c.id == id),
+                "{} names unknown control {id}",
+                m.id
+            );
+        }
+    }
+}

@@ -406,3 +406,16 @@ fn fingerprints_survive_moved_lines() {
     let moved = format!("Description: moved down\n\n\n{text}");
     assert_eq!(before, fingerprints(&moved));
 }
+
+/// `AWS::ECS::TaskSet` resources become their service's `taskSets`, as DescribeServices
+/// gives them: the public one is found at its `AssignPublicIp`.
+#[test]
+fn task_sets_fold_into_their_service() {
+    let f = format!("{DATA}/task-set.yaml");
+    let r = scan(&[&f]);
+    let hits: Vec<String> = located(&r)
+        .into_iter()
+        .filter(|l| l.starts_with("EA910"))
+        .collect();
+    assert_eq!(hits, [format!("EA910 Service {f}:18:27")]);
+}

@@ -872,3 +872,28 @@ fn module_instances_and_outputs() {
         assert!(g["edges"].as_array().unwrap().contains(&edge), "{edge}");
     }
 }
+
+/// `aws_ecs_task_set` resources become their service's `taskSets`, as DescribeServices
+/// gives them: the public one is found at its `assign_public_ip`.
+#[test]
+fn task_sets_fold_into_their_service() {
+    let r = scan(&["tests/data/terraform/task-set"]);
+    let hits: Vec<String> = located(&r)
+        .into_iter()
+        .filter(|l| l.starts_with("EA910"))
+        .collect();
+    assert_eq!(
+        hits,
+        ["EA910 web tests/data/terraform/task-set/main.tf:15:24"]
+    );
+    let f = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "EA910")
+        .unwrap();
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("task set aws_ecs_task_set.blue of service \"web\""));
+}

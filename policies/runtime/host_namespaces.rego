@@ -13,7 +13,7 @@
 # custom:
 #   id: EA505
 #   severity: high
-#   security_hub: ECS.3
+#   security_hub: "ECS.3, ECS.17"
 #   tags: [security, runtime, network]
 #   precision: very-high
 #   remediation: |

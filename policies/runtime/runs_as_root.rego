@@ -3,15 +3,16 @@
 # description: |
 #   `user` is unset (the image's default, usually root), `root`, `0`, or a root user
 #   with a group (`0:0`, `root:staff`). Root inside the container makes escapes and
-#   host-volume abuse far easier.
+#   host-volume abuse far easier. Windows task definitions are judged by EA506.
 # related_resources:
-#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-1
-#     description: "Security Hub ECS.1: secure networking modes and user definitions"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-20
+#     description: "Security Hub ECS.20: non-root users in Linux container definitions"
 #   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_security
 #     description: user
 # custom:
 #   id: EA503
 #   severity: medium
+#   security_hub: ECS.20
 #   tags: [security, runtime]
 #   precision: high
 #   remediation: |

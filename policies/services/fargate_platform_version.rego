@@ -10,6 +10,7 @@
 # custom:
 #   id: EA902
 #   severity: low
+#   security_hub: ECS.10
 #   tags: [security, maintenance, live]
 #   precision: very-high
 #   remediation: |

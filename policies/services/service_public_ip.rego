@@ -11,6 +11,7 @@
 # custom:
 #   id: EA901
 #   severity: medium
+#   security_hub: ECS.2
 #   tags: [security, networking, live]
 #   precision: very-high
 #   remediation: |

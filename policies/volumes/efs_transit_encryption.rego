@@ -11,6 +11,7 @@
 # custom:
 #   id: EA702
 #   severity: high
+#   security_hub: ECS.18
 #   tags: [security, volumes, encryption]
 #   precision: very-high
 #   remediation: |

@@ -26,6 +26,7 @@ pub mod edge {
     pub const ACCOUNT_SETTINGS: &str = "account_settings";
     pub const RUNS_TASK_DEFINITION: &str = "runs_task_definition";
     pub const REPOSITORY: &str = "repository";
+    pub const CAPACITY_PROVIDER: &str = "capacity_provider";
 }
 
 /// Accumulates nodes and edges across regions and accounts.
@@ -148,6 +149,45 @@ impl Builder {
         }
     }
 
+    /// The clusters' capacity providers, and an edge to each from the clusters using it.
+    fn add_capacity_providers(&mut self, r: &Region, data: &RegionData) {
+        let mut by_name = BTreeMap::new();
+        for p in &data.capacity_providers {
+            let (Some(arn), Some(name)) = (str_at(p, "capacityProviderArn"), str_at(p, "name"))
+            else {
+                continue;
+            };
+            self.node(
+                arn,
+                kind::CAPACITY_PROVIDER,
+                name,
+                arn,
+                &r.account,
+                Some(&r.region),
+                Status::Complete,
+                p.clone(),
+                json!({}),
+            );
+            by_name.insert(name.to_string(), arn.to_string());
+        }
+        for c in &data.ecs.clusters {
+            let Some(cluster) = str_at(c, "clusterArn") else {
+                continue;
+            };
+            for name in c
+                .get("capacityProviders")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                if let Some(arn) = by_name.get(name) {
+                    self.edge(cluster, arn, edge::CAPACITY_PROVIDER);
+                }
+            }
+        }
+    }
+
     /// The ECR repositories of the images in use; returns (registry, name) -> ARN.
     fn add_repositories(
         &mut self,
@@ -209,6 +249,7 @@ impl Builder {
         }
 
         self.add_account_settings(r, &data);
+        self.add_capacity_providers(r, &data);
         let repositories = self.add_repositories(r, &data.ecr.repositories);
 
         // Task definitions.

@@ -8,6 +8,7 @@
 
 mod accounts;
 pub mod build;
+pub mod capacity;
 pub mod client;
 pub mod ec2;
 pub mod ecr;
@@ -300,6 +301,7 @@ pub struct RegionData {
     pub ec2: ec2::Ec2Data,
     pub ecr: ecr::EcrData,
     pub settings: settings::AccountSettings,
+    pub capacity_providers: Vec<serde_json::Value>,
 }
 
 /// One region's audit; `None` when the region cannot be used at all (its one diagnostic
@@ -331,11 +333,17 @@ async fn collect_region(
     families.report(r);
     let network = async {
         let ecs = ecs::clusters(r, &cluster_arns).await;
-        let elb = elbv2::collect(r, &ecs.target_group_arns()).await;
-        let ec2 = ec2::collect(r, &ecs, &elb).await;
-        (ecs, elb, ec2)
+        let load_balancing = async {
+            let elb = elbv2::collect(r, &ecs.target_group_arns()).await;
+            let ec2 = ec2::collect(r, &ecs, &elb).await;
+            (elb, ec2)
+        };
+        let ((elb, ec2), providers) =
+            futures::join!(load_balancing, capacity::collect(r, &ecs.clusters));
+        (ecs, elb, ec2, providers)
     };
-    let ((mut ecs, elb, ec2), latest) = futures::join!(network, ecs::latest(r, families, roles));
+    let ((mut ecs, elb, ec2, capacity_providers), latest) =
+        futures::join!(network, ecs::latest(r, families, roles));
     ecs::task_definitions(r, &mut ecs, latest, roles).await;
     let (ecr, settings) = futures::join!(ecr::collect(r, &ecs), settings::collect(r, &ecs));
     Some(RegionData {
@@ -344,6 +352,7 @@ async fn collect_region(
         ec2,
         ecr,
         settings,
+        capacity_providers,
     })
 }
 

@@ -35,6 +35,7 @@ pub mod kind {
     pub const SUBNET: &str = "subnet";
     pub const ACCOUNT_SETTINGS: &str = "account_settings";
     pub const ECR_REPOSITORY: &str = "ecr_repository";
+    pub const CAPACITY_PROVIDER: &str = "capacity_provider";
 }
 
 /// The whole document.

@@ -195,6 +195,21 @@ ci = ecs.register_container_instance(cluster="prod", instanceIdentityDocument=id
 out["instance"] = instance
 out["container_instance"] = ci["containerInstanceArn"]
 out["legacy_service"] = service("legacy", legacy_td, tg_legacy, launchType="EC2")
+# "ops" runs on an Auto Scaling group provider that lets scale-in end busy instances.
+ecs.create_capacity_provider(name="ops-asg", autoScalingGroupProvider={
+    "autoScalingGroupArn": f"arn:aws:autoscaling:{REGION}:{ACCOUNT}:autoScalingGroup:1:autoScalingGroupName/ops",
+    "managedScaling": {"status": "ENABLED"}, "managedTerminationProtection": "DISABLED",
+})
+ecs.put_cluster_capacity_providers(cluster="ops", capacityProviders=["ops-asg"], defaultCapacityProviderStrategy=[])
+out["ops_capacity_provider"] = f"arn:aws:ecs:{REGION}:{ACCOUNT}:capacity-provider/ops-asg"
+# A service deployed by an external controller in "ops": its task set assigns public IPs.
+out["external_service"] = ecs.create_service(
+    cluster="ops", serviceName="external", deploymentController={"type": "EXTERNAL"}, desiredCount=1,
+)["service"]["serviceArn"]
+ecs.create_task_set(
+    cluster="ops", service="external", taskDefinition=good_td,
+    networkConfiguration={"awsvpcConfiguration": {"subnets": [subnets[0]], "assignPublicIp": "ENABLED"}},
+)
 # The legacy revision runs on the container instance.
 ecs.start_task(cluster="prod", taskDefinition=legacy_td, containerInstances=[ci["containerInstanceArn"]])
 

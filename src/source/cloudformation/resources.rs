@@ -1,6 +1,6 @@
 //! CloudFormation resources as the nodes the live collector makes: the ECS resources
 //! renamed by the API model ([`super::names`]), security groups (with the separate
-//! ingress and egress resources folded in), load balancers, target groups (linked to
+//! ingress and egress resources folded in; task sets folded into their services), load balancers, target groups (linked to
 //! their load balancers through listeners and listener rules), IAM roles and policies.
 //! Properties are already evaluated; references are node ids.
 
@@ -13,6 +13,7 @@ pub const SUPPORTED: &[&str] = &[
     "AWS::ECS::TaskDefinition",
     "AWS::ECS::Service",
     "AWS::ECS::Cluster",
+    "AWS::ECS::TaskSet",
     "AWS::EC2::SecurityGroup",
     "AWS::EC2::SecurityGroupIngress",
     "AWS::EC2::SecurityGroupEgress",
@@ -78,6 +79,15 @@ pub fn folds(
                 "IpPermissionsEgress"
             };
             vec![(group.clone(), key, permission(p))]
+        }
+        // A task set is one of its service's `taskSets`, as DescribeServices gives it.
+        "AWS::ECS::TaskSet" => {
+            let Some(service) = target("Service") else {
+                return Vec::new();
+            };
+            let mut set = to_api(p, "TaskSet");
+            push_first(&mut set, "taskSetArn", string(id));
+            vec![(service, "taskSets", set)]
         }
         "AWS::ElasticLoadBalancingV2::Listener" => {
             let Some(lb) = target("LoadBalancerArn") else {

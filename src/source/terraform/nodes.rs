@@ -15,6 +15,7 @@ pub(super) const SUPPORTED: &[&str] = &[
     "aws_ecs_task_definition",
     "aws_ecs_service",
     "aws_ecs_cluster",
+    "aws_ecs_task_set",
     "aws_security_group",
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
@@ -98,6 +99,15 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
                     if let Some(i) = find(&mut nodes, &sg, kind::SECURITY_GROUP) {
                         push_to(&mut nodes[i].2, key, r::permission(p, &sg));
                     }
+                }
+            }
+            "aws_ecs_task_set" => {
+                let service = p
+                    .get("service")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string);
+                if let Some(i) = service.and_then(|s| find(&mut nodes, &s, kind::SERVICE)) {
+                    push_to(&mut nodes[i].2, "taskSets", r::task_set(p, &a.id));
                 }
             }
             "aws_lb_listener" | "aws_alb_listener" => {

@@ -1,5 +1,5 @@
 //! Terraform resources around task definitions, as the nodes the live collector makes:
-//! `aws_ecs_service`, `aws_ecs_cluster`, security groups and their rules, load
+//! `aws_ecs_service` (with its `aws_ecs_task_set`s), `aws_ecs_cluster`, security groups and their rules, load
 //! balancers, target groups and listeners, IAM roles and policies. Properties use the
 //! AWS API's names (ECS camelCase; EC2, ELBv2 and IAM PascalCase); references between
 //! resources are node ids, so the relational rules follow them as they do live.
@@ -15,6 +15,53 @@ fn block<'a>(args: &'a Spanned, k: &str) -> Option<&'a Spanned> {
         Val::List(items) => items.first(),
         _ => entry(args, k),
     }
+}
+
+/// `network_configuration` as the API's `networkConfiguration.awsvpcConfiguration`
+/// (`assign_public_ip` true/false as ENABLED/DISABLED).
+fn network_configuration(args: &Spanned) -> Option<Spanned> {
+    let n = block(args, "network_configuration")?;
+    let mut vpc = renamed(
+        n,
+        &[
+            ("subnets", "subnets"),
+            ("security_groups", "securityGroups"),
+        ],
+    );
+    let public = match entry(n, "assign_public_ip").map(|v| &v.val) {
+        Some(Val::Bool(true)) => Some(string("ENABLED")),
+        Some(Val::Bool(false)) | None => Some(string("DISABLED")),
+        Some(_) => entry(n, "assign_public_ip").cloned(),
+    };
+    if let Some(p) = public {
+        let p = match entry(n, "assign_public_ip") {
+            Some(from) => with_origin(p, from),
+            None => p,
+        };
+        vpc.push(("assignPublicIp", p));
+    }
+    let inner = with_origin(obj(vpc), n);
+    Some(with_origin(obj(vec![("awsvpcConfiguration", inner)]), n))
+}
+
+/// `aws_ecs_task_set`: one of its service's `taskSets`, as DescribeServices gives it.
+pub fn task_set(args: &Spanned, id: &str) -> Spanned {
+    let mut e = vec![("taskSetArn", string(id))];
+    e.extend(renamed(
+        args,
+        &[
+            ("service", "serviceArn"),
+            ("cluster", "clusterArn"),
+            ("task_definition", "taskDefinition"),
+            ("launch_type", "launchType"),
+            ("platform_version", "platformVersion"),
+            ("external_id", "externalId"),
+        ],
+    ));
+    if let Some(n) = network_configuration(args) {
+        e.push(("networkConfiguration", n));
+    }
+    with_origin(obj(e), args)
 }
 
 /// `aws_ecs_service`.
@@ -33,31 +80,8 @@ pub fn service(args: &Spanned, id: &str) -> Spanned {
             ("propagate_tags", "propagateTags"),
         ],
     ));
-    if let Some(n) = block(args, "network_configuration") {
-        let mut vpc = renamed(
-            n,
-            &[
-                ("subnets", "subnets"),
-                ("security_groups", "securityGroups"),
-            ],
-        );
-        let public = match entry(n, "assign_public_ip").map(|v| &v.val) {
-            Some(Val::Bool(true)) => Some(string("ENABLED")),
-            Some(Val::Bool(false)) | None => Some(string("DISABLED")),
-            Some(_) => entry(n, "assign_public_ip").cloned(),
-        };
-        if let Some(p) = public {
-            let p = match entry(n, "assign_public_ip") {
-                Some(from) => with_origin(p, from),
-                None => p,
-            };
-            vpc.push(("assignPublicIp", p));
-        }
-        let inner = with_origin(obj(vpc), n);
-        e.push((
-            "networkConfiguration",
-            with_origin(obj(vec![("awsvpcConfiguration", inner)]), n),
-        ));
+    if let Some(n) = network_configuration(args) {
+        e.push(("networkConfiguration", n));
     }
     let lbs: Vec<Spanned> = items(args, "load_balancer")
         .into_iter()
