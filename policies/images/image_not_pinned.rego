@@ -29,7 +29,7 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	img := td.derived.containers[i].image
 	is_object(img)
-	not img.unresolved
+	img.literal_tag
 	not img.pinned
 	not img.mutable_latest
 	finding := {

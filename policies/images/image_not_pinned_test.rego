@@ -17,3 +17,8 @@ test_ignores_digest_latest_and_templates if {
 		"123456789012.dkr.ecr.us-east-1.amazonaws.com/app:{{tag}}",
 	])
 }
+
+test_flags_a_literal_version_after_a_template if {
+	findings := rule.deny with input as testing.with_images(["${ECR}/app:1.4", "${ECR}/app@sha256:0123456789", "<IMAGE_NAME>"])
+	{f.pointer | some f in findings} == {"/containerDefinitions/0/image"}
+}

@@ -4,7 +4,9 @@
 #   The container image is referenced as `:latest` or without a tag (which means
 #   `latest`). What runs then depends on when a task starts: two tasks of one revision
 #   may run different code, rollbacks do not roll back, and a compromised push reaches
-#   production on the next scale-out. Templated references (`${IMAGE}`) are not judged.
+#   production on the next scale-out. Templated references (`${IMAGE}`,
+#   `<IMAGE_NAME>`) are not judged, but a tag written literally is, whatever is
+#   templated before it (`${REPO}:latest`).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-considerations.html
 #     description: Container image best practices
@@ -32,7 +34,7 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	img := td.derived.containers[i].image
 	is_object(img)
-	not img.unresolved
+	img.literal_tag
 	img.mutable_latest
 	finding := {
 		"resource": td.id,

@@ -19,3 +19,9 @@ test_ignores_versions_digests_and_templates if {
 		"registry.local:5000/app:2.0",
 	])
 }
+
+# A literal tag is judged even when what precedes it is templated; a placeholder is not.
+test_flags_a_literal_latest_after_a_template if {
+	findings := rule.deny with input as testing.with_images(["${REPO}:latest", "${REPO}:${TAG}", "<IMAGE_NAME>", "$IMAGE"])
+	{f.pointer | some f in findings} == {"/containerDefinitions/0/image"}
+}

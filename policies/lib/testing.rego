@@ -8,6 +8,7 @@ package ecsaudit.lib.testing
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.secrets
 
 # A graph holding one task-definition node per element of `tds` (ids td0, td1, ...).
 graph(tds) := {
@@ -150,6 +151,7 @@ image(ref) := {
 	"ecr": ecr(registry),
 	"ecr_public": registry == "public.ecr.aws",
 	"unresolved": unresolved(r),
+	"literal_tag": literal_tag(r, tag, digest),
 } if {
 	r := trim_space(ref)
 	at := indexof(r, "@")
@@ -232,17 +234,42 @@ ecr(registry) := {"account": parts[0], "region": parts[3]} if {
 	rest in {["amazonaws", "com"], ["amazonaws", "com", "cn"]}
 } else := null
 
-unresolved(r) if contains(r, "${")
+# The tag and digest are written literally (see the Rust `literal_tag`).
+literal_tag(r, _, _) if not unresolved(r)
 
-unresolved(r) if contains(r, "{{")
+literal_tag(r, tag, digest) if {
+	unresolved(r)
+	literal_parts(tag, digest)
+}
+
+literal_tag(r, tag, digest) := false if {
+	unresolved(r)
+	not literal_parts(tag, digest)
+}
+
+# A tag or a digest is present, and neither is templated.
+literal_parts(tag, digest) if {
+	[x | some x in [tag, digest]; x != null] != []
+	every x in [tag, digest] {
+		literal_part(x)
+	}
+}
+
+literal_part(x) if x == null
+
+literal_part(x) if {
+	is_string(x)
+	not regex.match(`[${}<>]`, x)
+}
+
+unresolved(r) if secrets.placeholder(r)
 
 unresolved(r) if startswith(r, "$")
 
 unresolved(r) if r == ""
 
 unresolved(r) := false if {
-	not contains(r, "${")
-	not contains(r, "{{")
+	not secrets.placeholder(r)
 	not startswith(r, "$")
 	r != ""
 }

@@ -19,7 +19,12 @@ pub struct ImageRef {
     pub ecr: Option<EcrRegistry>,
     /// `public.ecr.aws`.
     pub ecr_public: bool,
+    /// Templated somewhere (`${IMAGE}`, `{{image}}`, `$IMAGE`, `<IMAGE_NAME>`): the
+    /// registry and repository are unknown.
     pub unresolved: bool,
+    /// The tag and digest are written literally, even when the rest is templated
+    /// (`${REPO}:latest` floats with `latest`): tag rules judge them.
+    pub literal_tag: bool,
 }
 
 /// The account and region of a private ECR registry host.
@@ -57,7 +62,7 @@ fn parse_ecr_host(host: &str) -> Option<EcrRegistry> {
 /// Parse an image reference; never fails (odd input yields its best reading).
 pub fn parse(reference: &str) -> ImageRef {
     let r = reference.trim();
-    let unresolved = r.contains("${") || r.contains("{{") || r.starts_with('$') || r.is_empty();
+    let unresolved = super::secrets::placeholder(r) || r.starts_with('$') || r.is_empty();
     let (name_tag, digest) = match r.split_once('@') {
         Some((n, d)) => (n, Some(d.to_string())),
         None => (r, None),
@@ -84,6 +89,11 @@ pub fn parse(reference: &str) -> ImageRef {
     } else {
         repository
     };
+    let literal = |p: &str| !p.contains(['$', '{', '}', '<', '>']);
+    let literal_tag = !unresolved
+        || ((tag.is_some() || digest.is_some())
+            && tag.as_deref().is_none_or(literal)
+            && digest.as_deref().is_none_or(literal));
     let pinned = digest.as_deref().is_some_and(|d| d.contains(':'));
     let mutable_latest = !pinned && tag.as_deref().is_none_or(|t| t == "latest");
     let ecr = parse_ecr_host(&registry);
@@ -97,6 +107,7 @@ pub fn parse(reference: &str) -> ImageRef {
         mutable_latest,
         ecr,
         unresolved,
+        literal_tag,
     }
 }
 
@@ -105,7 +116,7 @@ impl From<ImageRef> for serde_json::Value {
     /// built without serde so its parts move instead of being copied.
     fn from(i: ImageRef) -> Self {
         use serde_json::Value;
-        let mut m = serde_json::Map::with_capacity(9);
+        let mut m = serde_json::Map::with_capacity(10);
         m.insert("registry".into(), i.registry.into());
         m.insert("repository".into(), i.repository.into());
         m.insert("tag".into(), i.tag.into());
@@ -121,6 +132,7 @@ impl From<ImageRef> for serde_json::Value {
         m.insert("ecr".into(), ecr);
         m.insert("ecr_public".into(), i.ecr_public.into());
         m.insert("unresolved".into(), i.unresolved.into());
+        m.insert("literal_tag".into(), i.literal_tag.into());
         Value::Object(m)
     }
 }
@@ -187,6 +199,25 @@ mod tests {
         assert!(i.mutable_latest);
         assert!(parse("public.ecr.aws/nginx/nginx:1.25").ecr_public);
         assert!(parse("123.dkr.ecr.eu-west-1.amazonaws.com/x").ecr.is_none());
+    }
+
+    #[test]
+    fn a_literal_tag_of_a_templated_reference_is_judged() {
+        let p = parse("${REPO}:latest");
+        assert!(p.unresolved && p.literal_tag && p.mutable_latest);
+        assert!(parse("${ECR}/app:1.4").literal_tag);
+        assert!(parse("${REPO}@sha256:0123").literal_tag);
+        for r in [
+            "${IMAGE}",
+            "${REPO}:${TAG}",
+            "${IMAGE:-nginx:latest}",
+            "app:{{tag}}",
+            "<IMAGE_NAME>",
+        ] {
+            let p = parse(r);
+            assert!(p.unresolved && !p.literal_tag, "{r}");
+        }
+        assert!(parse("nginx").literal_tag);
     }
 
     #[test]
