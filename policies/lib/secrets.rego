@@ -100,8 +100,8 @@ patterns := {
 url_with_credentials(v) if {
 	contains(v, "://")
 	contains(v, "@")
-	regex.match(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`, v)
-	not regex.match(`://[^/\s:@]+:(\$\{[^}]*\}|\{\{[^}]*\}\}|\*+|%s)@`, v)
+	regex.match(`[A-Za-z][A-Za-z0-9+.-]*://[^/ \t\n\f\r:@]+:[^/ \t\n\f\r@]+@`, v)
+	not regex.match(`://[^/ \t\n\f\r:@]+:(\$\{[^}]*\}|\{\{[^}]*\}\}|\*+|%s)@`, v)
 }
 
 # No pattern above matches fewer characters than this (the shortest match is a Slack

@@ -77,10 +77,12 @@ static FORMAT_REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         .collect()
 });
 static URL_CREDENTIALS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@").expect("built-in pattern")
+    Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://[^/ \t\n\f\r:@]+:[^/ \t\n\f\r@]+@")
+        .expect("built-in pattern")
 });
 static URL_PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"://[^/\s:@]+:(\$\{[^}]*\}|\{\{[^}]*\}\}|\*+|%s)@").expect("built-in pattern")
+    Regex::new(r"://[^/ \t\n\f\r:@]+:(\$\{[^}]*\}|\{\{[^}]*\}\}|\*+|%s)@")
+        .expect("built-in pattern")
 });
 
 /// Name tokens that suggest a secret (Rego: `default_name_tokens`).
