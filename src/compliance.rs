@@ -1,7 +1,59 @@
 //! The AWS Security Hub controls for Amazon ECS (as of 2026) and which built-in rules
-//! cover each (their METADATA `security_hub`), for the "Coming from Security Hub" page.
+//! cover each (their METADATA `security_hub`): the "Coming from Security Hub" page and
+//! `--compliance security-hub`.
 
 use crate::policy::metadata::RuleMeta;
+
+/// A framework whose controls the rules map to (`--compliance`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Framework {
+    /// AWS Security Hub's controls for Amazon ECS (ECS.1 to ECS.21).
+    SecurityHub,
+}
+
+impl Framework {
+    pub fn title(self) -> &'static str {
+        match self {
+            Framework::SecurityHub => "AWS Security Hub",
+        }
+    }
+
+    /// Its controls, in its order.
+    pub fn controls(self) -> &'static [Control] {
+        match self {
+            Framework::SecurityHub => SECURITY_HUB,
+        }
+    }
+
+    /// The rules of `metas` covering control `id`, in id order.
+    pub fn rules_for<'a>(self, id: &str, metas: &[&'a RuleMeta]) -> Vec<&'a RuleMeta> {
+        match self {
+            Framework::SecurityHub => rules_for(id, metas),
+        }
+    }
+
+    /// A finding of a rule covering control `id` belongs under it: its rule covers all
+    /// its findings unless the finding names its `controls` (ECS.1, retired, holds what
+    /// its successors hold).
+    pub fn finding_under(self, id: &str, controls: Option<&[String]>) -> bool {
+        let Some(named) = controls else {
+            return true;
+        };
+        match self {
+            Framework::SecurityHub if id == "ECS.1" => {
+                named.iter().any(|c| ECS_1.contains(&c.as_str()))
+            }
+            Framework::SecurityHub => named.iter().any(|c| c == id),
+        }
+    }
+
+    /// The rule checks one of its controls (`--compliance` runs only those).
+    pub fn covers(self, m: &RuleMeta) -> bool {
+        self.controls()
+            .iter()
+            .any(|c| !self.rules_for(c.id, &[m]).is_empty())
+    }
+}
 
 /// One Security Hub control: its id, its title, and why no rule of ours covers it when
 /// none does.

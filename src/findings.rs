@@ -65,6 +65,10 @@ pub struct Finding {
     /// finding itself is reported once, on the newest revision).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub other_revisions: Vec<String>,
+    /// The compliance controls, among its rule's, this finding is about, when the rule
+    /// says (a host-network finding of EA505 is ECS.17, not ECS.3); absent: all of them.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub controls: Option<Vec<String>>,
 }
 
 /// Findings as reports hold them: boxed, so that merging and sorting tens of thousands of
@@ -350,6 +354,7 @@ pub fn resolve(
                 fingerprint,
                 suppression: None,
                 other_revisions: Vec::new(),
+                controls: r.controls,
             }))
         })
         .collect();
@@ -601,6 +606,7 @@ mod tests {
                             fingerprint: String::new(),
                             suppression: None,
                             other_revisions: Vec::new(),
+                            controls: None,
                         })
                     })
                     .collect()

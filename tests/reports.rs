@@ -355,3 +355,52 @@ fn junit_skips_checks_not_performed() {
     let root = doc.root_element();
     assert!(root.attribute("skipped").unwrap().parse::<u32>().unwrap() >= 1);
 }
+
+/// `--compliance security-hub`: only the rules of Security Hub controls run, and the text
+/// and markdown reports go control by control; a finding that names its control (EA505
+/// on pidMode is ECS.3) is not listed under the rule's other control (ECS.17).
+#[test]
+fn compliance_reports_go_control_by_control() {
+    let (code, text, _) = run(&["scan", "examples", "--compliance", "security-hub"]);
+    assert_eq!(code, 1);
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().nth(2) == Some(id) || l.contains(&format!(" {id} ")))
+            .unwrap_or_else(|| panic!("{id} in {text}"))
+            .to_string()
+    };
+    assert!(
+        line("ECS.3").trim_start().starts_with("1 finding "),
+        "{text}"
+    );
+    assert!(
+        line("ECS.17").trim_start().starts_with("no findings"),
+        "{text}"
+    );
+    assert!(
+        line("ECS.13").trim_start().starts_with("not covered"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("EA201"),
+        "rules outside Security Hub do not run: {text}"
+    );
+    let (_, md, _) = run(&[
+        "scan",
+        "examples",
+        "--compliance",
+        "security-hub",
+        "-f",
+        "markdown",
+    ]);
+    assert!(md.contains("### AWS Security Hub controls"), "{md}");
+    assert!(md.contains("| ECS.3 | Task definitions should not share the host's process namespace | **1 finding** | EA505 |"), "{md}");
+    let (_, json) = json(&["scan", "examples", "--compliance", "security-hub"]);
+    let pid = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "EA505")
+        .unwrap();
+    assert_eq!(pid["controls"], serde_json::json!(["ECS.3"]));
+}

@@ -535,7 +535,7 @@ _ecsaudit() {
             return 0
             ;;
         ecsaudit__subcmd__merge)
-            opts="-f -o -h --format --output --fail-on --baseline --source-root --policy --no-builtin --config --rule-timeout --help"
+            opts="-f -o -h --format --output --fail-on --baseline --source-root --compliance --policy --no-builtin --config --rule-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,6 +567,10 @@ _ecsaudit() {
                     ;;
                 --source-root)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compliance)
+                    COMPREPLY=($(compgen -W "security-hub" -- "${cur}"))
                     return 0
                     ;;
                 --policy)
@@ -645,7 +649,7 @@ _ecsaudit() {
             return 0
             ;;
         ecsaudit__subcmd__scan)
-            opts="-v -f -o -h --graph --aws --profile --region --all-regions --assume-role --external-id --org-role --accounts --exclude-accounts --ou --shard --account-concurrency --endpoint-url --all-revisions --concurrency --timeout --snapshot-dir --verbose --format --output --fail-on --baseline --source-root --max-file-size --engine --var --var-file --parameter --parameters-file --policy --no-builtin --config --rule-timeout --help"
+            opts="-v -f -o -h --graph --aws --profile --region --all-regions --assume-role --external-id --org-role --accounts --exclude-accounts --ou --shard --account-concurrency --endpoint-url --all-revisions --concurrency --timeout --snapshot-dir --verbose --format --output --fail-on --baseline --source-root --compliance --max-file-size --engine --var --var-file --parameter --parameters-file --policy --no-builtin --config --rule-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -737,6 +741,10 @@ _ecsaudit() {
                     ;;
                 --source-root)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compliance)
+                    COMPREPLY=($(compgen -W "security-hub" -- "${cur}"))
                     return 0
                     ;;
                 --max-file-size)

@@ -29,9 +29,12 @@ import data.ecsaudit.lib.task_definitions
 
 namespaces := {"pidMode": "process (PID)", "ipcMode": "IPC", "networkMode": "network"}
 
+# The Security Hub control each namespace is (IPC has none).
+controls := {"pidMode": ["ECS.3"], "ipcMode": [], "networkMode": ["ECS.17"]}
+
 deny contains finding if {
 	some td in task_definitions
 	some field, what in namespaces
 	td.properties[field] == "host"
-	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("task definition %q sets %s to host: containers share the host's %s namespace", [td.name, field, what])}
+	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("task definition %q sets %s to host: containers share the host's %s namespace", [td.name, field, what]), "controls": controls[field]}
 }

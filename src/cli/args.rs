@@ -243,6 +243,11 @@ pub struct ReportArgs {
     /// Repository root for SARIF URIs (default: working directory).
     #[arg(long, value_name = "DIR")]
     pub source_root: Option<PathBuf>,
+    /// Run only the rules that check a control of this framework, and show the text and
+    /// markdown reports control by control (findings, no findings, not checked, not
+    /// covered).
+    #[arg(long, value_enum, value_name = "FRAMEWORK")]
+    pub compliance: Option<crate::compliance::Framework>,
 }
 
 #[derive(Debug, Args)]

@@ -312,6 +312,9 @@ fn cmd_scan(args: ScanArgs) -> i32 {
     let Some(mut loaded) = loaded else {
         return 2;
     };
+    if let Some(framework) = args.report.compliance {
+        loaded.engine.retain_rules(|m| framework.covers(m));
+    }
     use crate::policy::engine::Backend;
     match args.engine {
         Engine::Auto => {} // how the engine was built
@@ -444,8 +447,11 @@ fn emit(report: scan::Report, out: &ReportArgs, threshold: Option<Severity>) -> 
     // JSON, the largest output, is written straight to the output (None here).
     let rendered = match out.format {
         Format::Json => None,
-        Format::Text => Some(report::text::render(&report)),
-        Format::Markdown => Some(report::markdown::render(&report)),
+        Format::Text => Some(match out.compliance {
+            Some(framework) => report::text::render_by_control(&report, framework),
+            None => report::text::render(&report),
+        }),
+        Format::Markdown => Some(report::markdown::render(&report, out.compliance)),
         Format::Junit => Some(report::junit::render(&report)),
         Format::Sarif => {
             let (doc, problems) = report::sarif::render(

@@ -13,7 +13,9 @@
 //!
 //! A rule's `deny` set holds finding objects:
 //! `{"resource": <node id>, "message": <text>, "pointer"?: <JSON pointer into the node's
-//! properties>, "related"?: [<node id>...], "severity"?: <override>}`.
+//! properties>, "related"?: [<node id>...], "severity"?: <override>, "controls"?:
+//! [<control id>...]}` (`controls`: which of its rule's compliance controls the finding
+//! is about, when not all of them).
 
 use super::budget::{self, Step};
 use super::input::shard_to_rego;
@@ -61,6 +63,8 @@ pub struct RawFinding {
     pub message: String,
     pub related: Vec<String>,
     pub severity: Option<Severity>,
+    /// The controls, among those its rule maps to, this finding is about (`None`: all).
+    pub controls: Option<Vec<String>>,
 }
 
 /// Compiled policies ready to evaluate graphs.
@@ -875,7 +879,9 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
         return Err("a finding must be an object".into());
     };
     // One pass over the object's few entries instead of a key value built per lookup.
-    const FIELDS: [&str; 5] = ["resource", "message", "pointer", "related", "severity"];
+    const FIELDS: [&str; 6] = [
+        "resource", "message", "pointer", "related", "severity", "controls",
+    ];
     let mut found: [Option<&RegoValue>; FIELDS.len()] = [None; FIELDS.len()];
     for (key, value) in obj.iter_sorted() {
         if let RegoValue::String(key) = key {
@@ -884,7 +890,7 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
             }
         }
     }
-    let [resource, message, pointer, related, severity] = found;
+    let [resource, message, pointer, related, severity, controls] = found;
     // `String::from(&str)`: `to_string` on regorus' `Rc<str>` would go through `Display`.
     let string = |v: &RegoValue| match v {
         RegoValue::String(s) => Some(String::from(&**s)),
@@ -923,6 +929,15 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
                 .ok_or("`severity` must be critical, high, medium, low or info")?,
         ),
     };
+    let controls = match controls {
+        None => None,
+        Some(RegoValue::Array(a)) => Some(
+            a.iter()
+                .map(|v| string(v).ok_or("`controls` must hold control ids"))
+                .collect::<Result<_, _>>()?,
+        ),
+        Some(_) => return Err("`controls` must be an array of control ids".into()),
+    };
     Ok(RawFinding {
         rule_id: rule_id.to_string(),
         resource,
@@ -930,6 +945,7 @@ fn parse_finding(rule_id: &str, item: &RegoValue, shard: &GraphView) -> Result<R
         message,
         related,
         severity,
+        controls,
     })
 }
 

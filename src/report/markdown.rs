@@ -17,7 +17,8 @@ fn cell(s: &str) -> String {
         .replace('<', "&lt;")
 }
 
-pub fn render(report: &Report) -> String {
+/// The report, with the findings in one table, or under the framework's controls.
+pub fn render(report: &Report, compliance: Option<crate::compliance::Framework>) -> String {
     let s = &report.summary;
     let mut out = String::new();
     let counts: Vec<String> = Severity::ALL
@@ -65,6 +66,18 @@ pub fn render(report: &Report) -> String {
             s.incomplete
         );
     }
+    if let Some(framework) = compliance {
+        out.push_str(&super::controls::markdown(
+            report, framework, cell, MAX_ROWS,
+        ));
+    } else {
+        findings_table(report, &mut out);
+    }
+    problems(report, &mut out);
+    out
+}
+
+fn findings_table(report: &Report, out: &mut String) {
     let active: Vec<_> = report.active().collect();
     if !active.is_empty() {
         let _ = writeln!(out, "\n| Severity | Rule | Resource | Location | Finding |");
@@ -93,6 +106,9 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
+}
+
+fn problems(report: &Report, out: &mut String) {
     let problems: Vec<_> = report
         .diagnostics
         .iter()
@@ -113,5 +129,4 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "- …and {} more", problems.len() - MAX_ROWS);
         }
     }
-    out
 }

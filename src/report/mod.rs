@@ -1,6 +1,7 @@
 //! Output formats. Reporters read a [`crate::scan::Report`]; they know nothing of Rego.
 
 pub mod collected;
+pub mod controls;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -42,6 +42,29 @@ fn clean(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Render the report; `anstream` strips the styles when not writing to a terminal.
 pub fn render(report: &Report) -> String {
+    let mut out = by_resource(report);
+    out.push_str(&footer(report));
+    out
+}
+
+/// `--compliance`: the findings under the framework's controls, then the same footer.
+pub fn render_by_control(report: &Report, framework: crate::compliance::Framework) -> String {
+    let mut out = super::controls::text(report, framework, |f| {
+        let st = sev_style(f.severity);
+        format!(
+            "{st}{:<8}{st:#} {:<6} {}  {}",
+            f.severity.as_str().to_uppercase(),
+            f.rule_id,
+            clean(&f.resource),
+            clean(&f.message)
+        )
+    });
+    out.push_str(&footer(report));
+    out
+}
+
+/// The findings grouped by resource.
+fn by_resource(report: &Report) -> String {
     let mut out = String::new();
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
@@ -96,6 +119,14 @@ pub fn render(report: &Report) -> String {
         }
         let _ = writeln!(out);
     }
+    out
+}
+
+/// Problems, skipped inputs and the summary line.
+fn footer(report: &Report) -> String {
+    let mut out = String::new();
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
     let problems: Vec<_> = report
         .diagnostics
         .iter()
