@@ -328,6 +328,28 @@ macro_rules! raw_call {
 }
 pub(crate) use raw_call;
 
+/// Every page of a call paginated by `nextToken`, as raw JSON: the items under `$key` of
+/// all pages, or the first page's error. `$req` builds one page's request from `$token`
+/// (an `Option<String>`: `.set_next_token($token.take())`).
+macro_rules! raw_pages {
+    ($action:expr, $key:expr, |$token:ident| $req:expr) => {
+        async {
+            let mut items: Vec<serde_json::Value> = Vec::new();
+            let mut $token: Option<String> = None;
+            loop {
+                let page = $crate::collect::client::raw_call!($action, $req)?;
+                items.extend(page[$key].as_array().into_iter().flatten().cloned());
+                match page["nextToken"].as_str() {
+                    Some(t) if !t.is_empty() => $token = Some(t.to_string()),
+                    _ => return Ok::<_, $crate::collect::client::CallError>(items),
+                }
+            }
+        }
+        .await
+    };
+}
+pub(crate) use raw_pages;
+
 /// Drain a paginator into a list with `$items` (a closure from page to an iterator of
 /// items). Returns the items and the first error, if a page failed.
 macro_rules! list_all {

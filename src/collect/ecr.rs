@@ -2,7 +2,7 @@
 //! registries; raw `describe-images` details: size, push date, scan findings summary)
 //! and their repositories.
 
-use super::client::{raw_call, CallError};
+use super::client::{raw_call, raw_pages, CallError};
 use super::ecs::EcsData;
 use super::repositories;
 use super::Region;
@@ -139,29 +139,13 @@ fn unavailable(r: &Region, data: &mut EcrData, reference: &str, e: &CallError) {
 
 /// Every image of one repository (`imageDetails` of all pages).
 async fn list_repository(r: &Region, account: &str, repo: &str) -> Result<Value, CallError> {
-    let mut details = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = raw_call!(
-            "ecr:DescribeImages",
-            r.ecr
-                .describe_images()
-                .registry_id(account)
-                .repository_name(repo)
-                .max_results(1000)
-                .set_next_token(token.take())
-        )?;
-        details.extend(
-            page.get("imageDetails")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
-        );
-        match page.get("nextToken").and_then(Value::as_str) {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => break,
-        }
-    }
+    let details = raw_pages!("ecr:DescribeImages", "imageDetails", |token| r
+        .ecr
+        .describe_images()
+        .registry_id(account)
+        .repository_name(repo)
+        .max_results(1000)
+        .set_next_token(token.take()))?;
     Ok(serde_json::json!({ "imageDetails": details }))
 }
 

@@ -3,7 +3,7 @@
 //! and, in the audited account's own registry, its effective scanning configuration
 //! (`batch-get-repository-scanning-configuration`: registry rules applied).
 
-use super::client::{partition_of, raw_call, CallError};
+use super::client::{partition_of, raw_call, raw_pages, CallError};
 use super::Region;
 use futures::stream::{self, StreamExt};
 use serde_json::Value;
@@ -101,23 +101,12 @@ fn repository_arn(r: &Region, account: &str, name: &str) -> String {
 
 /// Every repository of registry `account` (all pages).
 async fn list(r: &Region, account: &str) -> Result<Vec<Value>, CallError> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = raw_call!(
-            "ecr:DescribeRepositories",
-            r.ecr
-                .describe_repositories()
-                .registry_id(account)
-                .max_results(1000)
-                .set_next_token(token.take())
-        )?;
-        out.extend(page["repositories"].as_array().cloned().unwrap_or_default());
-        match page["nextToken"].as_str() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(out),
-        }
-    }
+    raw_pages!("ecr:DescribeRepositories", "repositories", |token| r
+        .ecr
+        .describe_repositories()
+        .registry_id(account)
+        .max_results(1000)
+        .set_next_token(token.take()))
 }
 
 /// The repository's policy decoded, `null` when it has none, `None` when it could not

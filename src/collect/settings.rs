@@ -1,7 +1,7 @@
 //! The account's ECS settings in a region that rules read: `defaultLogDriverMode`, the
 //! awslogs delivery mode of every container that sets none.
 
-use super::client::raw_call;
+use super::client::raw_pages;
 use super::ecs::EcsData;
 use super::Region;
 use serde_json::Value;
@@ -43,32 +43,20 @@ pub async fn collect(r: &Region, ecs: &EcsData) -> AccountSettings {
     if !needed {
         return AccountSettings::NotRead;
     }
-    let mut settings = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = raw_call!(
-            "ecs:ListAccountSettings",
-            r.ecs
-                .list_account_settings()
-                .effective_settings(true)
-                .set_next_token(token.take())
-        );
-        match page {
-            Ok(v) => {
-                settings.extend(v["settings"].as_array().into_iter().flatten().cloned());
-                match v["nextToken"].as_str() {
-                    Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                    _ => return AccountSettings::Read(settings),
-                }
-            }
-            Err(e) => {
-                r.problems.call_failed(
-                    &e,
-                    "ECS account settings could not be read; the log delivery mode of containers that set none was not checked",
-                    Some(&r.arn("ecs", "account-settings")),
-                );
-                return AccountSettings::Failed;
-            }
+    let read = raw_pages!("ecs:ListAccountSettings", "settings", |token| r
+        .ecs
+        .list_account_settings()
+        .effective_settings(true)
+        .set_next_token(token.take()));
+    match read {
+        Ok(settings) => AccountSettings::Read(settings),
+        Err(e) => {
+            r.problems.call_failed(
+                &e,
+                "ECS account settings could not be read; the log delivery mode of containers that set none was not checked",
+                Some(&r.arn("ecs", "account-settings")),
+            );
+            AccountSettings::Failed
         }
     }
 }
