@@ -28,10 +28,17 @@ pub fn rule_docs(set: &PolicySet) -> Vec<(String, String)> {
     index.push_str(
         "\nComing from AWS Security Hub: [every ECS control and the rules that cover it](security-hub.md).\n",
     );
+    index.push_str(
+        "Coming from Checkov, Trivy or AWS Control Tower: [their ids and ours](coming-from.md).\n",
+    );
     let all: Vec<_> = set.metas().collect();
     out.push((
         "security-hub.md".into(),
         crate::compliance::security_hub_page(&all),
+    ));
+    out.push((
+        "coming-from.md".into(),
+        crate::compliance::coming_from_page(&all),
     ));
     out.insert(0, ("README.md".into(), index));
     out
@@ -41,8 +48,11 @@ pub fn rule_docs(set: &PolicySet) -> Vec<(String, String)> {
 pub fn explain_text(m: &RuleMeta) -> String {
     let mut s = format!("# {} — {}\n\n", m.id, m.title);
     s.push_str(&format!("- Severity: **{}**\n", m.severity));
-    if let Some(sh) = &m.security_hub {
-        s.push_str(&format!("- Security Hub control: {sh}\n"));
+    if !m.controls.is_empty() {
+        s.push_str(&format!(
+            "- Equivalent controls: {}\n",
+            crate::compliance::equivalents(m)
+        ));
     }
     if !m.tags.is_empty() {
         s.push_str(&format!("- Tags: {}\n", m.tags.join(", ")));

@@ -402,5 +402,8 @@ fn compliance_reports_go_control_by_control() {
         .iter()
         .find(|f| f["rule_id"] == "EA505")
         .unwrap();
-    assert_eq!(pid["controls"], serde_json::json!(["ECS.3"]));
+    assert_eq!(
+        pid["controls"],
+        serde_json::json!(["ECS.3", "CT.ECS.PR.10", "CKV_AWS_335"])
+    );
 }

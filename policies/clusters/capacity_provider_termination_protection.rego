@@ -12,7 +12,8 @@
 # custom:
 #   id: EA954
 #   severity: medium
-#   security_hub: ECS.19
+#   controls:
+#     security_hub: [ECS.19]
 #   tags: [reliability, clusters, live]
 #   precision: very-high
 #   remediation: |

@@ -11,7 +11,11 @@
 # custom:
 #   id: EA951
 #   severity: low
-#   security_hub: ECS.12
+#   controls:
+#     security_hub: [ECS.12]
+#     control_tower: [CT.ECS.PR.2]
+#     checkov: [CKV_AWS_65]
+#     trivy: [AVD-AWS-0034]
 #   tags: [monitoring, clusters]
 #   precision: very-high
 #   remediation: |

@@ -11,6 +11,8 @@
 # custom:
 #   id: EA952
 #   severity: medium
+#   controls:
+#     checkov: [CKV_AWS_223]
 #   tags: [logging, security, clusters]
 #   precision: very-high
 #   remediation: |

@@ -12,6 +12,8 @@
 # custom:
 #   id: EA953
 #   severity: low
+#   controls:
+#     checkov: [CKV_AWS_224]
 #   tags: [security, clusters, live]
 #   precision: high
 #   remediation: |

@@ -11,6 +11,9 @@
 # custom:
 #   id: EA209
 #   severity: high
+#   controls:
+#     checkov: [CKV_AWS_32]
+#     trivy: [AVD-AWS-0032]
 #   tags: [security, images, live]
 #   precision: very-high
 #   remediation: |

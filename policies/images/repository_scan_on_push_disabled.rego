@@ -11,6 +11,9 @@
 # custom:
 #   id: EA206
 #   severity: low
+#   controls:
+#     checkov: [CKV_AWS_163]
+#     trivy: [AVD-AWS-0030]
 #   tags: [security, images, supply-chain, live]
 #   precision: very-high
 #   remediation: |

@@ -13,6 +13,9 @@
 # custom:
 #   id: EA205
 #   severity: medium
+#   controls:
+#     checkov: [CKV_AWS_51]
+#     trivy: [AVD-AWS-0031]
 #   tags: [security, images, supply-chain, live]
 #   precision: very-high
 #   remediation: |

@@ -12,7 +12,9 @@
 # custom:
 #   id: EA301
 #   severity: medium
-#   security_hub: ECS.9
+#   controls:
+#     security_hub: [ECS.9]
+#     control_tower: [CT.ECS.PR.5]
 #   tags: [security, logging]
 #   precision: very-high
 #   remediation: |

@@ -10,6 +10,8 @@
 # custom:
 #   id: EA402
 #   severity: medium
+#   controls:
+#     control_tower: [CT.ECS.PR.7]
 #   tags: [reliability, ec2]
 #   precision: very-high
 #   remediation: |

@@ -13,6 +13,8 @@
 # custom:
 #   id: EA802
 #   severity: medium
+#   controls:
+#     checkov: [CKV_AWS_249]
 #   tags: [security, iam]
 #   precision: very-high
 #   remediation: |

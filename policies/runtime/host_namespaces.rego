@@ -13,7 +13,10 @@
 # custom:
 #   id: EA505
 #   severity: high
-#   security_hub: "ECS.3, ECS.17"
+#   controls:
+#     security_hub: [ECS.3, ECS.17]
+#     control_tower: [CT.ECS.PR.10]
+#     checkov: [CKV_AWS_335]
 #   tags: [security, runtime, network]
 #   precision: very-high
 #   remediation: |
@@ -29,8 +32,8 @@ import data.ecsaudit.lib.task_definitions
 
 namespaces := {"pidMode": "process (PID)", "ipcMode": "IPC", "networkMode": "network"}
 
-# The Security Hub control each namespace is (IPC has none).
-controls := {"pidMode": ["ECS.3"], "ipcMode": [], "networkMode": ["ECS.17"]}
+# The rule's controls (METADATA) each namespace is about: IPC is none of them.
+controls := {"pidMode": ["ECS.3", "CT.ECS.PR.10", "CKV_AWS_335"], "ipcMode": [], "networkMode": ["ECS.17"]}
 
 deny contains finding if {
 	some td in task_definitions

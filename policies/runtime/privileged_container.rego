@@ -12,7 +12,10 @@
 # custom:
 #   id: EA501
 #   severity: critical
-#   security_hub: ECS.4
+#   controls:
+#     security_hub: [ECS.4]
+#     control_tower: [CT.ECS.PR.11]
+#     checkov: [CKV_AWS_334]
 #   tags: [security, runtime]
 #   precision: very-high
 #   remediation: |

@@ -12,7 +12,9 @@
 # custom:
 #   id: EA503
 #   severity: medium
-#   security_hub: ECS.20
+#   controls:
+#     security_hub: [ECS.20]
+#     control_tower: [CT.ECS.PR.3]
 #   tags: [security, runtime]
 #   precision: high
 #   remediation: |

@@ -14,7 +14,8 @@
 # custom:
 #   id: EA506
 #   severity: medium
-#   security_hub: ECS.21
+#   controls:
+#     security_hub: [ECS.21]
 #   tags: [security, runtime]
 #   precision: high
 #   remediation: |

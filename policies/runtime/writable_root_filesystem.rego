@@ -10,7 +10,10 @@
 # custom:
 #   id: EA502
 #   severity: medium
-#   security_hub: ECS.5
+#   controls:
+#     security_hub: [ECS.5]
+#     control_tower: [CT.ECS.PR.6]
+#     checkov: [CKV_AWS_336]
 #   tags: [security, runtime]
 #   precision: very-high
 #   remediation: |

@@ -17,7 +17,9 @@
 # custom:
 #   id: EA101
 #   severity: high
-#   security_hub: ECS.8
+#   controls:
+#     security_hub: [ECS.8]
+#     trivy: [AVD-AWS-0036]
 #   tags: [security, secrets]
 #   precision: high
 #   remediation: |

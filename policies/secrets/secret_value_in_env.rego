@@ -13,7 +13,9 @@
 # custom:
 #   id: EA102
 #   severity: critical
-#   security_hub: ECS.8
+#   controls:
+#     security_hub: [ECS.8]
+#     trivy: [AVD-AWS-0036]
 #   tags: [security, secrets]
 #   precision: medium
 #   remediation: |

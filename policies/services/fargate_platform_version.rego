@@ -10,7 +10,10 @@
 # custom:
 #   id: EA902
 #   severity: low
-#   security_hub: ECS.10
+#   controls:
+#     security_hub: [ECS.10]
+#     control_tower: [CT.ECS.PR.1]
+#     checkov: [CKV_AWS_332]
 #   tags: [security, maintenance, live]
 #   precision: very-high
 #   remediation: |

@@ -11,7 +11,10 @@
 # custom:
 #   id: EA901
 #   severity: medium
-#   security_hub: ECS.2
+#   controls:
+#     security_hub: [ECS.2]
+#     control_tower: [CT.ECS.PR.9]
+#     checkov: [CKV_AWS_333]
 #   tags: [security, networking, live]
 #   precision: very-high
 #   remediation: |

@@ -11,7 +11,8 @@
 # custom:
 #   id: EA910
 #   severity: medium
-#   security_hub: ECS.16
+#   controls:
+#     security_hub: [ECS.16]
 #   tags: [security, networking]
 #   precision: very-high
 #   remediation: |

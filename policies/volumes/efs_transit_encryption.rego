@@ -11,7 +11,10 @@
 # custom:
 #   id: EA702
 #   severity: high
-#   security_hub: ECS.18
+#   controls:
+#     security_hub: [ECS.18]
+#     checkov: [CKV_AWS_97]
+#     trivy: [AVD-AWS-0035]
 #   tags: [security, volumes, encryption]
 #   precision: very-high
 #   remediation: |

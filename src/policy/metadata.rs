@@ -55,6 +55,17 @@ impl std::fmt::Display for Severity {
     }
 }
 
+/// The frameworks `custom.controls` may name: (key, how docs name it).
+pub const FRAMEWORKS: &[(&str, &str)] = &[
+    ("security_hub", "AWS Security Hub"),
+    ("control_tower", "AWS Control Tower"),
+    ("config", "AWS Config"),
+    ("prowler", "Prowler"),
+    ("checkov", "Checkov"),
+    ("kics", "KICS"),
+    ("trivy", "Trivy"),
+];
+
 /// A documentation link: OPA's `related_resources` entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -83,9 +94,13 @@ pub struct Custom {
     /// A corrected JSON snippet shown by `explain` and in docs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
-    /// AWS Security Hub control, e.g. `ECS.8`.
+    /// AWS Security Hub control, e.g. `ECS.8` (the same as `controls.security_hub`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_hub: Option<String>,
+    /// The equivalent controls of other tools, by framework (see [`FRAMEWORKS`]):
+    /// `{security_hub: [ECS.12], checkov: [CKV_AWS_65], trivy: [AVD-AWS-0034]}`.
+    #[serde(default)]
+    pub controls: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub tags: Vec<String>,
     /// SARIF precision: very-high, high, medium, low.
@@ -130,8 +145,12 @@ pub struct RuleMeta {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
     pub references: Vec<Reference>,
+    /// Security Hub controls, joined (`ECS.3, ECS.17`), for the docs index.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_hub: Option<String>,
+    /// Equivalent controls by framework (METADATA `controls`, with `security_hub`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub controls: BTreeMap<String, Vec<String>>,
     pub tags: Vec<String>,
     pub precision: String,
     pub parameters: BTreeMap<String, Parameter>,
@@ -271,6 +290,32 @@ pub fn parse(text: &str, file: &str, builtin: bool) -> Result<RuleMeta, Metadata
             )));
         }
     }
+    let mut controls = custom.controls;
+    if let Some(sh) = &custom.security_hub {
+        let listed = controls.entry("security_hub".into()).or_default();
+        for c in sh.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            if !listed.iter().any(|l| l == c) {
+                listed.push(c.to_string());
+            }
+        }
+    }
+    if let Some((name, _)) = controls
+        .iter()
+        .find(|(name, _)| !FRAMEWORKS.iter().any(|(key, _)| key == name))
+    {
+        return Err(at(format!(
+            "custom.controls `{name}` is not a framework ecsaudit knows: use {}",
+            FRAMEWORKS
+                .iter()
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let security_hub = controls
+        .get("security_hub")
+        .filter(|c| !c.is_empty())
+        .map(|c| c.join(", "));
     Ok(RuleMeta {
         id: custom.id,
         title: title.trim().to_string(),
@@ -279,7 +324,8 @@ pub fn parse(text: &str, file: &str, builtin: bool) -> Result<RuleMeta, Metadata
         remediation: custom.remediation.trim().to_string(),
         example: custom.example.map(|e| e.trim_end().to_string()),
         references: ann.related_resources,
-        security_hub: custom.security_hub,
+        security_hub,
+        controls,
         tags: custom.tags,
         precision: custom.precision,
         parameters: custom.parameters,
@@ -306,6 +352,28 @@ mod tests {
         assert_eq!(m.line, 16);
         assert_eq!(m.references[0].url, "https://docs.aws.amazon.com/x");
         assert_eq!(m.parameters["exempt"].default, serde_json::json!([]));
+    }
+
+    #[test]
+    fn controls_by_framework_merge_the_security_hub_key() {
+        let text = RULE.replace(
+            "#   tags: [security]\n",
+            "#   tags: [security]\n#   security_hub: ECS.4\n#   controls:\n#     checkov: [CKV_AWS_334]\n#     security_hub: [ECS.1]\n",
+        );
+        let m = parse(&text, "p.rego", true).unwrap();
+        assert_eq!(m.controls["checkov"], ["CKV_AWS_334"]);
+        assert_eq!(m.controls["security_hub"], ["ECS.1", "ECS.4"]);
+        assert_eq!(m.security_hub.as_deref(), Some("ECS.1, ECS.4"));
+        let unknown = RULE.replace(
+            "#   tags: [security]\n",
+            "#   tags: [security]\n#   controls:\n#     snyk: [SNYK-1]\n",
+        );
+        let e = parse(&unknown, "p.rego", true).unwrap_err();
+        assert!(
+            e.message.contains("`snyk` is not a framework"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

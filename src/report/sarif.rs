@@ -78,14 +78,10 @@ pub fn help_markdown(m: &RuleMeta) -> String {
 }
 
 fn rule_descriptor(m: &RuleMeta) -> Value {
-    // The rule's tags, and the compliance controls it checks (`security-hub/ECS.2`), so
-    // code scanning can filter alerts by control.
+    // The rule's tags, and the equivalent controls (`security-hub/ECS.2`,
+    // `checkov/CKV_AWS_333`), so code scanning can filter alerts by control.
     let mut tags = m.tags.clone();
-    tags.extend(
-        crate::compliance::security_hub_controls(m)
-            .into_iter()
-            .map(|c| format!("security-hub/{c}")),
-    );
+    tags.extend(crate::compliance::control_tags(m));
     let mut props = json!({"tags": tags, "precision": m.precision});
     if let Some(sev) = security_severity(m.severity) {
         props["security-severity"] = json!(sev);
