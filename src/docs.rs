@@ -29,7 +29,7 @@ pub fn rule_docs(set: &PolicySet) -> Vec<(String, String)> {
         "\nComing from AWS Security Hub: [every ECS control and the rules that cover it](security-hub.md).\n",
     );
     index.push_str(
-        "Coming from Checkov, Trivy or AWS Control Tower: [their ids and ours](coming-from.md).\n",
+        "Coming from Prowler, Checkov, Trivy or AWS Control Tower: [their ids and ours](coming-from.md).\n",
     );
     let all: Vec<_> = set.metas().collect();
     out.push((

@@ -404,6 +404,11 @@ fn compliance_reports_go_control_by_control() {
         .unwrap();
     assert_eq!(
         pid["controls"],
-        serde_json::json!(["ECS.3", "CT.ECS.PR.10", "CKV_AWS_335"])
+        serde_json::json!([
+            "ECS.3",
+            "CT.ECS.PR.10",
+            "ecs_task_definitions_host_namespace_not_shared",
+            "CKV_AWS_335"
+        ])
     );
 }

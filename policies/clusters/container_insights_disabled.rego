@@ -14,6 +14,7 @@
 #   controls:
 #     security_hub: [ECS.12]
 #     control_tower: [CT.ECS.PR.2]
+#     prowler: [ecs_cluster_container_insights_enabled]
 #     checkov: [CKV_AWS_65]
 #     trivy: [AVD-AWS-0034]
 #   tags: [monitoring, clusters]

@@ -16,6 +16,8 @@
 # custom:
 #   id: EA304
 #   severity: medium
+#   controls:
+#     prowler: [ecs_task_definitions_logging_block_mode]
 #   tags: [logging, reliability]
 #   precision: very-high
 #   remediation: |

@@ -16,6 +16,7 @@
 #   controls:
 #     security_hub: [ECS.3, ECS.17]
 #     control_tower: [CT.ECS.PR.10]
+#     prowler: [ecs_task_definitions_host_namespace_not_shared]
 #     checkov: [CKV_AWS_335]
 #   tags: [security, runtime, network]
 #   precision: very-high
@@ -33,7 +34,11 @@ import data.ecsaudit.lib.task_definitions
 namespaces := {"pidMode": "process (PID)", "ipcMode": "IPC", "networkMode": "network"}
 
 # The rule's controls (METADATA) each namespace is about: IPC is none of them.
-controls := {"pidMode": ["ECS.3", "CT.ECS.PR.10", "CKV_AWS_335"], "ipcMode": [], "networkMode": ["ECS.17"]}
+controls := {
+	"pidMode": ["ECS.3", "CT.ECS.PR.10", "ecs_task_definitions_host_namespace_not_shared", "CKV_AWS_335"],
+	"ipcMode": [],
+	"networkMode": ["ECS.17"],
+}
 
 deny contains finding if {
 	some td in task_definitions

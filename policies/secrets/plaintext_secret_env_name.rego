@@ -19,6 +19,7 @@
 #   severity: high
 #   controls:
 #     security_hub: [ECS.8]
+#     prowler: [ecs_task_definitions_no_environment_secrets]
 #     trivy: [AVD-AWS-0036]
 #   tags: [security, secrets]
 #   precision: high

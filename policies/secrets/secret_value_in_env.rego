@@ -15,6 +15,7 @@
 #   severity: critical
 #   controls:
 #     security_hub: [ECS.8]
+#     prowler: [ecs_task_definitions_no_environment_secrets]
 #     trivy: [AVD-AWS-0036]
 #   tags: [security, secrets]
 #   precision: medium

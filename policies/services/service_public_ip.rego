@@ -14,6 +14,7 @@
 #   controls:
 #     security_hub: [ECS.2]
 #     control_tower: [CT.ECS.PR.9]
+#     prowler: [ecs_service_no_assign_public_ip]
 #     checkov: [CKV_AWS_333]
 #   tags: [security, networking, live]
 #   precision: very-high

@@ -13,6 +13,7 @@
 #   severity: medium
 #   controls:
 #     security_hub: [ECS.16]
+#     prowler: [ecs_task_set_no_assign_public_ip]
 #   tags: [security, networking]
 #   precision: very-high
 #   remediation: |
