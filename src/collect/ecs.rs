@@ -47,6 +47,14 @@ pub struct EcsData {
 /// that IAM is read while ECS still is.
 pub type RoleSink = futures::channel::mpsc::UnboundedSender<String>;
 
+/// What is told, as soon as each task definition is described, to the reads that need
+/// it: the roles it names (IAM) and whether it leaves a setting to the account.
+#[derive(Clone, Copy)]
+pub struct Sinks<'a> {
+    pub roles: &'a RoleSink,
+    pub settings: &'a super::settings::Trigger,
+}
+
 impl TaskDef {
     /// The task and execution roles it names, as ARNs (short names are completed).
     pub fn role_arns(&self, account: &str) -> Vec<String> {
@@ -156,7 +164,7 @@ pub async fn clusters(r: &Region, cluster_arns: &[String]) -> EcsData {
 
 /// The task definitions in scope: `latest` (read meanwhile, see [`latest`]) and every
 /// other revision in use, each with why it is in scope.
-pub async fn task_definitions(r: &Region, data: &mut EcsData, latest: Latest, roles: &RoleSink) {
+pub async fn task_definitions(r: &Region, data: &mut EcsData, latest: Latest, sinks: Sinks<'_>) {
     let Latest { all, mut described } = latest;
     let mut scope = std::mem::take(&mut data.in_use);
     for arn in all {
@@ -168,7 +176,7 @@ pub async fn task_definitions(r: &Region, data: &mut EcsData, latest: Latest, ro
         }
     }
     let rest: Vec<TaskDef> = stream::iter(scope)
-        .map(|(arn, reasons)| describe_task_definition(r, arn, reasons, roles))
+        .map(|(arn, reasons)| describe_task_definition(r, arn, reasons, &sinks))
         .buffer_unordered(r.concurrency)
         .collect()
         .await;
@@ -218,7 +226,7 @@ pub struct Latest {
 /// The revisions in scope beyond those in use: with `--all-revisions` every ACTIVE
 /// revision's ARN; otherwise each family's latest ACTIVE revision, described here by
 /// family name (one call a family, not a listing and then a call).
-pub async fn latest(r: &Region, families: Families, roles: &RoleSink) -> Latest {
+pub async fn latest(r: &Region, families: Families, sinks: Sinks<'_>) -> Latest {
     match families.scope {
         Scope::Revisions(arns) => Latest {
             all: arns,
@@ -227,7 +235,7 @@ pub async fn latest(r: &Region, families: Families, roles: &RoleSink) -> Latest 
         Scope::Families(fams) => {
             let mut described: Vec<TaskDef> = stream::iter(fams)
                 .map(|family| {
-                    describe_task_definition(r, family, [reason::LATEST.into()].into(), roles)
+                    describe_task_definition(r, family, [reason::LATEST.into()].into(), &sinks)
                 })
                 .buffer_unordered(r.concurrency)
                 .collect()
@@ -483,12 +491,15 @@ async fn describe_task_definition(
     r: &Region,
     arn: String,
     reasons: BTreeSet<String>,
-    roles: &RoleSink,
+    sinks: &Sinks<'_>,
 ) -> TaskDef {
     let td = describe(r, arn, reasons).await;
     for role in td.role_arns(&r.account) {
         // Closed only once every region's ECS is read.
-        let _ = roles.unbounded_send(role);
+        let _ = sinks.roles.unbounded_send(role);
+    }
+    if let Some(doc) = &td.doc {
+        sinks.settings.check(doc);
     }
     td
 }

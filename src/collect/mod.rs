@@ -307,7 +307,7 @@ pub struct RegionData {
 /// One region's audit; `None` when the region cannot be used at all (its one diagnostic
 /// is in `r.problems`). Clusters and task-definition families are listed at once; load
 /// balancing and EC2 are read as soon as the services are, while the task definitions
-/// still are; ECR and the account settings once they are.
+/// still are; ECR once they are, and the account settings as soon as one needs them.
 async fn collect_region(
     r: &Region,
     opts: &CollectOptions,
@@ -331,21 +331,34 @@ async fn collect_region(
         }
     };
     families.report(r);
-    let network = async {
-        let ecs = ecs::clusters(r, &cluster_arns).await;
-        let load_balancing = async {
-            let elb = elbv2::collect(r, &ecs.target_group_arns()).await;
-            let ec2 = ec2::collect(r, &ecs, &elb).await;
-            (elb, ec2)
+    // The account settings are read as soon as a task definition needs them, meanwhile.
+    let (trigger, settings_wanted) = settings::trigger();
+    let reads = async move {
+        let sinks = ecs::Sinks {
+            roles,
+            settings: &trigger,
         };
-        let ((elb, ec2), providers) =
-            futures::join!(load_balancing, capacity::collect(r, &ecs.clusters));
-        (ecs, elb, ec2, providers)
+        let network = async {
+            let ecs = ecs::clusters(r, &cluster_arns).await;
+            let load_balancing = async {
+                let elb = elbv2::collect(r, &ecs.target_group_arns()).await;
+                let ec2 = ec2::collect(r, &ecs, &elb).await;
+                (elb, ec2)
+            };
+            let ((elb, ec2), providers) =
+                futures::join!(load_balancing, capacity::collect(r, &ecs.clusters));
+            (ecs, elb, ec2, providers)
+        };
+        let ((mut ecs, elb, ec2, capacity_providers), latest) =
+            futures::join!(network, ecs::latest(r, families, sinks));
+        ecs::task_definitions(r, &mut ecs, latest, sinks).await;
+        // Every task definition is read: unfired, the trigger says none needs them.
+        drop(trigger);
+        let ecr = ecr::collect(r, &ecs).await;
+        (ecs, elb, ec2, capacity_providers, ecr)
     };
-    let ((mut ecs, elb, ec2, capacity_providers), latest) =
-        futures::join!(network, ecs::latest(r, families, roles));
-    ecs::task_definitions(r, &mut ecs, latest, roles).await;
-    let (ecr, settings) = futures::join!(ecr::collect(r, &ecs), settings::collect(r, &ecs));
+    let ((ecs, elb, ec2, capacity_providers, ecr), settings) =
+        futures::join!(reads, settings::collect(r, settings_wanted));
     Some(RegionData {
         ecs,
         elb,

@@ -2,9 +2,10 @@
 //! awslogs delivery mode of every container that sets none.
 
 use super::client::raw_pages;
-use super::ecs::EcsData;
 use super::Region;
+use futures::channel::oneshot;
 use serde_json::Value;
+use std::sync::Mutex;
 
 /// Which ECS settings were read in a region.
 #[derive(Debug, Default)]
@@ -32,15 +33,33 @@ fn leaves_mode_to_account(td: &Value) -> bool {
         })
 }
 
-/// The effective settings, read only when a task definition of the region needs them
-/// (10 a page: two calls today).
-pub async fn collect(r: &Region, ecs: &EcsData) -> AccountSettings {
-    let needed = ecs
-        .task_definitions
-        .values()
-        .filter_map(|td| td.doc.as_ref())
-        .any(leaves_mode_to_account);
-    if !needed {
+/// Fired by the first task definition described that leaves a setting to the account,
+/// so that the settings are read while the other task definitions still are.
+pub struct Trigger(Mutex<Option<oneshot::Sender<()>>>);
+
+impl Trigger {
+    /// Fire when `td` (a `taskDefinition` object) needs the account's settings.
+    pub fn check(&self, td: &Value) {
+        if !leaves_mode_to_account(td) {
+            return;
+        }
+        if let Some(tx) = self.0.lock().ok().and_then(|mut s| s.take()) {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A trigger, and what [`collect`] waits on: fired, or dropped unfired once every task
+/// definition of the region is read.
+pub fn trigger() -> (Trigger, oneshot::Receiver<()>) {
+    let (tx, rx) = oneshot::channel();
+    (Trigger(Mutex::new(Some(tx))), rx)
+}
+
+/// The effective settings, read as soon as a task definition of the region needs them
+/// (10 a page: two calls today); not read when none does.
+pub async fn collect(r: &Region, wanted: oneshot::Receiver<()>) -> AccountSettings {
+    if wanted.await.is_err() {
         return AccountSettings::NotRead;
     }
     let read = raw_pages!("ecs:ListAccountSettings", "settings", |token| r
@@ -65,6 +84,21 @@ pub async fn collect(r: &Region, ecs: &EcsData) -> AccountSettings {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_trigger_fires_once_and_only_for_a_task_definition_that_needs_it() {
+        let (t, mut rx) = trigger();
+        t.check(&json!({"containerDefinitions": [{"logConfiguration": {"logDriver": "splunk"}}]}));
+        assert_eq!(rx.try_recv(), Ok(None));
+        let needs =
+            json!({"containerDefinitions": [{"logConfiguration": {"logDriver": "awslogs"}}]});
+        t.check(&needs);
+        t.check(&needs);
+        assert_eq!(rx.try_recv(), Ok(Some(())));
+        let (t, mut rx) = trigger();
+        drop(t);
+        assert!(rx.try_recv().is_err(), "dropped unfired: not needed");
+    }
 
     #[test]
     fn only_awslogs_without_a_mode_leaves_it_to_the_account() {
