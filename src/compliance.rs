@@ -171,6 +171,15 @@ pub fn rules_for<'a>(id: &str, metas: &[&'a RuleMeta]) -> Vec<&'a RuleMeta> {
     out
 }
 
+/// Rules as links to their pages, one a line in a table cell.
+fn rule_links(rules: &[&RuleMeta]) -> String {
+    rules
+        .iter()
+        .map(|m| format!("[{}]({}.md) {}", m.id, m.id, m.title))
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
 /// docs/rules/security-hub.md: each control, the rules that cover it, or why none does.
 pub fn security_hub_page(metas: &[&RuleMeta]) -> String {
     let mut s = String::from(
@@ -180,11 +189,7 @@ pub fn security_hub_page(metas: &[&RuleMeta]) -> String {
         let rules = rules_for(c.id, metas);
         let ours = match c.not_covered {
             Some(why) => format!("not covered: {why}"),
-            None => rules
-                .iter()
-                .map(|m| format!("[{}]({}.md) {}", m.id, m.id, m.title))
-                .collect::<Vec<_>>()
-                .join("<br>"),
+            None => rule_links(&rules),
         };
         s.push_str(&format!("| {} | {} | {} |\n", c.id, c.title, ours));
     }
@@ -243,11 +248,7 @@ pub fn coming_from_page(metas: &[&RuleMeta]) -> String {
         ));
         for (id, mut rules) in ids {
             rules.sort_by(|a, b| a.id.cmp(&b.id));
-            let ours: Vec<String> = rules
-                .iter()
-                .map(|m| format!("[{}]({}.md) {}", m.id, m.id, m.title))
-                .collect();
-            s.push_str(&format!("| {id} | {} |\n", ours.join("<br>")));
+            s.push_str(&format!("| {id} | {} |\n", rule_links(&rules)));
         }
     }
     s

@@ -8,10 +8,9 @@ use serde_json::Value;
 use std::sync::Mutex;
 
 /// Which ECS settings were read in a region.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub enum AccountSettings {
     /// Not needed: no task definition leaves a setting rules read to the account.
-    #[default]
     NotRead,
     /// `ListAccountSettings` (effective settings) as AWS returned them.
     Read(Vec<Value>),

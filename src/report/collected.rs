@@ -2,6 +2,7 @@
 //! account (its regions, task definitions, API calls), shared by the text and markdown
 //! reports.
 
+use super::plural;
 use crate::scan::Summary;
 use serde_json::Value;
 
@@ -108,14 +109,6 @@ fn account_line(c: &Value) -> String {
         ));
     }
     line
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! controls, each with its findings, no findings, not checked (its rules did not run)
 //! or why no rule of ours covers it.
 
+use super::markdown::{cell, rows_left, MAX_ROWS};
+use super::plural;
 use crate::compliance::{Control, Framework};
 use crate::findings::Finding;
 use crate::scan::Report;
@@ -75,9 +77,7 @@ pub fn text(
             Outcome::NotCovered(_) => "not covered".to_string(),
             Outcome::NotChecked => "not checked".to_string(),
             Outcome::Clean => "no findings".to_string(),
-            Outcome::Findings(f) => {
-                format!("{} finding{}", f.len(), if f.len() == 1 { "" } else { "s" })
-            }
+            Outcome::Findings(f) => format!("{} finding{}", f.len(), plural(f.len())),
         };
         let _ = writeln!(out, "  {status:<12} {:<7} {}{covered_by}", c.id, c.title);
         match outcome {
@@ -97,13 +97,8 @@ pub fn text(
     out
 }
 
-/// Markdown: a table of the controls, then their findings (the first `max_rows`).
-pub fn markdown(
-    report: &Report,
-    framework: Framework,
-    cell: impl Fn(&str) -> String,
-    max_rows: usize,
-) -> String {
+/// Markdown: a table of the controls, then their findings (the first [`MAX_ROWS`]).
+pub fn markdown(report: &Report, framework: Framework) -> String {
     use std::fmt::Write;
     let outcomes = outcomes(report, framework);
     let mut out = format!(
@@ -115,11 +110,7 @@ pub fn markdown(
             Outcome::NotCovered(why) => format!("not covered: {}", cell(why)),
             Outcome::NotChecked => "not checked (its rules did not run)".to_string(),
             Outcome::Clean => "no findings".to_string(),
-            Outcome::Findings(f) => format!(
-                "**{} finding{}**",
-                f.len(),
-                if f.len() == 1 { "" } else { "s" }
-            ),
+            Outcome::Findings(f) => format!("**{} finding{}**", f.len(), plural(f.len())),
         };
         let _ = writeln!(
             out,
@@ -142,7 +133,7 @@ pub fn markdown(
             out,
             "\n| Control | Severity | Rule | Resource | Finding |\n| --- | --- | --- | --- | --- |"
         );
-        for (control, f) in rows.iter().take(max_rows) {
+        for (control, f) in rows.iter().take(MAX_ROWS) {
             let _ = writeln!(
                 out,
                 "| {control} | {} | {} | {} | {} |",
@@ -152,13 +143,7 @@ pub fn markdown(
                 cell(&f.message)
             );
         }
-        if rows.len() > max_rows {
-            let _ = writeln!(
-                out,
-                "\n…and {} more (see the SARIF or JSON report).",
-                rows.len() - max_rows
-            );
-        }
+        rows_left(&mut out, rows.len());
     }
     out
 }

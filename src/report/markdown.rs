@@ -10,7 +10,7 @@ use std::fmt::Write;
 pub const MAX_ROWS: usize = 100;
 
 /// Escape text for a table cell.
-fn cell(s: &str) -> String {
+pub(super) fn cell(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('\n', " ")
@@ -67,9 +67,7 @@ pub fn render(report: &Report, compliance: Option<crate::compliance::Framework>)
         );
     }
     if let Some(framework) = compliance {
-        out.push_str(&super::controls::markdown(
-            report, framework, cell, MAX_ROWS,
-        ));
+        out.push_str(&super::controls::markdown(report, framework));
     } else {
         findings_table(report, &mut out);
     }
@@ -98,13 +96,7 @@ fn findings_table(report: &Report, out: &mut String) {
                 cell(&f.message)
             );
         }
-        if active.len() > MAX_ROWS {
-            let _ = writeln!(
-                out,
-                "\n…and {} more (see the SARIF or JSON report).",
-                active.len() - MAX_ROWS
-            );
-        }
+        rows_left(out, active.len());
     }
 }
 
@@ -128,5 +120,16 @@ fn problems(report: &Report, out: &mut String) {
         if problems.len() > MAX_ROWS {
             let _ = writeln!(out, "- …and {} more", problems.len() - MAX_ROWS);
         }
+    }
+}
+
+/// After a table of the first [`MAX_ROWS`] of `total` rows: how many were left out.
+pub(super) fn rows_left(out: &mut String, total: usize) {
+    if total > MAX_ROWS {
+        let _ = writeln!(
+            out,
+            "\n…and {} more (see the SARIF or JSON report).",
+            total - MAX_ROWS
+        );
     }
 }

@@ -8,6 +8,15 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
+/// "" for one, "s" otherwise: `format!("{n} finding{}", plural(n))`.
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// Output format of `scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -1,6 +1,7 @@
 //! `--format text`: findings grouped by resource, colour when the stream is a terminal,
 //! problems with the input, then counts by severity.
 
+use super::plural;
 use crate::diagnostics::Level;
 use crate::policy::metadata::Severity;
 use crate::scan::Report;
@@ -232,12 +233,4 @@ fn footer(report: &Report) -> String {
         plural(s.warnings),
     );
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
