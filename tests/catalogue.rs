@@ -609,31 +609,73 @@ fn import_aliases(code: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
         .collect()
 }
 
-/// Every Security Hub ECS control is covered by a rule or says why not, and every
-/// control a rule names is one Security Hub has.
+/// Every control of every framework's catalogue is covered by a rule or says why not
+/// (never both), and every control a rule names is one its framework has.
 #[test]
-fn security_hub_controls_are_all_accounted_for() {
-    use ecsaudit::compliance::{rules_for, security_hub_controls, SECURITY_HUB};
+fn every_framework_control_is_accounted_for() {
+    use ecsaudit::compliance::Framework;
     let set = builtin();
     let metas: Vec<_> = set.metas().collect();
-    for c in SECURITY_HUB {
-        let rules = rules_for(c.id, &metas);
-        assert_eq!(
-            rules.is_empty(),
-            c.not_covered.is_some(),
-            "{}: covered by {:?}, reason {:?}",
-            c.id,
-            rules.iter().map(|m| &m.id).collect::<Vec<_>>(),
-            c.not_covered
-        );
-    }
-    for m in &metas {
-        for id in security_hub_controls(m) {
-            assert!(
-                SECURITY_HUB.iter().any(|c| c.id == id),
-                "{} names unknown control {id}",
-                m.id
+    for f in Framework::ALL {
+        for c in f.controls() {
+            let rules = f.rules_for(&c.id, &metas);
+            assert_eq!(
+                rules.is_empty(),
+                c.not_covered.is_some(),
+                "{} {}: covered by {:?}, reason {:?}",
+                f.key(),
+                c.id,
+                rules.iter().map(|m| &m.id).collect::<Vec<_>>(),
+                c.not_covered
             );
         }
+        for m in &metas {
+            for id in f.named_by(m) {
+                assert!(
+                    f.controls().iter().any(|c| c.id == id),
+                    "{} names {id}, which {} does not have",
+                    m.id,
+                    f.title()
+                );
+            }
+        }
     }
+}
+
+/// A rule that tells which of its controls a finding is about (`"controls"` in the
+/// finding, from a `controls := {...}` table) names only controls its METADATA lists, so
+/// the finding is never filed under a control the rule does not claim.
+#[test]
+fn finding_controls_are_among_their_rules_controls() {
+    let set = builtin();
+    let table = regex::Regex::new(r"(?s)\ncontrols := \{(.*?)\n\}").unwrap();
+    let quoted = regex::Regex::new(r#""([^"]+)""#).unwrap();
+    let mut checked = 0;
+    for src in policy::builtin_sources() {
+        let file = &src.path;
+        let Some(t) = table.captures(&src.text) else {
+            continue;
+        };
+        let meta = set
+            .metas()
+            .find(|m| m.file == *file)
+            .unwrap_or_else(|| panic!("{file}: a controls table outside a rule"));
+        let claimed: Vec<&String> = meta.controls.values().flatten().collect();
+        for c in quoted.captures_iter(&t[1]) {
+            let id = &c[1];
+            // The table's keys are the rule's own field names, not control ids.
+            if t[1].contains(&format!("\"{id}\": [")) {
+                continue;
+            }
+            assert!(
+                claimed.iter().any(|x| *x == id),
+                "{file}: a finding names {id}, which its METADATA does not list"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 10,
+        "the controls tables were read ({checked} ids)"
+    );
 }

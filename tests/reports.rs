@@ -407,8 +407,68 @@ fn compliance_reports_go_control_by_control() {
         serde_json::json!([
             "ECS.3",
             "CT.ECS.PR.10",
+            "ecs-task-definition-pid-mode-check",
             "ecs_task_definitions_host_namespace_not_shared",
             "CKV_AWS_335"
         ])
     );
+}
+
+/// `--compliance` for the other frameworks: every one of their controls is listed, with
+/// its findings, "no findings", or "not covered" and the reason; a finding that names
+/// its controls is listed only under those; rules outside the framework do not run.
+#[test]
+fn compliance_reports_cover_every_framework() {
+    let (code, text, _) = run(&["scan", "examples", "--compliance", "prowler"]);
+    assert_eq!(code, 1, "{text}");
+    let line = |text: &str, id: &str| {
+        text.lines()
+            .find(|l| l.contains(&format!(" {id} ")))
+            .unwrap_or_else(|| panic!("{id} in {text}"))
+            .trim_start()
+            .to_string()
+    };
+    // EA505's pidMode finding is the namespace check's, not host networking's.
+    assert!(
+        line(&text, "ecs_task_definitions_host_namespace_not_shared").starts_with("1 finding ")
+    );
+    assert!(
+        line(&text, "ecs_task_definitions_host_networking_mode_users").starts_with("no findings")
+    );
+    let not_covered = line(&text, "ecr_repository_image_no_secrets");
+    assert!(not_covered.starts_with("not covered"), "{text}");
+    assert!(
+        text.contains("ecsaudit reads configuration, not image contents"),
+        "{text}"
+    );
+    assert!(!text.contains("EA201"), "{text}");
+
+    let (_, kics, _) = run(&["scan", "examples", "--compliance", "kics"]);
+    let secrets = line(&kics, "a88baa34-e2ad-44ea-ad6f-8cac87bc7c71");
+    assert!(
+        secrets.starts_with("6 findings") && secrets.ends_with("(EA101, EA102, EA103)"),
+        "{kics}"
+    );
+    for framework in ["control-tower", "config", "checkov", "trivy"] {
+        let (code, text, _) = run(&["scan", "examples", "--compliance", framework]);
+        assert_eq!(code, 1, "{framework}: {text}");
+        assert!(
+            text.lines().next().unwrap().ends_with(" controls"),
+            "{text}"
+        );
+        assert!(
+            text.contains("not covered") && text.contains(" finding"),
+            "{framework}: {text}"
+        );
+    }
+    let (_, md, _) = run(&[
+        "scan",
+        "examples",
+        "--compliance",
+        "config",
+        "-f",
+        "markdown",
+    ]);
+    assert!(md.contains("### AWS Config controls"), "{md}");
+    assert!(md.contains("| ecs-task-definition-pid-mode-check | Task definitions do not share the host's process namespace | **1 finding** | EA505 |"), "{md}");
 }

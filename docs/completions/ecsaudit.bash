@@ -570,7 +570,7 @@ _ecsaudit() {
                     return 0
                     ;;
                 --compliance)
-                    COMPREPLY=($(compgen -W "security-hub" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "security-hub control-tower config prowler checkov kics trivy" -- "${cur}"))
                     return 0
                     ;;
                 --policy)
@@ -744,7 +744,7 @@ _ecsaudit() {
                     return 0
                     ;;
                 --compliance)
-                    COMPREPLY=($(compgen -W "security-hub" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "security-hub control-tower config prowler checkov kics trivy" -- "${cur}"))
                     return 0
                     ;;
                 --max-file-size)

@@ -63,7 +63,13 @@ complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -s o -l output -
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l fail-on -d 'Exit 1 when a finding at or above this severity remains (none: never)' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l baseline -d 'Report only findings new since this earlier report (SARIF or JSON from ecsaudit), matched by fingerprint; the summary counts new, unchanged and fixed' -r -F
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l source-root -d 'Repository root for SARIF URIs (default: working directory)' -r -F
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l compliance -d 'Run only the rules that check a control of this framework, and show the text and markdown reports control by control (findings, no findings, not checked, not covered)' -r -f -a "security-hub\t'AWS Security Hub\'s controls for Amazon ECS (ECS.1 to ECS.21)'"
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l compliance -d 'Run only the rules that check a control of this framework, and show the text and markdown reports control by control (findings, no findings, not checked, not covered)' -r -f -a "security-hub\t'AWS Security Hub\'s controls for Amazon ECS (ECS.1 to ECS.21)'
+control-tower\t'AWS Control Tower\'s proactive controls for ECS and ECR (CT.ECS.PR.x, CT.ECR.PR.x)'
+config\t'AWS Config\'s managed rules for ECS and ECR (ecs-containers-nonprivileged, ...)'
+prowler\t'Prowler\'s ecs and ecr checks'
+checkov\t'Checkov\'s ECS and ECR checks (CKV_AWS_x)'
+kics\t'KICS\'s ECS, ECR and EFS-volume queries (by query id)'
+trivy\t'Trivy\'s AWS ECS and ECR checks (AVD-AWS-x)'"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l max-file-size -d 'Files larger than this many bytes are reported, not read' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l engine -d 'How rules run: `auto` (the built-in rules on regorus\' bytecode VM, several times faster; your own rules in its reference interpreter), `vm` (every rule on the VM) or `interpreter` (every rule in the interpreter). See README "Performance"' -r -f -a "auto\t''
 vm\t''
@@ -118,7 +124,13 @@ complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -s o -l output 
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l fail-on -d 'Exit 1 when a finding at or above this severity remains (none: never)' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l baseline -d 'Report only findings new since this earlier report (SARIF or JSON from ecsaudit), matched by fingerprint; the summary counts new, unchanged and fixed' -r -F
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l source-root -d 'Repository root for SARIF URIs (default: working directory)' -r -F
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l compliance -d 'Run only the rules that check a control of this framework, and show the text and markdown reports control by control (findings, no findings, not checked, not covered)' -r -f -a "security-hub\t'AWS Security Hub\'s controls for Amazon ECS (ECS.1 to ECS.21)'"
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l compliance -d 'Run only the rules that check a control of this framework, and show the text and markdown reports control by control (findings, no findings, not checked, not covered)' -r -f -a "security-hub\t'AWS Security Hub\'s controls for Amazon ECS (ECS.1 to ECS.21)'
+control-tower\t'AWS Control Tower\'s proactive controls for ECS and ECR (CT.ECS.PR.x, CT.ECR.PR.x)'
+config\t'AWS Config\'s managed rules for ECS and ECR (ecs-containers-nonprivileged, ...)'
+prowler\t'Prowler\'s ecs and ecr checks'
+checkov\t'Checkov\'s ECS and ECR checks (CKV_AWS_x)'
+kics\t'KICS\'s ECS, ECR and EFS-volume queries (by query id)'
+trivy\t'Trivy\'s AWS ECS and ECR checks (AVD-AWS-x)'"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l policy -d 'Extra policy directory or file (repeatable); loaded beside the built-in pack' -r -F
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l config -d 'Config file (default: ./ecsaudit.toml when present)' -r -F
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l rule-timeout -d 'Wall time one rule may take on one part of the graph (up to 256 resources), or one policy test or query; a rule that overruns is stopped and reported, and the rest of the scan goes on' -r

@@ -14,6 +14,7 @@
 #   severity: medium
 #   controls:
 #     security_hub: [ECS.19]
+#     config: [ecs-capacity-provider-termination-check]
 #   tags: [reliability, clusters, live]
 #   precision: very-high
 #   remediation: |

@@ -14,8 +14,10 @@
 #   controls:
 #     security_hub: [ECS.12]
 #     control_tower: [CT.ECS.PR.2]
+#     config: [ecs-container-insights-enabled]
 #     prowler: [ecs_cluster_container_insights_enabled]
 #     checkov: [CKV_AWS_65]
+#     kics: [97cb0688-369a-4d26-b1f7-86c4c91231bc, ab759fde-e1e8-4b0e-ad73-ba856e490ed8]
 #     trivy: [AVD-AWS-0034]
 #   tags: [monitoring, clusters]
 #   precision: very-high

@@ -10,6 +10,8 @@
 # custom:
 #   id: EA207
 #   severity: high
+#   controls:
+#     prowler: [ecr_repositories_scan_vulnerabilities_in_latest_image]
 #   tags: [security, images, vulnerabilities, live]
 #   precision: high
 #   remediation: |

@@ -12,7 +12,9 @@
 #   id: EA209
 #   severity: high
 #   controls:
+#     prowler: [ecr_repositories_not_publicly_accessible]
 #     checkov: [CKV_AWS_32]
+#     kics: [e86e26fc-489e-44f0-9bcd-97305e4ba69a, 75be209d-1948-41f6-a8c8-e22dd0121134]
 #     trivy: [AVD-AWS-0032]
 #   tags: [security, images, live]
 #   precision: very-high

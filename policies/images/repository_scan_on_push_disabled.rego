@@ -12,6 +12,11 @@
 #   id: EA206
 #   severity: low
 #   controls:
+#     control_tower: [CT.ECR.PR.2]
+#     config: [ecr-private-image-scanning-enabled]
+#     prowler:
+#       - ecr_registry_scan_images_on_push_enabled
+#       - ecr_repositories_scan_images_on_push_enabled
 #     checkov: [CKV_AWS_163]
 #     trivy: [AVD-AWS-0030]
 #   tags: [security, images, supply-chain, live]

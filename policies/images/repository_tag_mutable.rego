@@ -14,7 +14,11 @@
 #   id: EA205
 #   severity: medium
 #   controls:
+#     control_tower: [CT.ECR.PR.3]
+#     config: [ecr-private-tag-immutability-enabled]
+#     prowler: [ecr_repositories_tag_immutability]
 #     checkov: [CKV_AWS_51]
+#     kics: [d1846b12-20c5-4d45-8798-fc35b79268eb, 33f41d31-86b1-46a4-81f7-9c9a671f59ac]
 #     trivy: [AVD-AWS-0031]
 #   tags: [security, images, supply-chain, live]
 #   precision: very-high

@@ -15,6 +15,7 @@
 #   controls:
 #     security_hub: [ECS.9]
 #     control_tower: [CT.ECS.PR.5]
+#     config: [ecs-task-definition-log-configuration]
 #     prowler: [ecs_task_definitions_logging_enabled]
 #   tags: [security, logging]
 #   precision: very-high

@@ -12,6 +12,7 @@
 #   severity: medium
 #   controls:
 #     control_tower: [CT.ECS.PR.7]
+#     config: [ecs-task-definition-memory-hard-limit]
 #   tags: [reliability, ec2]
 #   precision: very-high
 #   remediation: |

@@ -10,6 +10,8 @@
 # custom:
 #   id: EA406
 #   severity: low
+#   controls:
+#     kics: [d24389b4-b209-4ff0-8345-dc7a4569dcdd]
 #   tags: [reliability]
 #   precision: high
 #   remediation: |

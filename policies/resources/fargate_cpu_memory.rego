@@ -10,6 +10,8 @@
 # custom:
 #   id: EA401
 #   severity: high
+#   controls:
+#     kics: [f4c9b5f5-68b8-491f-9e48-4f96644a1d51]
 #   tags: [reliability, fargate]
 #   precision: very-high
 #   remediation: |

@@ -15,8 +15,14 @@
 #   severity: high
 #   controls:
 #     security_hub: [ECS.3, ECS.17]
-#     control_tower: [CT.ECS.PR.10]
-#     prowler: [ecs_task_definitions_host_namespace_not_shared]
+#     control_tower: [CT.ECS.PR.10, CT.ECS.PR.8]
+#     config:
+#       - ecs-task-definition-pid-mode-check
+#       - ecs-task-definition-network-mode-not-host
+#       - ecs-task-definition-user-for-host-mode-check
+#     prowler:
+#       - ecs_task_definitions_host_namespace_not_shared
+#       - ecs_task_definitions_host_networking_mode_users
 #     checkov: [CKV_AWS_335]
 #   tags: [security, runtime, network]
 #   precision: very-high
@@ -35,9 +41,16 @@ namespaces := {"pidMode": "process (PID)", "ipcMode": "IPC", "networkMode": "net
 
 # The rule's controls (METADATA) each namespace is about: IPC is none of them.
 controls := {
-	"pidMode": ["ECS.3", "CT.ECS.PR.10", "ecs_task_definitions_host_namespace_not_shared", "CKV_AWS_335"],
+	"pidMode": [
+		"ECS.3", "CT.ECS.PR.10", "ecs-task-definition-pid-mode-check",
+		"ecs_task_definitions_host_namespace_not_shared", "CKV_AWS_335",
+	],
 	"ipcMode": [],
-	"networkMode": ["ECS.17"],
+	"networkMode": [
+		"ECS.17", "CT.ECS.PR.8", "ecs-task-definition-network-mode-not-host",
+		"ecs-task-definition-user-for-host-mode-check",
+		"ecs_task_definitions_host_networking_mode_users",
+	],
 }
 
 deny contains finding if {

@@ -15,6 +15,7 @@
 #   controls:
 #     security_hub: [ECS.4]
 #     control_tower: [CT.ECS.PR.11]
+#     config: [ecs-containers-nonprivileged]
 #     prowler: [ecs_task_definitions_no_privileged_containers]
 #     checkov: [CKV_AWS_334]
 #   tags: [security, runtime]

@@ -15,6 +15,7 @@
 #   controls:
 #     security_hub: [ECS.20]
 #     control_tower: [CT.ECS.PR.3]
+#     config: [ecs-task-definition-nonroot-user]
 #   tags: [security, runtime]
 #   precision: high
 #   remediation: |

@@ -13,6 +13,7 @@
 #   controls:
 #     security_hub: [ECS.5]
 #     control_tower: [CT.ECS.PR.6]
+#     config: [ecs-containers-readonly-access]
 #     prowler: [ecs_task_definitions_containers_readonly_access]
 #     checkov: [CKV_AWS_336]
 #   tags: [security, runtime]

@@ -13,6 +13,8 @@
 # custom:
 #   id: EA103
 #   severity: high
+#   controls:
+#     kics: [a88baa34-e2ad-44ea-ad6f-8cac87bc7c71]
 #   tags: [security, secrets]
 #   precision: medium
 #   remediation: |

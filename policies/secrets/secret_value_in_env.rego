@@ -15,7 +15,9 @@
 #   severity: critical
 #   controls:
 #     security_hub: [ECS.8]
+#     control_tower: [CT.ECS.PR.12]
 #     prowler: [ecs_task_definitions_no_environment_secrets]
+#     kics: [a88baa34-e2ad-44ea-ad6f-8cac87bc7c71]
 #     trivy: [AVD-AWS-0036]
 #   tags: [security, secrets]
 #   precision: medium

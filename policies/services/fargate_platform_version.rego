@@ -13,6 +13,7 @@
 #   controls:
 #     security_hub: [ECS.10]
 #     control_tower: [CT.ECS.PR.1]
+#     config: [ecs-fargate-latest-platform-version]
 #     prowler: [ecs_service_fargate_latest_platform_version]
 #     checkov: [CKV_AWS_332]
 #   tags: [security, maintenance, live]

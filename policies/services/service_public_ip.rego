@@ -16,6 +16,7 @@
 #     control_tower: [CT.ECS.PR.9]
 #     prowler: [ecs_service_no_assign_public_ip]
 #     checkov: [CKV_AWS_333]
+#     kics: [bafe7989-3c4b-47f0-910b-e6e1cba7f146]
 #   tags: [security, networking, live]
 #   precision: very-high
 #   remediation: |

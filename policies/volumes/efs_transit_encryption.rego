@@ -13,7 +13,13 @@
 #   severity: high
 #   controls:
 #     security_hub: [ECS.18]
+#     config: [ecs-task-definition-efs-encryption-enabled]
 #     checkov: [CKV_AWS_97]
+#     kics:
+#       - 4d46ff3b-7160-41d1-a310-71d6d370b08f
+#       - 4c3267c9-b2ac-40bf-93f6-b610fb8c7b9f
+#       - c1282e03-b285-4637-aee7-eefe3a7bb658
+#       - 6c131358-c54d-419b-9dd6-1f7dd41d180c
 #     trivy: [AVD-AWS-0035]
 #   tags: [security, volumes, encryption]
 #   precision: very-high

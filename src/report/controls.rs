@@ -31,11 +31,11 @@ pub fn outcomes(
         .iter()
         .map(|c| {
             let rules: Vec<String> = framework
-                .rules_for(c.id, &metas)
+                .rules_for(&c.id, &metas)
                 .iter()
                 .map(|m| m.id.clone())
                 .collect();
-            let outcome = if let Some(why) = c.not_covered {
+            let outcome = if let Some(why) = c.not_covered.as_deref() {
                 Outcome::NotCovered(why)
             } else if rules.is_empty() {
                 Outcome::NotChecked
@@ -44,7 +44,7 @@ pub fn outcomes(
                     .active()
                     .filter(|f| {
                         rules.iter().any(|r| *r == *f.rule_id)
-                            && framework.finding_under(c.id, f.controls.as_deref())
+                            && framework.finding_under(&c.id, f.controls.as_deref())
                     })
                     .collect();
                 if found.is_empty() {
@@ -116,14 +116,14 @@ pub fn markdown(report: &Report, framework: Framework) -> String {
             out,
             "| {} | {} | {result} | {} |",
             c.id,
-            cell(c.title),
+            cell(&c.title),
             rules.join(", ")
         );
     }
     let rows: Vec<(&str, &Finding)> = outcomes
         .iter()
         .filter_map(|(c, _, o)| match o {
-            Outcome::Findings(found) => Some(found.iter().map(|f| (c.id, *f))),
+            Outcome::Findings(found) => Some(found.iter().map(|f| (c.id.as_str(), *f))),
             _ => None,
         })
         .flatten()
