@@ -233,7 +233,7 @@ fn live_audit_reports_relational_problems_and_names_both_ends() {
     assert!(blocking["message"]
         .as_str()
         .unwrap()
-        .contains("defaultLogDriverMode in us-east-1 is blocking"));
+        .contains("defaultLogDriverMode is blocking in ECS account settings (us-east-1)"));
 
     // Roles: admin task role (critical, internet-facing ALB), one finding for both
     // revisions of gap-web.

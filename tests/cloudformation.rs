@@ -419,3 +419,37 @@ fn task_sets_fold_into_their_service() {
         .collect();
     assert_eq!(hits, [format!("EA910 Service {f}:18:27")]);
 }
+
+/// `AWS::ECS::CapacityProvider` is a node as DescribeCapacityProviders gives it (an unset
+/// `ManagedTerminationProtection` is DISABLED), and `ClusterCapacityProviderAssociations`
+/// lists the providers on its cluster, which links to them.
+#[test]
+fn capacity_providers_and_their_associations() {
+    let f = format!("{DATA}/capacity-providers.yaml");
+    let r = scan(&[&f]);
+    let hits: Vec<String> = located(&r)
+        .into_iter()
+        .filter(|l| l.starts_with("EA954"))
+        .collect();
+    assert_eq!(hits, [format!("EA954 unprotected {f}:16:9")]);
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["graph", &f])
+        .output()
+        .unwrap();
+    let g: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = |a: &str| format!("cloudformation:{f}#{a}");
+    let edges = g["edges"].as_array().unwrap();
+    for to in ["Protected", "Unprotected"] {
+        let e =
+            serde_json::json!({"from": id("Cluster"), "to": id(to), "kind": "capacity_provider"});
+        assert!(edges.contains(&e), "{e}");
+    }
+    let cluster = &g["nodes"][id("Cluster")]["properties"];
+    assert_eq!(cluster["capacityProviders"][0], "FARGATE");
+    assert_eq!(
+        cluster["defaultCapacityProviderStrategy"][0]["capacityProvider"],
+        id("Protected")
+    );
+}

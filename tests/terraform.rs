@@ -897,3 +897,108 @@ fn task_sets_fold_into_their_service() {
         .unwrap()
         .starts_with("task set aws_ecs_task_set.blue of service \"web\""));
 }
+
+/// Capacity providers are nodes as DescribeCapacityProviders gives them, linked from the
+/// clusters `aws_ecs_cluster_capacity_providers` names them for (FARGATE has no node):
+/// an unset `managed_termination_protection` is the API's default, DISABLED, and is
+/// found at its `auto_scaling_group_provider` block. `aws_ecs_account_setting_default`
+/// sets the account default for the task definitions of its own provider.
+#[test]
+fn capacity_providers_and_account_setting_defaults() {
+    let dir = "tests/data/terraform/capacity-providers";
+    let r = scan(&[dir]);
+    let f = format!("{dir}/main.tf");
+    let hits: Vec<String> = located(&r)
+        .into_iter()
+        .filter(|l| l.starts_with("EA954") || l.starts_with("EA304"))
+        .collect();
+    assert_eq!(
+        hits,
+        [
+            format!("EA304 east {f}:67:24"),
+            format!("EA954 defaulted {f}:35:3"),
+            format!("EA954 unprotected {f}:18:38"),
+        ]
+    );
+    let find = |rule: &str, resource: &str| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["rule_id"] == rule && x["resource"] == resource)
+            .unwrap()
+            .clone()
+    };
+    let unprotected = find("EA954", "unprotected");
+    assert!(unprotected["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("capacity provider \"unprotected\" (of cluster \"prod\")"));
+    assert_eq!(unprotected["related"][0]["name"], "prod");
+    assert!(find("EA304", "east")["message"]
+        .as_str()
+        .unwrap()
+        .contains("blocking in aws_ecs_account_setting_default.logs"));
+
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["graph", dir])
+        .output()
+        .unwrap();
+    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = |a: &str| format!("terraform:{dir}#{a}");
+    let cluster = &g["nodes"][id("aws_ecs_cluster.prod")]["properties"];
+    assert_eq!(
+        cluster["capacityProviders"],
+        serde_json::json!(["FARGATE", "unprotected", "protected"])
+    );
+    assert_eq!(
+        cluster["defaultCapacityProviderStrategy"],
+        serde_json::json!([{"capacityProvider": "protected", "weight": 1}])
+    );
+    let edges = g["edges"].as_array().unwrap();
+    let edge = |from: &str, to: &str, kind: &str| {
+        edges.contains(&serde_json::json!({"from": id(from), "to": id(to), "kind": kind}))
+    };
+    assert!(edge(
+        "aws_ecs_cluster.prod",
+        "aws_ecs_capacity_provider.protected",
+        "capacity_provider"
+    ));
+    assert!(!edge(
+        "aws_ecs_cluster.prod",
+        "aws_ecs_capacity_provider.defaulted",
+        "capacity_provider"
+    ));
+    // Each task definition links to the defaults of its own provider only.
+    assert!(edge(
+        "aws_ecs_task_definition.east",
+        "aws_ecs_account_setting_default.logs",
+        "account_settings"
+    ));
+    assert!(edge(
+        "aws_ecs_task_definition.west",
+        "aws_ecs_account_setting_default.logs_west",
+        "account_settings"
+    ));
+    assert!(!edge(
+        "aws_ecs_task_definition.west",
+        "aws_ecs_account_setting_default.logs",
+        "account_settings"
+    ));
+}
+
+/// In a plan, a resource's provider is its configuration's `provider_config_key`.
+#[test]
+fn plan_account_setting_defaults_follow_the_provider() {
+    let r = scan(&["tests/data/terraform/plan-providers"]);
+    let hits: Vec<String> = located(&r)
+        .into_iter()
+        .filter(|l| l.starts_with("EA304"))
+        .collect();
+    assert_eq!(
+        hits,
+        ["EA304 east tests/data/terraform/plan-providers/tfplan.json:15:7"]
+    );
+}

@@ -15,7 +15,7 @@
 #   controls:
 #     security_hub: [ECS.19]
 #     config: [ecs-capacity-provider-termination-check]
-#   tags: [reliability, clusters, live]
+#   tags: [reliability, clusters]
 #   precision: very-high
 #   remediation: |
 #     Turn on managed scaling and managed termination protection on the capacity
@@ -33,5 +33,10 @@ deny contains finding if {
 	asg := cp.properties.autoScalingGroupProvider
 	asg.managedTerminationProtection != "ENABLED"
 	clusters := lib.linked_from(cp, "capacity_provider")
-	finding := {"resource": cp.id, "pointer": "/autoScalingGroupProvider/managedTerminationProtection", "message": sprintf("capacity provider %q (of cluster %s) has managed termination protection %s: scaling in can end instances that run tasks", [cp.name, lib.names(clusters), asg.managedTerminationProtection]), "related": [c.id | some c in clusters]}
+	finding := {"resource": cp.id, "pointer": "/autoScalingGroupProvider/managedTerminationProtection", "message": sprintf("capacity provider %q%s has managed termination protection %s: scaling in can end instances that run tasks", [cp.name, of_clusters(clusters), asg.managedTerminationProtection]), "related": [c.id | some c in clusters]}
 }
+
+# " (of cluster "prod")", or nothing for a provider no cluster names (IaC).
+of_clusters(clusters) := sprintf(" (of cluster %s)", [lib.names(clusters)]) if {
+	count(clusters) > 0
+} else := ""

@@ -24,3 +24,13 @@ test_flags_protection_disabled if {
 test_allows_protection_enabled if {
 	count(rule.deny) == 0 with input as with_provider({"managedTerminationProtection": "ENABLED"})
 }
+
+test_a_provider_no_cluster_names_is_still_judged if {
+	graph := testing.aws_graph(
+		[{"id": cp, "kind": "capacity_provider", "name": "asg", "properties": {"name": "asg", "autoScalingGroupProvider": {"managedTerminationProtection": "DISABLED"}}}],
+		[],
+	)
+	[f] := [x | some x in rule.deny] with input as graph
+	f.message == `capacity provider "asg" has managed termination protection DISABLED: scaling in can end instances that run tasks`
+	f.related == []
+}

@@ -123,14 +123,30 @@ all_complete(nodes) if every n in nodes {
 
 # The value of ECS account setting `name` (e.g. "defaultLogDriverMode") that applies to
 # a task definition: live audits read the account's effective settings in its region
-# when a rule needs them. Undefined in file and IaC scans, and when they could not be
-# read.
-account_setting(td, name) := s.value if {
-	some settings in linked(td, "account_settings")
-	settings.status == "complete"
-	some s in settings.properties.settings
-	s.name == name
+# when a rule needs them; Terraform's `aws_ecs_account_setting_default` sets one for
+# the task definitions of its provider. Undefined in file scans, when the settings
+# could not be read, and when two sources disagree.
+account_setting(td, name) := value if {
+	values := {s.value | some s in account_settings(td, name)}
+	count(values) == 1
+	some value in values
 }
+
+# The name of the account settings that set `name` for a task definition (for
+# messages: "ECS account settings (us-east-1)", "aws_ecs_account_setting_default.logs").
+account_setting_source(td, name) := sort([n.name |
+	some n in linked(td, "account_settings")
+	some s in settings_of(n)
+	s.name == name
+])[0]
+
+account_settings(td, name) := [s |
+	some n in linked(td, "account_settings")
+	some s in settings_of(n)
+	s.name == name
+]
+
+settings_of(n) := n.properties.settings if n.status == "complete"
 
 # Region, account and partition of a node collected from AWS (from its ARN id).
 arn_part(node, i) := split(node.id, ":")[i]

@@ -47,5 +47,6 @@ deny contains finding if {
 	c.logConfiguration.logDriver == "awslogs"
 	not c.logConfiguration.options.mode
 	lib.account_setting(td, "defaultLogDriverMode") == "blocking"
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/logConfiguration", [i]), "message": sprintf("%s sets no awslogs mode and the account's defaultLogDriverMode in %s is blocking: when CloudWatch Logs cannot take its output, the application stalls; set mode to non-blocking with a max-buffer-size", [td.derived.containers[i].label, lib.region_of(td)])}
+	source := lib.account_setting_source(td, "defaultLogDriverMode")
+	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/logConfiguration", [i]), "message": sprintf("%s sets no awslogs mode and defaultLogDriverMode is blocking in %s: when CloudWatch Logs cannot take its output, the application stalls; set mode to non-blocking with a max-buffer-size", [td.derived.containers[i].label, source])}
 }

@@ -2,6 +2,7 @@ package ecsaudit.rules.awslogs_blocking_mode_test
 
 import rego.v1
 
+import data.ecsaudit.lib
 import data.ecsaudit.lib.testing
 import data.ecsaudit.rules.awslogs_blocking_mode as rule
 
@@ -24,7 +25,7 @@ with_settings(options, node) := testing.aws_graph(
 
 settings(mode) := {
 	"id": "arn:aws:ecs:us-east-1:123456789012:account-settings", "kind": "account_settings",
-	"properties": {"settings": [
+	"name": "ECS account settings (us-east-1)", "properties": {"settings": [
 		{"name": "defaultLogDriverMode", "value": mode, "principalArn": "arn:aws:iam::123456789012:root"},
 		{"name": "containerInsights", "value": "enabled", "principalArn": "arn:aws:iam::123456789012:root"},
 	]},
@@ -39,7 +40,40 @@ test_flags_explicit_blocking_mode if {
 test_flags_account_default_blocking if {
 	[f] := [x | some x in rule.deny] with input as live({}, "blocking")
 	f.pointer == "/containerDefinitions/0/logConfiguration"
-	contains(f.message, "defaultLogDriverMode in us-east-1 is blocking")
+	contains(f.message, "defaultLogDriverMode is blocking in ECS account settings (us-east-1)")
+}
+
+# Terraform: an `aws_ecs_account_setting_default` of the task definition's provider.
+tf_default(mode) := {
+	"id": "terraform:main.tf#aws_ecs_account_setting_default.logs", "kind": "account_settings",
+	"name": "aws_ecs_account_setting_default.logs",
+	"properties": {"settings": [{"name": "defaultLogDriverMode", "value": mode}]},
+}
+
+test_flags_a_terraform_account_default if {
+	[f] := [x | some x in rule.deny] with input as with_settings({}, tf_default("blocking"))
+	contains(f.message, "blocking in aws_ecs_account_setting_default.logs")
+	count(rule.deny) == 0 with input as with_settings({}, tf_default("non-blocking"))
+}
+
+# Two sources that disagree (the same setting twice): the default is not known.
+test_skips_settings_that_disagree if {
+	other := object.union(tf_default("non-blocking"), {"id": "terraform:main.tf#other"})
+	two := testing.aws_graph(
+		[
+			{"id": testing.arn_td, "kind": "task_definition", "properties": {"family": "web", "containerDefinitions": [
+				{"name": "web", "image": "nginx:1.25", "logConfiguration": awslogs({})},
+			]}},
+			tf_default("blocking"),
+			other,
+		],
+		[
+			[testing.arn_td, "account_settings", tf_default("blocking").id],
+			[testing.arn_td, "account_settings", other.id],
+		],
+	)
+	count(lib.account_settings(two.nodes[testing.arn_td], "defaultLogDriverMode")) == 2 with input as two
+	count(rule.deny) == 0 with input as two
 }
 
 test_allows_non_blocking_and_the_aws_default if {

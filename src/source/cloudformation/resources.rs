@@ -1,7 +1,9 @@
 //! CloudFormation resources as the nodes the live collector makes: the ECS resources
 //! renamed by the API model ([`super::names`]), security groups (with the separate
-//! ingress and egress resources folded in; task sets folded into their services), load balancers, target groups (linked to
-//! their load balancers through listeners and listener rules), IAM roles and policies.
+//! ingress and egress resources folded in; task sets folded into their services,
+//! capacity provider associations into their clusters), capacity providers, load
+//! balancers, target groups (linked to their load balancers through listeners and
+//! listener rules), IAM roles and policies.
 //! Properties are already evaluated; references are node ids.
 
 use super::names::to_api;
@@ -14,6 +16,8 @@ pub const SUPPORTED: &[&str] = &[
     "AWS::ECS::Service",
     "AWS::ECS::Cluster",
     "AWS::ECS::TaskSet",
+    "AWS::ECS::CapacityProvider",
+    "AWS::ECS::ClusterCapacityProviderAssociations",
     "AWS::EC2::SecurityGroup",
     "AWS::EC2::SecurityGroupIngress",
     "AWS::EC2::SecurityGroupEgress",
@@ -37,6 +41,7 @@ pub fn node(rtype: &str, p: &Spanned, id: &str) -> Option<(&'static str, Spanned
             push_first(&mut c, "clusterArn", string(id));
             (kind::CLUSTER, c)
         }
+        "AWS::ECS::CapacityProvider" => (kind::CAPACITY_PROVIDER, capacity_provider(p, id)),
         "AWS::EC2::SecurityGroup" => (kind::SECURITY_GROUP, security_group(p, id)),
         "AWS::ElasticLoadBalancingV2::LoadBalancer" => (kind::LOAD_BALANCER, load_balancer(p, id)),
         "AWS::ElasticLoadBalancingV2::TargetGroup" => (kind::TARGET_GROUP, target_group(p, id)),
@@ -88,6 +93,20 @@ pub fn folds(
             let mut set = to_api(p, "TaskSet");
             push_first(&mut set, "taskSetArn", string(id));
             vec![(service, "taskSets", set)]
+        }
+        // The providers a cluster uses, as DescribeClusters lists them on the cluster.
+        "AWS::ECS::ClusterCapacityProviderAssociations" => {
+            let Some(cluster) = target("Cluster") else {
+                return Vec::new();
+            };
+            let api = to_api(p, "Cluster");
+            let mut out = Vec::new();
+            for key in ["capacityProviders", "defaultCapacityProviderStrategy"] {
+                for item in items(&api, key) {
+                    out.push((cluster.clone(), key, item.clone()));
+                }
+            }
+            out
         }
         "AWS::ElasticLoadBalancingV2::Listener" => {
             let Some(lb) = target("LoadBalancerArn") else {
@@ -173,6 +192,28 @@ fn push_first(v: &mut Spanned, key: &str, value: Spanned) {
     if let Val::Object { entries, .. } = &mut v.val {
         entries.insert(0, (key.to_string(), value));
     }
+}
+
+/// `AWS::ECS::CapacityProvider`: API names; an unset `ManagedTerminationProtection` is
+/// the API's default, DISABLED (set where the group provider is, for the finding).
+fn capacity_provider(p: &Spanned, id: &str) -> Spanned {
+    let mut cp = to_api(p, "CapacityProvider");
+    push_first(&mut cp, "capacityProviderArn", string(id));
+    if let Val::Object { entries, .. } = &mut cp.val {
+        let group = entries
+            .iter_mut()
+            .find(|(k, _)| k == "autoScalingGroupProvider")
+            .map(|(_, g)| g);
+        if let Some(g) = group {
+            if entry(g, "managedTerminationProtection").is_none() {
+                let default = with_origin(string("DISABLED"), g);
+                if let Val::Object { entries, .. } = &mut g.val {
+                    entries.push(("managedTerminationProtection".into(), default));
+                }
+            }
+        }
+    }
+    cp
 }
 
 /// `AWS::ECS::TaskDefinition`: API names, `Tags` as the API's `tags`.

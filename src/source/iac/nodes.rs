@@ -164,6 +164,17 @@ pub fn edges(nodes: &[Node]) -> Vec<(String, String, &'static str)> {
                     link(to, "security_group", true);
                 }
             }
+            kind::CLUSTER => {
+                // Capacity providers are named; FARGATE and FARGATE_SPOT have no node.
+                for name in strings(p.get("capacityProviders")) {
+                    let provider = nodes.iter().find(|c| {
+                        c.kind == kind::CAPACITY_PROVIDER && (c.id == name || c.name == name)
+                    });
+                    if let Some(c) = provider {
+                        link(c.id.clone(), "capacity_provider", true);
+                    }
+                }
+            }
             kind::LOAD_BALANCER => {
                 for to in strings(p.get("SecurityGroups")) {
                     link(to, "security_group", true);
@@ -226,6 +237,7 @@ pub fn node(at: &Declared, kind: &'static str, props: &Spanned, redactor: &Redac
         kind::TASK_DEFINITION => "family",
         kind::SERVICE => "serviceName",
         kind::CLUSTER => "clusterName",
+        kind::CAPACITY_PROVIDER => "name",
         kind::SECURITY_GROUP => "GroupName",
         kind::LOAD_BALANCER => "LoadBalancerName",
         kind::TARGET_GROUP => "TargetGroupName",

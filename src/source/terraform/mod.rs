@@ -151,6 +151,15 @@ fn parse(file: &SourceFile) -> Result<Body, Diagnostic> {
     })
 }
 
+/// The provider configuration a resource block names (`provider = aws.west`), or the
+/// default one, `aws`. (A child module's default provider is taken to be its caller's.)
+fn provider_key(b: &Block) -> String {
+    b.body
+        .get_attribute("provider")
+        .map(|a| a.value.to_string().trim().to_string())
+        .unwrap_or_else(|| "aws".into())
+}
+
 fn label(b: &Block, i: usize) -> Option<&str> {
     b.labels.get(i).map(|l| l.as_str())
 }
@@ -172,7 +181,9 @@ pub fn load_module(dir: &Path, opts: &TerraformOptions, redactor: &Redactor) -> 
 /// child module), the AWS managed policies they attach, and the unresolved values.
 fn finish(out: &mut LoadedModule) {
     let (edges, diagnostics) = crate::source::iac::nodes::finish(&mut out.nodes);
-    out.edges = edges;
+    out.edges.extend(edges);
+    out.edges.sort();
+    out.edges.dedup();
     out.diagnostics.extend(diagnostics);
 }
 
@@ -440,10 +451,12 @@ fn load_files(
                 id,
                 file: fi,
                 props,
+                provider: provider_key(block),
             });
         }
     }
-    let mut nodes = assemble(&module, built, redactor);
+    let (mut nodes, edges) = assemble(&module, built, redactor);
+    out.edges.extend(edges);
     let mut blocks: Vec<(usize, u32, u32)> = Vec::new();
     for (fi, body) in bodies.iter().enumerate() {
         for blk in body.iter().flat_map(|b| b.blocks()) {
@@ -479,6 +492,7 @@ fn load_files(
     }
     out.nodes = nodes;
     out.nodes.extend(children.nodes);
+    out.edges.extend(children.edges);
     out.diagnostics.extend(children.diagnostics);
     out.files_read += children.files_read;
     out.resources += children.resources;

@@ -16,6 +16,9 @@ pub(super) const SUPPORTED: &[&str] = &[
     "aws_ecs_service",
     "aws_ecs_cluster",
     "aws_ecs_task_set",
+    "aws_ecs_cluster_capacity_providers",
+    "aws_ecs_capacity_provider",
+    "aws_ecs_account_setting_default",
     "aws_security_group",
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
@@ -42,11 +45,20 @@ pub(super) struct Built {
     pub(super) id: String,
     pub(super) file: usize,
     pub(super) props: Spanned,
+    /// The provider configuration it uses (`aws`, `aws.west`): the account and region
+    /// it is deployed to.
+    pub(super) provider: String,
 }
 
 /// Nodes of the built resources (rules, listeners and policies folded into the nodes
-/// they belong to; AWS managed policies added from the shipped table) and their edges.
-pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) -> Vec<Node> {
+/// they belong to; AWS managed policies added from the shipped table), and the edges
+/// from each task definition to the account setting defaults of its provider (the
+/// other edges follow from node ids: [`crate::source::iac::nodes::edges`]).
+pub(super) fn assemble(
+    module: &Module,
+    built: Vec<Built>,
+    redactor: &Redactor,
+) -> (Vec<Node>, Vec<(String, String, &'static str)>) {
     use resources as r;
     let mut nodes: Vec<(Built, &'static str, Spanned)> = Vec::new();
     let mut attach: Vec<Built> = Vec::new();
@@ -55,6 +67,13 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
             "aws_ecs_task_definition" => (kind::TASK_DEFINITION, b.props.clone()),
             "aws_ecs_service" => (kind::SERVICE, r::service(&b.props, &b.id)),
             "aws_ecs_cluster" => (kind::CLUSTER, r::cluster(&b.props, &b.id)),
+            "aws_ecs_capacity_provider" => (
+                kind::CAPACITY_PROVIDER,
+                r::capacity_provider(&b.props, &b.id),
+            ),
+            "aws_ecs_account_setting_default" => {
+                (kind::ACCOUNT_SETTINGS, r::account_setting_default(&b.props))
+            }
             "aws_security_group" => (kind::SECURITY_GROUP, r::security_group(&b.props, &b.id)),
             "aws_lb" | "aws_alb" => (kind::LOAD_BALANCER, r::load_balancer(&b.props, &b.id)),
             "aws_lb_target_group" | "aws_alb_target_group" => {
@@ -70,11 +89,13 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
         nodes.push((b, kind, props));
     }
     let find = |nodes: &mut Vec<(Built, &'static str, Spanned)>, id: &str, kind: &str| {
+        let name_field = match kind {
+            kind::IAM_ROLE => "RoleName",
+            kind::CLUSTER => "clusterName",
+            _ => "",
+        };
         nodes.iter().position(|(b, k, p)| {
-            *k == kind
-                && (b.id == id
-                    || (kind == kind::IAM_ROLE
-                        && p.get("RoleName").and_then(|n| n.as_str()) == Some(id)))
+            *k == kind && (b.id == id || p.get(name_field).and_then(|n| n.as_str()) == Some(id))
         })
     };
     for a in attach {
@@ -108,6 +129,14 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
                     .map(str::to_string);
                 if let Some(i) = service.and_then(|s| find(&mut nodes, &s, kind::SERVICE)) {
                     push_to(&mut nodes[i].2, "taskSets", r::task_set(p, &a.id));
+                }
+            }
+            "aws_ecs_cluster_capacity_providers" => {
+                let cluster = p.get("cluster_name").and_then(|v| v.as_str());
+                if let Some(i) = cluster.and_then(|c| find(&mut nodes, c, kind::CLUSTER)) {
+                    for (key, value) in r::cluster_capacity_providers(p) {
+                        set_entry(&mut nodes[i].2, key, value);
+                    }
                 }
             }
             "aws_lb_listener" | "aws_alb_listener" => {
@@ -170,6 +199,14 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
             _ => {}
         }
     }
+    let mut edges = Vec::new();
+    for (td, _, _) in nodes.iter().filter(|n| n.1 == kind::TASK_DEFINITION) {
+        for (settings, _, _) in nodes.iter().filter(|n| n.1 == kind::ACCOUNT_SETTINGS) {
+            if settings.provider == td.provider {
+                edges.push((td.id.clone(), settings.id.clone(), "account_settings"));
+            }
+        }
+    }
     let mut out: Vec<Node> = Vec::new();
     for (b, kind, props) in nodes {
         let at = Declared {
@@ -180,5 +217,13 @@ pub(super) fn assemble(module: &Module, built: Vec<Built>, redactor: &Redactor) 
         };
         out.push(node(&at, kind, &props, redactor));
     }
-    out
+    (out, edges)
+}
+
+/// Set entry `key` of object `v` to `value` (replacing one there).
+fn set_entry(v: &mut Spanned, key: &str, value: Spanned) {
+    if let Val::Object { entries, .. } = &mut v.val {
+        entries.retain(|(k, _)| k != key);
+        entries.push((key.to_string(), value));
+    }
 }

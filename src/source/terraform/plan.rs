@@ -50,9 +50,16 @@ pub fn load_plan(file: &str, text: &str, doc: &Value, redactor: &Redactor) -> Lo
             continue;
         };
         let mut args = values.clone();
-        if let Some(exprs) = config.and_then(|c| expressions(c, &address)) {
+        let configured = config.and_then(|c| configured(c, &address));
+        if let Some(exprs) = configured.and_then(|r| r.get("expressions")) {
             fill_references(&mut args, exprs, &module);
         }
+        // `provider_config_key` is `aws.west`, or `child:aws` in older plans.
+        let provider = configured
+            .and_then(|r| r.get("provider_config_key"))
+            .and_then(Value::as_str)
+            .map_or("aws", |k| k.rsplit(':').next().unwrap_or(k))
+            .to_string();
         let props = if rtype == "aws_ecs_task_definition" {
             let defs = args
                 .get("container_definitions")
@@ -69,10 +76,13 @@ pub fn load_plan(file: &str, text: &str, doc: &Value, redactor: &Redactor) -> Lo
             address,
             file: 0,
             props,
+            provider,
         });
     }
+    let (nodes, edges) = assemble(&module, built, redactor);
     let mut out = LoadedModule {
-        nodes: assemble(&module, built, redactor),
+        nodes,
+        edges,
         files_read: 1,
         resources: seen,
         ..LoadedModule::default()
@@ -132,9 +142,9 @@ fn at<'a>(v: &'a Spanned, pointer: &str) -> Option<&'a Spanned> {
     Some(cur)
 }
 
-/// The configuration `expressions` of the resource at `address` (`module.a.type.name`,
+/// The configuration entry of the resource at `address` (`module.a.type.name`,
 /// instance keys dropped).
-fn expressions<'a>(root: &'a Value, address: &str) -> Option<&'a Value> {
+fn configured<'a>(root: &'a Value, address: &str) -> Option<&'a Value> {
     let mut module = root;
     let mut rest = address;
     while let Some(r) = rest.strip_prefix("module.") {
@@ -148,8 +158,7 @@ fn expressions<'a>(root: &'a Value, address: &str) -> Option<&'a Value> {
         .get("resources")?
         .as_array()?
         .iter()
-        .find(|r| r.get("address").and_then(Value::as_str) == Some(base))?
-        .get("expressions")
+        .find(|r| r.get("address").and_then(Value::as_str) == Some(base))
 }
 
 /// Where the plan has no value (known after apply) and the configuration references a

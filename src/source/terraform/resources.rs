@@ -1,6 +1,8 @@
 //! Terraform resources around task definitions, as the nodes the live collector makes:
-//! `aws_ecs_service` (with its `aws_ecs_task_set`s), `aws_ecs_cluster`, security groups and their rules, load
-//! balancers, target groups and listeners, IAM roles and policies. Properties use the
+//! `aws_ecs_service` (with its `aws_ecs_task_set`s), `aws_ecs_cluster` (with its
+//! `aws_ecs_cluster_capacity_providers`), capacity providers, account setting defaults,
+//! security groups and their rules, load balancers, target groups and listeners, IAM
+//! roles and policies. Properties use the
 //! AWS API's names (ECS camelCase; EC2, ELBv2 and IAM PascalCase); references between
 //! resources are node ids, so the relational rules follow them as they do live.
 
@@ -102,32 +104,89 @@ pub fn service(args: &Spanned, id: &str) -> Spanned {
     if !lbs.is_empty() {
         e.push(("loadBalancers", list(lbs)));
     }
-    let cps: Vec<Spanned> = items(args, "capacity_provider_strategy")
-        .into_iter()
-        .map(|b| {
-            with_origin(
-                obj(renamed(
-                    b,
-                    &[
-                        ("capacity_provider", "capacityProvider"),
-                        ("weight", "weight"),
-                        ("base", "base"),
-                    ],
-                )),
-                b,
-            )
-        })
-        .collect();
-    if !cps.is_empty() {
-        e.push(("capacityProviderStrategy", list(cps)));
+    if let Some(cps) = strategy(args, "capacity_provider_strategy") {
+        e.push(("capacityProviderStrategy", cps));
     }
     with_origin(obj(e), args)
+}
+
+/// A capacity provider strategy (blocks `k`), as the API's list; `None` without one.
+fn strategy(args: &Spanned, k: &str) -> Option<Spanned> {
+    let names = [
+        ("capacity_provider", "capacityProvider"),
+        ("weight", "weight"),
+        ("base", "base"),
+    ];
+    let cps: Vec<Spanned> = items(args, k)
+        .into_iter()
+        .map(|b| with_origin(obj(renamed(b, &names)), b))
+        .collect();
+    (!cps.is_empty()).then(|| list(cps))
+}
+
+/// The capacity providers and default strategy of `aws_ecs_cluster_capacity_providers`
+/// (or the cluster's own pre-v5 `capacity_providers` argument), as DescribeClusters
+/// names them.
+pub fn cluster_capacity_providers(args: &Spanned) -> Vec<(&'static str, Spanned)> {
+    let mut e = renamed(args, &[("capacity_providers", "capacityProviders")]);
+    if let Some(cps) = strategy(args, "default_capacity_provider_strategy") {
+        e.push(("defaultCapacityProviderStrategy", cps));
+    }
+    e
+}
+
+/// `aws_ecs_capacity_provider`, as DescribeCapacityProviders gives it. An unset
+/// `managed_termination_protection` is the API's default, DISABLED (set where the block
+/// is, so a finding points at it).
+pub fn capacity_provider(args: &Spanned, id: &str) -> Spanned {
+    let mut e = vec![("capacityProviderArn", string(id))];
+    e.extend(renamed(args, &[("name", "name")]));
+    if let Some(g) = block(args, "auto_scaling_group_provider") {
+        let mut ge = renamed(
+            g,
+            &[
+                ("auto_scaling_group_arn", "autoScalingGroupArn"),
+                (
+                    "managed_termination_protection",
+                    "managedTerminationProtection",
+                ),
+                ("managed_draining", "managedDraining"),
+            ],
+        );
+        if entry(g, "managed_termination_protection").is_none() {
+            let default = with_origin(string("DISABLED"), g);
+            ge.push(("managedTerminationProtection", default));
+        }
+        if let Some(m) = block(g, "managed_scaling") {
+            let names = [
+                ("status", "status"),
+                ("target_capacity", "targetCapacity"),
+                ("minimum_scaling_step_size", "minimumScalingStepSize"),
+                ("maximum_scaling_step_size", "maximumScalingStepSize"),
+                ("instance_warmup_period", "instanceWarmupPeriod"),
+            ];
+            ge.push(("managedScaling", with_origin(obj(renamed(m, &names)), m)));
+        }
+        e.push(("autoScalingGroupProvider", with_origin(obj(ge), g)));
+    }
+    with_origin(obj(e), args)
+}
+
+/// `aws_ecs_account_setting_default`: the account setting it sets, in the shape of
+/// ListAccountSettings' `settings`.
+pub fn account_setting_default(args: &Spanned) -> Spanned {
+    let setting = with_origin(
+        obj(renamed(args, &[("name", "name"), ("value", "value")])),
+        args,
+    );
+    with_origin(obj(vec![("settings", list(vec![setting]))]), args)
 }
 
 /// `aws_ecs_cluster`.
 pub fn cluster(args: &Spanned, id: &str) -> Spanned {
     let mut e = vec![("clusterArn", string(id))];
     e.extend(renamed(args, &[("name", "clusterName")]));
+    e.extend(cluster_capacity_providers(args));
     let settings: Vec<Spanned> = items(args, "setting")
         .into_iter()
         .map(|b| with_origin(obj(renamed(b, &[("name", "name"), ("value", "value")])), b))
