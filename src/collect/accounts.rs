@@ -355,15 +355,9 @@ async fn resolve_regions(
             .map(|r| r.to_string())
             .unwrap_or_else(|| HOME_REGION.into());
         let r = Region::new(conf, account, &home, opts, log, problems);
-        return match r.ec2.describe_regions().send().await {
+        return match r.ec2.call("DescribeRegions", &[]).await {
             Ok(out) => {
-                let mut v: Vec<String> = out
-                    .regions()
-                    .iter()
-                    .filter(|x| x.opt_in_status() != Some("not-opted-in"))
-                    .filter_map(|x| x.region_name().map(str::to_string))
-                    .collect();
-                v.sort();
+                let v = super::ec2::enabled_regions(&out);
                 if v.is_empty() {
                     let mut d = Diagnostic::error(
                         "aws-regions",
@@ -375,8 +369,7 @@ async fn resolve_regions(
                 }
                 Some(v)
             }
-            Err(e) => {
-                let err = call_error("ec2:DescribeRegions", &e);
+            Err(err) => {
                 let mut d = Diagnostic::error(
                     "aws-regions",
                     format!("--all-regions for account {account}: {err}"),

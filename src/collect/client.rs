@@ -35,6 +35,11 @@ impl CallLog {
         self.snapshot().values().sum()
     }
 
+    /// Count one retry (an attempt after a call's first).
+    pub(crate) fn count_retry(&self) {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     pub(crate) fn record(&self, action: String) {
         if let Ok(mut m) = self.0.lock() {
             *m.entry(action).or_default() += 1;

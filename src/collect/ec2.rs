@@ -1,10 +1,11 @@
 //! EC2: security groups referenced by services, load balancers and container instances;
-//! the container instances' EC2 instances; the load balancers' subnets. Shaped like
-//! `aws ec2 describe-*` output (AWS field names).
+//! the container instances' EC2 instances and their root volumes; the load balancers'
+//! subnets. Read with [`super::query`] and shaped like `aws ec2 describe-*` output (AWS
+//! field names).
 
-use super::client::call_error;
 use super::ecs::EcsData;
 use super::elbv2::ElbData;
+use super::query::Element;
 use super::Region;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,29 +53,25 @@ async fn instances(r: &Region, ecs: &EcsData) -> Vec<Value> {
         .into_iter()
         .collect();
     for chunk in instance_ids.chunks(100) {
-        let mut stream = r
+        match r
             .ec2
-            .describe_instances()
-            .set_instance_ids(Some(chunk.to_vec()))
-            .into_paginator()
-            .send();
-        while let Some(page) = stream.next().await {
-            match page {
-                Ok(p) => {
-                    for res in p.reservations() {
-                        instances.extend(res.instances().iter().map(instance));
+            .pages("DescribeInstances", &ids("InstanceId", chunk))
+            .await
+        {
+            Ok(pages) => {
+                for page in &pages {
+                    for res in page.items("reservationSet") {
+                        instances.extend(res.items("instancesSet").map(instance));
                     }
                 }
-                Err(e) => {
-                    let err = call_error("ec2:DescribeInstances", &e);
-                    for id in chunk {
-                        r.problems.call_failed(
-                            &err,
-                            "EC2 instance could not be read; its security groups were not checked",
-                            Some(id),
-                        );
-                    }
-                    break;
+            }
+            Err(err) => {
+                for id in chunk {
+                    r.problems.call_failed(
+                        &err,
+                        "EC2 instance could not be read; its security groups were not checked",
+                        Some(id),
+                    );
                 }
             }
         }
@@ -99,41 +96,35 @@ fn root_volume_id(instance: &Value) -> Option<&str> {
 /// volume could not be read is named, and its encryption is not checked.
 async fn root_volumes(r: &Region, instances: &[Value]) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
-    let ids: Vec<String> = instances
+    let volume_ids: Vec<String> = instances
         .iter()
         .filter_map(root_volume_id)
         .map(str::to_string)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    for chunk in ids.chunks(200) {
-        let mut stream = r
+    for chunk in volume_ids.chunks(200) {
+        match r
             .ec2
-            .describe_volumes()
-            .set_volume_ids(Some(chunk.to_vec()))
-            .into_paginator()
-            .send();
-        while let Some(page) = stream.next().await {
-            match page {
-                Ok(p) => {
-                    for v in p.volumes() {
-                        if let Some(id) = v.volume_id() {
-                            out.insert(id.to_string(), volume(v));
-                        }
+            .pages("DescribeVolumes", &ids("VolumeId", chunk))
+            .await
+        {
+            Ok(pages) => {
+                for v in pages.iter().flat_map(|p| p.items("volumeSet")) {
+                    if let Some(id) = v.text("volumeId") {
+                        out.insert(id.to_string(), volume(v));
                     }
                 }
-                Err(e) => {
-                    let err = call_error("ec2:DescribeVolumes", &e);
-                    for i in instances {
-                        if root_volume_id(i).is_some_and(|v| chunk.iter().any(|c| c == v)) {
-                            r.problems.call_failed(
-                                &err,
-                                "EC2 instance's root volume could not be read; its encryption was not checked",
-                                i.get("InstanceId").and_then(Value::as_str),
-                            );
-                        }
+            }
+            Err(err) => {
+                for i in instances {
+                    if root_volume_id(i).is_some_and(|v| chunk.iter().any(|c| c == v)) {
+                        r.problems.call_failed(
+                            &err,
+                            "EC2 instance's root volume could not be read; its encryption was not checked",
+                            i.get("InstanceId").and_then(Value::as_str),
+                        );
                     }
-                    break;
                 }
             }
         }
@@ -141,13 +132,13 @@ async fn root_volumes(r: &Region, instances: &[Value]) -> BTreeMap<String, Value
     out
 }
 
-fn volume(v: &aws_sdk_ec2::types::Volume) -> Value {
+fn volume(v: &Element) -> Value {
     json!({
-        "VolumeId": v.volume_id(),
-        "Encrypted": v.encrypted(),
-        "KmsKeyId": v.kms_key_id(),
-        "Size": v.size(),
-        "VolumeType": v.volume_type().map(|t| t.as_str()),
+        "VolumeId": v.text("volumeId"),
+        "Encrypted": boolean(v, "encrypted"),
+        "KmsKeyId": v.text("kmsKeyId"),
+        "Size": number(v, "size"),
+        "VolumeType": v.text("volumeType"),
     })
 }
 
@@ -185,16 +176,13 @@ async fn security_groups(r: &Region, ecs: &EcsData, elb: &ElbData, instances: &[
     for chunk in group_ids.chunks(200) {
         match r
             .ec2
-            .describe_security_groups()
-            .set_group_ids(Some(chunk.to_vec()))
-            .send()
+            .call("DescribeSecurityGroups", &ids("GroupId", chunk))
             .await
         {
             Ok(o) => data
                 .security_groups
-                .extend(o.security_groups().iter().map(security_group)),
-            Err(e) => {
-                let err = call_error("ec2:DescribeSecurityGroups", &e);
+                .extend(o.items("securityGroupInfo").map(security_group)),
+            Err(err) => {
                 if !err.is_not_found() {
                     for id in chunk {
                         r.problems.call_failed(
@@ -207,22 +195,17 @@ async fn security_groups(r: &Region, ecs: &EcsData, elb: &ElbData, instances: &[
                 }
                 // A missing group fails the whole batch: ask one at a time.
                 for id in chunk {
-                    match r.ec2.describe_security_groups().group_ids(id).send().await {
+                    let one = ids("GroupId", std::slice::from_ref(id));
+                    match r.ec2.call("DescribeSecurityGroups", &one).await {
                         Ok(o) => data
                             .security_groups
-                            .extend(o.security_groups().iter().map(security_group)),
-                        Err(e) => {
-                            let err = call_error("ec2:DescribeSecurityGroups", &e);
-                            if err.is_not_found() {
-                                data.missing_groups.push(id.clone());
-                            } else {
-                                r.problems.call_failed(
-                                    &err,
-                                    "security group could not be read; its checks were not performed",
-                                    Some(id),
-                                );
-                            }
-                        }
+                            .extend(o.items("securityGroupInfo").map(security_group)),
+                        Err(err) if err.is_not_found() => data.missing_groups.push(id.clone()),
+                        Err(err) => r.problems.call_failed(
+                            &err,
+                            "security group could not be read; its checks were not performed",
+                            Some(id),
+                        ),
                     }
                 }
             }
@@ -250,24 +233,17 @@ async fn subnets(r: &Region, ecs: &EcsData, elb: &ElbData) -> Vec<Value> {
     }
     let subnet_ids: Vec<String> = subnet_ids.into_iter().collect();
     for chunk in subnet_ids.chunks(200) {
-        match r
-            .ec2
-            .describe_subnets()
-            .set_subnet_ids(Some(chunk.to_vec()))
-            .send()
-            .await
-        {
-            Ok(o) => subnets.extend(o.subnets().iter().map(|s| {
+        match r.ec2.call("DescribeSubnets", &ids("SubnetId", chunk)).await {
+            Ok(o) => subnets.extend(o.items("subnetSet").map(|s| {
                 json!({
-                    "SubnetId": s.subnet_id(),
-                    "VpcId": s.vpc_id(),
-                    "CidrBlock": s.cidr_block(),
-                    "AvailabilityZone": s.availability_zone(),
-                    "MapPublicIpOnLaunch": s.map_public_ip_on_launch(),
+                    "SubnetId": s.text("subnetId"),
+                    "VpcId": s.text("vpcId"),
+                    "CidrBlock": s.text("cidrBlock"),
+                    "AvailabilityZone": s.text("availabilityZone"),
+                    "MapPublicIpOnLaunch": boolean(s, "mapPublicIpOnLaunch"),
                 })
             })),
-            Err(e) => {
-                let err = call_error("ec2:DescribeSubnets", &e);
+            Err(err) => {
                 for id in chunk {
                     r.problems.call_failed(
                         &err,
@@ -281,52 +257,85 @@ async fn subnets(r: &Region, ecs: &EcsData, elb: &ElbData) -> Vec<Value> {
     subnets
 }
 
-fn instance(i: &aws_sdk_ec2::types::Instance) -> Value {
+/// Query parameters naming `values` (`InstanceId.1`, `InstanceId.2`, ...).
+fn ids(name: &str, values: &[String]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (format!("{name}.{}", i + 1), v.clone()))
+        .collect()
+}
+
+fn boolean(e: &Element, name: &str) -> Option<bool> {
+    e.text(name).and_then(|t| t.parse().ok())
+}
+
+fn number(e: &Element, name: &str) -> Option<i64> {
+    e.text(name).and_then(|t| t.parse().ok())
+}
+
+/// An object's child `name` as `f` shapes it, or `null` when it has none.
+fn nested(e: &Element, name: &str, f: impl Fn(&Element) -> Value) -> Value {
+    e.child(name).map_or(Value::Null, f)
+}
+
+fn instance(i: &Element) -> Value {
     json!({
-        "InstanceId": i.instance_id(),
-        "SubnetId": i.subnet_id(),
-        "VpcId": i.vpc_id(),
-        "PrivateIpAddress": i.private_ip_address(),
-        "PublicIpAddress": i.public_ip_address(),
-        "SecurityGroups": i.security_groups().iter().map(|g| json!({
-            "GroupId": g.group_id(),
-            "GroupName": g.group_name(),
+        "InstanceId": i.text("instanceId"),
+        "SubnetId": i.text("subnetId"),
+        "VpcId": i.text("vpcId"),
+        "PrivateIpAddress": i.text("privateIpAddress"),
+        "PublicIpAddress": i.text("ipAddress"),
+        "SecurityGroups": i.items("groupSet").map(|g| json!({
+            "GroupId": g.text("groupId"),
+            "GroupName": g.text("groupName"),
         })).collect::<Vec<_>>(),
-        "IamInstanceProfile": i.iam_instance_profile().map(|p| json!({"Arn": p.arn(), "Id": p.id()})),
-        "MetadataOptions": i.metadata_options().map(|m| json!({
-            "State": m.state().map(|x| x.as_str()),
-            "HttpTokens": m.http_tokens().map(|x| x.as_str()),
-            "HttpPutResponseHopLimit": m.http_put_response_hop_limit(),
-            "HttpEndpoint": m.http_endpoint().map(|x| x.as_str()),
+        "IamInstanceProfile": nested(i, "iamInstanceProfile", |p| json!({"Arn": p.text("arn"), "Id": p.text("id")})),
+        "MetadataOptions": nested(i, "metadataOptions", |m| json!({
+            "State": m.text("state"),
+            "HttpTokens": m.text("httpTokens"),
+            "HttpPutResponseHopLimit": number(m, "httpPutResponseHopLimit"),
+            "HttpEndpoint": m.text("httpEndpoint"),
         })),
-        "RootDeviceName": i.root_device_name(),
-        "BlockDeviceMappings": i.block_device_mappings().iter().map(|b| json!({
-            "DeviceName": b.device_name(),
-            "Ebs": b.ebs().map(|e| json!({"VolumeId": e.volume_id()})),
+        "RootDeviceName": i.text("rootDeviceName"),
+        "BlockDeviceMappings": i.items("blockDeviceMapping").map(|b| json!({
+            "DeviceName": b.text("deviceName"),
+            "Ebs": nested(b, "ebs", |e| json!({"VolumeId": e.text("volumeId")})),
         })).collect::<Vec<_>>(),
     })
 }
 
-fn permission(p: &aws_sdk_ec2::types::IpPermission) -> Value {
+fn permission(p: &Element) -> Value {
     json!({
-        "IpProtocol": p.ip_protocol(),
-        "FromPort": p.from_port(),
-        "ToPort": p.to_port(),
-        "IpRanges": p.ip_ranges().iter().map(|r| json!({"CidrIp": r.cidr_ip(), "Description": r.description()})).collect::<Vec<_>>(),
-        "Ipv6Ranges": p.ipv6_ranges().iter().map(|r| json!({"CidrIpv6": r.cidr_ipv6(), "Description": r.description()})).collect::<Vec<_>>(),
-        "UserIdGroupPairs": p.user_id_group_pairs().iter().map(|g| json!({"GroupId": g.group_id(), "UserId": g.user_id(), "VpcId": g.vpc_id()})).collect::<Vec<_>>(),
-        "PrefixListIds": p.prefix_list_ids().iter().map(|l| json!({"PrefixListId": l.prefix_list_id()})).collect::<Vec<_>>(),
+        "IpProtocol": p.text("ipProtocol"),
+        "FromPort": number(p, "fromPort"),
+        "ToPort": number(p, "toPort"),
+        "IpRanges": p.items("ipRanges").map(|r| json!({"CidrIp": r.text("cidrIp"), "Description": r.text("description")})).collect::<Vec<_>>(),
+        "Ipv6Ranges": p.items("ipv6Ranges").map(|r| json!({"CidrIpv6": r.text("cidrIpv6"), "Description": r.text("description")})).collect::<Vec<_>>(),
+        "UserIdGroupPairs": p.items("groups").map(|g| json!({"GroupId": g.text("groupId"), "UserId": g.text("userId"), "VpcId": g.text("vpcId")})).collect::<Vec<_>>(),
+        "PrefixListIds": p.items("prefixListIds").map(|l| json!({"PrefixListId": l.text("prefixListId")})).collect::<Vec<_>>(),
     })
 }
 
-fn security_group(g: &aws_sdk_ec2::types::SecurityGroup) -> Value {
+fn security_group(g: &Element) -> Value {
     json!({
-        "GroupId": g.group_id(),
-        "GroupName": g.group_name(),
-        "Description": g.description(),
-        "VpcId": g.vpc_id(),
-        "OwnerId": g.owner_id(),
-        "IpPermissions": g.ip_permissions().iter().map(permission).collect::<Vec<_>>(),
-        "IpPermissionsEgress": g.ip_permissions_egress().iter().map(permission).collect::<Vec<_>>(),
+        "GroupId": g.text("groupId"),
+        "GroupName": g.text("groupName"),
+        "Description": g.text("groupDescription"),
+        "VpcId": g.text("vpcId"),
+        "OwnerId": g.text("ownerId"),
+        "IpPermissions": g.items("ipPermissions").map(permission).collect::<Vec<_>>(),
+        "IpPermissionsEgress": g.items("ipPermissionsEgress").map(permission).collect::<Vec<_>>(),
     })
+}
+
+/// The names of the regions an account has enabled (`DescribeRegions`).
+pub fn enabled_regions(root: &Element) -> Vec<String> {
+    let mut v: Vec<String> = root
+        .items("regionInfo")
+        .filter(|x| x.text("optInStatus") != Some("not-opted-in"))
+        .filter_map(|x| x.text("regionName").map(str::to_string))
+        .collect();
+    v.sort();
+    v
 }

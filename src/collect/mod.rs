@@ -16,6 +16,7 @@ pub mod ecs;
 pub mod elbv2;
 pub mod iam;
 pub mod org;
+pub mod query;
 pub mod repositories;
 pub mod settings;
 
@@ -55,6 +56,10 @@ pub struct CollectOptions {
     pub progress: bool,
     /// Use this HTTP client instead of the default one (embedding, canned-response tests).
     pub http_client: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
+    /// The connector EC2's calls go through ([`query`]); by default the SDK's HTTPS
+    /// connector, or, when `http_client` is set, one that refuses every call (so a
+    /// canned-response test never reaches the network).
+    pub ec2_connector: Option<aws_smithy_runtime_api::client::http::SharedHttpConnector>,
     /// What counts as a secret to redact (the config's extra secret names).
     pub redactor: crate::graph::secrets::Redactor,
     /// Use these credentials instead of the standard chain.
@@ -88,6 +93,75 @@ fn timeouts(budget: std::time::Duration) -> aws_config::timeout::TimeoutConfig {
         .build()
 }
 
+/// The retry and time bounds of EC2's calls: those of the SDK clients.
+fn policy(opts: &CollectOptions) -> query::Policy {
+    let budget = opts.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    query::Policy {
+        max_attempts: MAX_ATTEMPTS,
+        initial_backoff: INITIAL_BACKOFF,
+        max_backoff: MAX_BACKOFF,
+        budget,
+        attempt: (budget / 3).max(std::time::Duration::from_millis(500)),
+    }
+}
+
+/// The connector of EC2's calls: the SDK's default HTTPS connector with the SDK clients'
+/// connect and read timeouts, made once per process and budget (it holds the TLS roots
+/// and the connection pool).
+fn ec2_connector(
+    opts: &CollectOptions,
+) -> aws_smithy_runtime_api::client::http::SharedHttpConnector {
+    use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
+    use std::collections::HashMap;
+    static MADE: Mutex<Option<HashMap<std::time::Duration, SharedHttpConnector>>> =
+        Mutex::new(None);
+    if let Some(c) = &opts.ec2_connector {
+        return c.clone();
+    }
+    if opts.http_client.is_some() {
+        return SharedHttpConnector::new(NoNetwork);
+    }
+    let budget = opts.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    let make = || {
+        let t = timeouts(budget);
+        let mut settings = HttpConnectorSettings::builder();
+        settings
+            .set_connect_timeout(t.connect_timeout())
+            .set_read_timeout(t.read_timeout());
+        let settings = settings.build();
+        let sleep = aws_smithy_async::rt::sleep::default_async_sleep();
+        aws_smithy_http_client::default_connector(&settings, sleep)
+            .unwrap_or_else(|| SharedHttpConnector::new(NoNetwork))
+    };
+    match MADE.lock() {
+        Ok(mut m) => m
+            .get_or_insert_with(HashMap::new)
+            .entry(budget)
+            .or_insert_with(make)
+            .clone(),
+        Err(_) => make(),
+    }
+}
+
+/// A connector that sends nothing: every call fails (tests that give their own HTTP
+/// client and no EC2 connector).
+#[derive(Debug)]
+struct NoNetwork;
+
+impl aws_smithy_runtime_api::client::http::HttpConnector for NoNetwork {
+    fn call(
+        &self,
+        _request: aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ) -> aws_smithy_runtime_api::client::http::HttpConnectorFuture {
+        aws_smithy_runtime_api::client::http::HttpConnectorFuture::ready(Err(
+            aws_smithy_runtime_api::client::result::ConnectorError::other(
+                "no EC2 connector was given with this HTTP client".into(),
+                None,
+            ),
+        ))
+    }
+}
+
 /// The collected graph, the calls made and the problems met.
 pub struct Collected {
     pub graph: Graph,
@@ -101,7 +175,7 @@ pub struct Region {
     pub region: String,
     pub ecs: aws_sdk_ecs::Client,
     pub iam: aws_sdk_iam::Client,
-    pub ec2: aws_sdk_ec2::Client,
+    pub ec2: query::Ec2Client,
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub concurrency: usize,
@@ -185,11 +259,7 @@ impl Region {
                     .interceptor(rec("iam"))
                     .build(),
             ),
-            ec2: aws_sdk_ec2::Client::from_conf(
-                aws_sdk_ec2::config::Builder::from(&conf)
-                    .interceptor(rec("ec2"))
-                    .build(),
-            ),
+            ec2: query::Ec2Client::new(&conf, region, ec2_connector(opts), log, policy(opts)),
             elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
                 aws_sdk_elasticloadbalancingv2::config::Builder::from(&conf)
                     .interceptor(rec("elasticloadbalancing"))
