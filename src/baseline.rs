@@ -36,7 +36,7 @@ pub fn fingerprints(text: &str) -> Result<BTreeSet<String>, String> {
                 if let Some(fp) = r
                     .pointer(&format!(
                         "/partialFingerprints/{}",
-                        crate::report::sarif::FINGERPRINT_KEY.replace('/', "~1")
+                        crate::findings::FINGERPRINT_KEY.replace('/', "~1")
                     ))
                     .and_then(Value::as_str)
                 {

@@ -143,7 +143,7 @@ pub fn today() -> String {
 /// `path:line:col` of byte `offset` in `text` (1:1 when unknown).
 fn location_in(path: &str, text: &str, offset: Option<usize>) -> Location {
     let (line, column) = offset.map_or((1, 1), |o| {
-        crate::source::json_index::LineMap::new(text).position(text, o)
+        crate::json_index::LineMap::new(text).position(text, o)
     });
     Location::at(path, line, column)
 }

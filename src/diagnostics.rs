@@ -150,3 +150,10 @@ impl Diagnostic {
         }
     }
 }
+
+/// Display form of a path in messages and reports: as given, without a leading `./`,
+/// with `/` separators.
+pub fn display_path(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}

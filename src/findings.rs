@@ -3,9 +3,9 @@
 
 use crate::diagnostics::Location;
 use crate::graph::{Graph, Node, NodeSource};
+use crate::json_index::{unescape_token, JsonIndex};
 use crate::policy::engine::RawFinding;
 use crate::policy::metadata::{RuleMeta, Severity};
-use crate::source::json_index::{unescape_token, JsonIndex};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -147,6 +147,10 @@ fn element_name(o: &serde_json::Map<String, Value>) -> Option<(usize, &Value)> {
     best
 }
 
+/// The key a finding's [`fingerprint`] goes under: SARIF `partialFingerprints`, and
+/// what a baseline file is read by.
+pub const FINGERPRINT_KEY: &str = "ecsaudit/v1";
+
 /// Fingerprint from identity: rule id, resource identity and the semantic path of the
 /// value (see [`semantic_path`]).
 fn fingerprint(rule_id: &str, node: &Node, path: &str) -> String {
@@ -192,41 +196,10 @@ fn file_target(node: &Node, pointer: &str) -> Option<(String, String)> {
     }
 }
 
-/// Where a value of an IaC node sits: the location recorded for `pointer` or its
-/// nearest ancestor (a finding about a missing field points at the object lacking it),
-/// else the resource block.
-pub fn iac_location(node: &Node, pointer: &str) -> Option<Location> {
-    let NodeSource::Iac {
-        file, line, column, ..
-    } = &node.source
-    else {
-        return None;
-    };
-    let mut p = pointer;
-    loop {
-        if let Some(loc) = node.locations.get(p) {
-            let mut loc = loc.clone();
-            loc.pointer = Some(p.to_string());
-            return Some(loc);
-        }
-        match p.rfind('/') {
-            Some(i) => p = &p[..i],
-            None => break,
-        }
-    }
-    Some(Location {
-        file: file.clone(),
-        line: Some(*line),
-        column: Some(*column),
-        pointer: Some(String::new()),
-        ..Location::default()
-    })
-}
-
 /// Read a file as the file source does (UTF-8, BOM stripped) for positioning.
 pub fn read_text(path: &str) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
-    Some(crate::source::files::strip_bom(&text).to_string())
+    Some(crate::json_index::strip_bom(&text).to_string())
 }
 
 /// File texts already in memory (display path -> text, BOM stripped), so positioning
@@ -314,7 +287,7 @@ pub fn resolve(
                     pointer: Some(p),
                     ..Location::default()
                 })
-                .or_else(|| iac_location(node, &pointer));
+                .or_else(|| node.iac_location(&pointer));
             let severity = severity_override
                 .get(&r.rule_id)
                 .copied()
@@ -526,7 +499,7 @@ fn position(findings: &mut [Box<Finding>], texts: &Texts) {
         }
     }
     // (finding, length of the pointer prefix found, its span)
-    let spans: Vec<(usize, usize, crate::source::json_index::Span)> = by_file
+    let spans: Vec<(usize, usize, crate::json_index::Span)> = by_file
         .par_iter()
         .flat_map_iter(|(file, idxs)| {
             let text = match texts.get(*file) {

@@ -20,7 +20,7 @@ pub fn task_definition_file(data: &[u8]) {
     let data = data[..data.len().min(MAX_INPUT)].to_vec();
     let loaded = crate::source::files::load_bytes("fuzz.json".into(), data, true);
     if let Some((_, text)) = &loaded.text {
-        let index = crate::source::json_index::JsonIndex::build(text);
+        let index = crate::json_index::JsonIndex::build(text);
         for td in &loaded.task_definitions {
             let _ = index.locate(&td.pointer);
         }

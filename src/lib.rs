@@ -12,6 +12,7 @@ pub mod docs;
 pub mod findings;
 pub mod fuzzing;
 pub mod graph;
+pub mod json_index;
 pub mod manual;
 pub mod merge;
 pub mod policy;

@@ -7,7 +7,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::findings::{self, Finding, Findings};
 use crate::policy::metadata::RuleMeta;
 use crate::report::json::JSON_VERSION;
-use crate::scan::{Report, Summary};
+use crate::report::{Report, Summary};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -431,7 +431,7 @@ impl ReportArgs {
     /// cannot be written).
     fn emit(
         &self,
-        mut report: scan::Report,
+        mut report: crate::report::Report,
         baseline: Option<&std::collections::BTreeSet<String>>,
         threshold: Option<Severity>,
     ) -> i32 {
@@ -443,7 +443,7 @@ impl ReportArgs {
 }
 
 /// Write `report` as `out` says and return the exit code (2 when it cannot be written).
-fn emit(report: scan::Report, out: &ReportArgs, threshold: Option<Severity>) -> i32 {
+fn emit(report: crate::report::Report, out: &ReportArgs, threshold: Option<Severity>) -> i32 {
     // JSON, the largest output, is written straight to the output (None here).
     let rendered = match out.format {
         Format::Json => None,

@@ -8,8 +8,10 @@ pub mod image;
 pub mod secrets;
 pub mod units;
 
+pub mod input;
+
 use crate::diagnostics::Diagnostic;
-use crate::source::{InputShape, TaskDefinitionDoc};
+use input::{InputShape, TaskDefinitionDoc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -145,6 +147,37 @@ pub struct Unresolved {
 }
 
 impl Node {
+    /// Where a value of an IaC node sits: the location recorded for `pointer` or its
+    /// nearest ancestor (a finding about a missing field points at the object lacking it),
+    /// else the resource block.
+    pub fn iac_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
+        let NodeSource::Iac {
+            file, line, column, ..
+        } = &self.source
+        else {
+            return None;
+        };
+        let mut p = pointer;
+        loop {
+            if let Some(loc) = self.locations.get(p) {
+                let mut loc = loc.clone();
+                loc.pointer = Some(p.to_string());
+                return Some(loc);
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => break,
+            }
+        }
+        Some(crate::diagnostics::Location {
+            file: file.clone(),
+            line: Some(*line),
+            column: Some(*column),
+            pointer: Some(String::new()),
+            ..Default::default()
+        })
+    }
+
     /// The unresolved value a finding at `pointer` depends on: an unknown value at or
     /// above it, or an open object there or above it when the finding is about what
     /// the object lacks (`pointer` names nothing in `properties`).

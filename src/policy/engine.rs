@@ -248,10 +248,10 @@ pub(crate) fn add_params(engine: &mut regorus::Engine, params: &Value) -> Result
 pub(super) fn sample_graph() -> Graph {
     let doc: Value = serde_json::from_str(include_str!("sample_task_definition.json"))
         .expect("embedded sample task definition is valid JSON");
-    let docs = vec![crate::source::TaskDefinitionDoc {
+    let docs = vec![crate::graph::input::TaskDefinitionDoc {
         file: "sample.json".into(),
         pointer: String::new(),
-        shape: crate::source::InputShape::RegisterInput,
+        shape: crate::graph::input::InputShape::RegisterInput,
         value: doc,
         tags: None,
     }];

@@ -120,10 +120,10 @@ mod tests {
             "nested": {"b": [1, {"y": [], "x": {}}, "s"], "a": {"": "empty key"}},
             "containerDefinitions": [{"name": "app", "image": "nginx", "environment": []}]
         });
-        let doc = crate::source::TaskDefinitionDoc {
+        let doc = crate::graph::input::TaskDefinitionDoc {
             file: "odd.json".into(),
             pointer: String::new(),
-            shape: crate::source::InputShape::RegisterInput,
+            shape: crate::graph::input::InputShape::RegisterInput,
             value: properties,
             tags: None,
         };

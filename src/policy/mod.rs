@@ -74,7 +74,7 @@ pub fn builtin_sources() -> Vec<PolicySource> {
 pub fn read_dir(dir: &Path) -> (Vec<PolicySource>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
-    let display = crate::source::files::display_path(dir);
+    let display = crate::diagnostics::display_path(dir);
     if dir.is_file() {
         match std::fs::read_to_string(dir) {
             Ok(text) => out.push(PolicySource {
@@ -104,7 +104,7 @@ pub fn read_dir(dir: &Path) -> (Vec<PolicySource>, Vec<Diagnostic>) {
     for entry in walker {
         match entry {
             Ok(e) if e.path().extension().is_some_and(|x| x == "rego") => {
-                let path = crate::source::files::display_path(e.path());
+                let path = crate::diagnostics::display_path(e.path());
                 match std::fs::read_to_string(e.path()) {
                     Ok(text) => out.push(PolicySource {
                         path,

@@ -3,7 +3,7 @@
 //! reports.
 
 use super::plural;
-use crate::scan::Summary;
+use super::Summary;
 use serde_json::Value;
 
 /// One line per entry of `summary.collected`, in order.

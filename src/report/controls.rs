@@ -4,9 +4,9 @@
 
 use super::markdown::{cell, rows_left, MAX_ROWS};
 use super::plural;
+use super::Report;
 use crate::compliance::{Control, Framework};
 use crate::findings::Finding;
-use crate::scan::Report;
 
 /// Where one control stands in this report.
 pub enum Outcome<'a> {

@@ -1,9 +1,9 @@
 //! `--format json`: `{"version", "findings": [...], "errors": [...], "skipped": [...],
 //! "summary": {...}}`. Documented in the README; field names are a stable wire format.
 
+use super::{Report, Summary};
 use crate::diagnostics::{Diagnostic, Level};
 use crate::findings::Finding;
-use crate::scan::{Report, Summary};
 use rayon::prelude::*;
 use serde::Serialize;
 

@@ -5,8 +5,8 @@
 //! not collect), and a `collection` suite whose errored cases are inputs or resources
 //! that could not be read. A check that was not performed is never a pass.
 
+use super::Report;
 use crate::diagnostics::Level;
-use crate::scan::Report;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

@@ -1,9 +1,9 @@
 //! `--format markdown`: a summary fit for a pull-request comment or a GitHub job summary
 //! (`>> $GITHUB_STEP_SUMMARY`): counts, a findings table (first 100), problems.
 
+use super::Report;
 use crate::diagnostics::Level;
 use crate::policy::metadata::Severity;
-use crate::scan::Report;
 use std::fmt::Write;
 
 /// Most table rows; the rest are counted, not listed (comments have size limits).

@@ -1,12 +1,16 @@
-//! Output formats. Reporters read a [`crate::scan::Report`]; they know nothing of Rego.
+//! Output formats. Reporters read a [`Report`] (plain data, [`document`]); they know
+//! nothing of Rego or of how the scan was made.
 
 pub mod collected;
 pub mod controls;
+pub mod document;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
+
+pub use document::{CloudFormationSummary, Report, Summary, TerraformSummary};
 
 /// "" for one, "s" otherwise: `format!("{n} finding{}", plural(n))`.
 pub(crate) fn plural(n: usize) -> &'static str {

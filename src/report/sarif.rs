@@ -3,10 +3,10 @@
 //! locations, logical locations and identity-based `partialFingerprints`. The document is
 //! built as JSON and checked by deserialising into `serde_sarif`'s types.
 
+use super::Report;
 use crate::diagnostics::Level;
 use crate::findings::Finding;
 use crate::policy::metadata::{RuleMeta, Severity};
-use crate::scan::Report;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 pub const DOCS_URL: &str = "https://github.com/ecsaudit/ecsaudit/blob/main/docs/rules";
 /// GitHub code scanning accepts at most this many results per run.
 pub const GITHUB_MAX_RESULTS: usize = 25_000;
-/// Fingerprint key in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "ecsaudit/v1";
+pub use crate::findings::FINGERPRINT_KEY;
 
 /// Options for SARIF output.
 #[derive(Debug, Clone, Default)]

@@ -2,9 +2,9 @@
 //! problems with the input, then counts by severity.
 
 use super::plural;
+use super::Report;
 use crate::diagnostics::Level;
 use crate::policy::metadata::Severity;
-use crate::scan::Report;
 use anstyle::{AnsiColor, Style};
 use std::collections::BTreeMap;
 use std::fmt::Write;

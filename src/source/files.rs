@@ -5,8 +5,9 @@
 //! read and parsed on its own, in parallel, so one bad file never stops the others.
 
 use super::shape::{classify, validate, Classified};
-use super::{json_index::JsonIndex, TaskDefinitionDoc};
+use super::TaskDefinitionDoc;
 use crate::diagnostics::{Diagnostic, Location};
+use crate::json_index::JsonIndex;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -87,17 +88,8 @@ pub struct LoadedFile {
     pub template: Option<crate::source::iac::Spanned>,
 }
 
-/// The text without a leading UTF-8 byte-order mark. Positions are counted after it, by
-/// the file source and by whoever positions findings later ([`crate::findings`]).
-pub fn strip_bom(text: &str) -> &str {
-    text.strip_prefix('\u{feff}').unwrap_or(text)
-}
-
-/// Display form of a path: as given, without a leading `./`.
-pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").unwrap_or(&s).to_string()
-}
+pub use crate::diagnostics::display_path;
+pub use crate::json_index::strip_bom;
 
 /// Whether a directory entry named like an input is read: a regular file, or a symbolic
 /// link to one. A link to a directory is not followed (no loops); a FIFO, socket or

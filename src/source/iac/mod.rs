@@ -7,7 +7,7 @@ pub mod nodes;
 
 use crate::diagnostics::Location;
 use crate::graph::Unresolved;
-use crate::source::json_index::{escape_token, JsonIndex};
+use crate::json_index::{escape_token, JsonIndex};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -286,7 +286,7 @@ fn spanned_from_json(
     v: &Value,
     index: &JsonIndex,
     pointer: &mut String,
-    origin: &dyn Fn(crate::source::json_index::Span) -> Origin,
+    origin: &dyn Fn(crate::json_index::Span) -> Origin,
 ) -> Spanned {
     let at = index
         .locate(pointer)
@@ -336,13 +336,13 @@ fn spanned_from_json(
 /// Line starts of a text, to turn byte ranges into origins (the JSON index's line map).
 #[derive(Debug)]
 pub struct LineIndex {
-    lines: crate::source::json_index::LineMap,
+    lines: crate::json_index::LineMap,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         LineIndex {
-            lines: crate::source::json_index::LineMap::new(text),
+            lines: crate::json_index::LineMap::new(text),
         }
     }
 

@@ -301,7 +301,7 @@ fn shape_errors(node: &Node) -> Vec<Diagnostic> {
         .map(|(pointer, message)| {
             let mut d =
                 Diagnostic::error("invalid-task-definition", message).for_resource(&node.id);
-            if let Some(loc) = crate::findings::iac_location(node, &pointer) {
+            if let Some(loc) = node.iac_location(&pointer) {
                 d = d.at(loc);
             }
             d
@@ -321,7 +321,7 @@ pub fn unresolved_diagnostics(node: &Node) -> Vec<Diagnostic> {
                 format!("{what} of {} is not known before deploy ({}): checks that need it are not performed", node.name, u.expression)
             };
             let mut d = Diagnostic::unresolved("unresolved", message).for_resource(&node.id);
-            if let Some(loc) = crate::findings::iac_location(node, &u.pointer) {
+            if let Some(loc) = node.iac_location(&u.pointer) {
                 d = d.at(loc);
             }
             d

@@ -132,7 +132,7 @@ fn collect(module: &Value, pointer: &str, out: &mut Vec<(String, String, String)
 fn at<'a>(v: &'a Spanned, pointer: &str) -> Option<&'a Spanned> {
     let mut cur = v;
     for tok in pointer.split('/').skip(1) {
-        let tok = crate::source::json_index::unescape_token(tok);
+        let tok = crate::json_index::unescape_token(tok);
         cur = match &cur.val {
             Val::Object { .. } => cur.get(&tok)?,
             Val::List(items) => items.get(tok.parse::<usize>().ok()?)?,

@@ -390,6 +390,12 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// The text without a leading UTF-8 byte-order mark. Positions are counted after it, by
+/// the file source and by whoever positions findings later ([`crate::findings`]).
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
