@@ -166,7 +166,7 @@ fn per_rule_on_this_thread(engine: &ecsaudit::policy::engine::PolicyEngine, n: u
 // The allocator the ecsaudit binary uses (src/main.rs).
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
-static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     // As the ecsaudit binary does.
