@@ -8,7 +8,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{errors, has, located, unexplained_errors};
+use common::{errors, has, located, located_of, unexplained_errors};
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, Value) {
@@ -413,10 +413,7 @@ fn fingerprints_survive_moved_lines() {
 fn task_sets_fold_into_their_service() {
     let f = format!("{DATA}/task-set.yaml");
     let r = scan(&[&f]);
-    let hits: Vec<String> = located(&r)
-        .into_iter()
-        .filter(|l| l.starts_with("EA910"))
-        .collect();
+    let hits: Vec<String> = located_of(&r, &["EA910"]);
     assert_eq!(hits, [format!("EA910 Service {f}:18:27")]);
 }
 
@@ -427,18 +424,9 @@ fn task_sets_fold_into_their_service() {
 fn capacity_providers_and_their_associations() {
     let f = format!("{DATA}/capacity-providers.yaml");
     let r = scan(&[&f]);
-    let hits: Vec<String> = located(&r)
-        .into_iter()
-        .filter(|l| l.starts_with("EA954"))
-        .collect();
+    let hits: Vec<String> = located_of(&r, &["EA954"]);
     assert_eq!(hits, [format!("EA954 unprotected {f}:16:9")]);
-    let out = Command::cargo_bin("ecsaudit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["graph", &f])
-        .output()
-        .unwrap();
-    let g: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = graph(&[&f]);
     let id = |a: &str| format!("cloudformation:{f}#{a}");
     let edges = g["edges"].as_array().unwrap();
     for to in ["Protected", "Unprotected"] {

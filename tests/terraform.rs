@@ -6,7 +6,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{errors, has, located, unexplained_errors};
+use common::{errors, has, located, located_of, unexplained_errors};
 use serde_json::Value;
 
 fn scan(args: &[&str]) -> Value {
@@ -15,6 +15,19 @@ fn scan(args: &[&str]) -> Value {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["scan", "-f", "json", "--fail-on", "none"])
         .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    })
+}
+
+/// The graph document of `dir`, as `ecsaudit graph` writes it.
+fn graph(dir: &str) -> Value {
+    let out = Command::cargo_bin("ecsaudit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["graph", dir])
         .output()
         .unwrap();
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -101,13 +114,7 @@ fn relational_rules_run_on_terraform() {
 /// The graph of a module holds the nodes and edges the live collector would.
 #[test]
 fn terraform_graphs_have_the_live_kinds_and_edges() {
-    let out = Command::cargo_bin("ecsaudit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["graph", "examples/terraform"])
-        .output()
-        .unwrap();
-    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = graph("examples/terraform");
     let id = |a: &str| format!("terraform:examples/terraform#{a}");
     let edges: Vec<(String, String, String)> = g["edges"]
         .as_array()
@@ -259,10 +266,7 @@ fn for_each_count_and_dynamic_blocks_make_instances() {
         assert!(ids.contains(want.as_str()), "{want} in {ids:#?}");
     }
     // each.value.privileged: true for api only; the dynamic volume block's host path.
-    let privileged: Vec<_> = located(&r)
-        .into_iter()
-        .filter(|l| l.starts_with("EA501"))
-        .collect();
+    let privileged: Vec<_> = located_of(&r, &["EA501"]);
     assert_eq!(privileged.len(), 1, "{privileged:#?}");
     assert!(privileged[0].contains("svc-api"));
     assert!(has(
@@ -355,13 +359,7 @@ fn an_hcl_syntax_error_is_named_and_the_rest_is_scanned() {
 
 #[test]
 fn graph_documents_carry_locations_and_unresolved_values() {
-    let out = Command::cargo_bin("ecsaudit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["graph", "tests/data/terraform/unknowns"])
-        .output()
-        .unwrap();
-    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = graph("tests/data/terraform/unknowns");
     let node = &g["nodes"]["terraform:tests/data/terraform/unknowns#aws_ecs_task_definition.app"];
     assert_eq!(node["source"]["type"], "iac");
     assert_eq!(node["source"]["address"], "aws_ecs_task_definition.app");
@@ -385,7 +383,7 @@ fn graph_documents_carry_locations_and_unresolved_values() {
     // The saved graph scans to the same findings as the module.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.json");
-    std::fs::write(&path, &out.stdout).unwrap();
+    std::fs::write(&path, serde_json::to_vec(&g).unwrap()).unwrap();
     let saved = scan(&["--graph", path.to_str().unwrap()]);
     let direct = scan(&["tests/data/terraform/unknowns"]);
     assert_eq!(located(&saved), located(&direct));
@@ -649,13 +647,7 @@ fn fingerprints_survive_moved_lines() {
 /// remote module `terraform init` fetched.
 #[test]
 fn resource_mappings_match_the_api() {
-    let out = Command::cargo_bin("ecsaudit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["graph", "tests/data/terraform/mappings"])
-        .output()
-        .unwrap();
-    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = graph("tests/data/terraform/mappings");
     let node =
         |a: &str| &g["nodes"][format!("terraform:tests/data/terraform/mappings#{a}")]["properties"];
     let cluster = node("aws_ecs_cluster.main");
@@ -794,13 +786,7 @@ fn the_json_syntax_is_read_with_its_lines() {
     assert_eq!(r["summary"]["terraform"]["resources"], 3);
 
     // The family template resolves through a local and the tfvars.json value.
-    let out = Command::cargo_bin("ecsaudit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["graph", "tests/data/terraform/json"])
-        .output()
-        .unwrap();
-    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = graph("tests/data/terraform/json");
     let td = &g["nodes"]["terraform:tests/data/terraform/json#aws_ecs_task_definition.api"];
     assert_eq!(td["properties"]["family"], api, "{td:#}");
 
@@ -851,13 +837,7 @@ fn module_instances_and_outputs() {
         );
     }
     assert_eq!(r["summary"]["unresolved"], 0, "{:#}", r["errors"]);
-    let out = Command::cargo_bin("ecsaudit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["graph", dir])
-        .output()
-        .unwrap();
-    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = graph(dir);
     let id = |a: &str| format!("terraform:{dir}#{a}");
     for a in [
         r#"module.svc["a"].aws_ecs_task_definition.this"#,
@@ -878,10 +858,7 @@ fn module_instances_and_outputs() {
 #[test]
 fn task_sets_fold_into_their_service() {
     let r = scan(&["tests/data/terraform/task-set"]);
-    let hits: Vec<String> = located(&r)
-        .into_iter()
-        .filter(|l| l.starts_with("EA910"))
-        .collect();
+    let hits: Vec<String> = located_of(&r, &["EA910"]);
     assert_eq!(
         hits,
         ["EA910 web tests/data/terraform/task-set/main.tf:15:24"]
@@ -908,10 +885,7 @@ fn capacity_providers_and_account_setting_defaults() {
     let dir = "tests/data/terraform/capacity-providers";
     let r = scan(&[dir]);
     let f = format!("{dir}/main.tf");
-    let hits: Vec<String> = located(&r)
-        .into_iter()
-        .filter(|l| l.starts_with("EA954") || l.starts_with("EA304"))
-        .collect();
+    let hits: Vec<String> = located_of(&r, &["EA954", "EA304"]);
     assert_eq!(
         hits,
         [
@@ -940,13 +914,7 @@ fn capacity_providers_and_account_setting_defaults() {
         .unwrap()
         .contains("blocking in aws_ecs_account_setting_default.logs"));
 
-    let out = Command::cargo_bin("ecsaudit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["graph", dir])
-        .output()
-        .unwrap();
-    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = graph(dir);
     let id = |a: &str| format!("terraform:{dir}#{a}");
     let cluster = &g["nodes"][id("aws_ecs_cluster.prod")]["properties"];
     assert_eq!(
@@ -993,10 +961,7 @@ fn capacity_providers_and_account_setting_defaults() {
 #[test]
 fn plan_account_setting_defaults_follow_the_provider() {
     let r = scan(&["tests/data/terraform/plan-providers"]);
-    let hits: Vec<String> = located(&r)
-        .into_iter()
-        .filter(|l| l.starts_with("EA304"))
-        .collect();
+    let hits: Vec<String> = located_of(&r, &["EA304"]);
     assert_eq!(
         hits,
         ["EA304 east tests/data/terraform/plan-providers/tfplan.json:15:7"]

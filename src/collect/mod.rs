@@ -93,15 +93,16 @@ fn timeouts(budget: std::time::Duration) -> aws_config::timeout::TimeoutConfig {
         .build()
 }
 
-/// The retry and time bounds of EC2's calls: those of the SDK clients.
+/// The retry and time bounds of EC2's calls: those of the SDK clients ([`timeouts`]).
 fn policy(opts: &CollectOptions) -> query::Policy {
     let budget = opts.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    let t = timeouts(budget);
     query::Policy {
         max_attempts: MAX_ATTEMPTS,
         initial_backoff: INITIAL_BACKOFF,
         max_backoff: MAX_BACKOFF,
-        budget,
-        attempt: (budget / 3).max(std::time::Duration::from_millis(500)),
+        budget: t.operation_timeout().unwrap_or(budget),
+        attempt: t.operation_attempt_timeout().unwrap_or(budget),
     }
 }
 

@@ -36,6 +36,15 @@ pub fn located(report: &serde_json::Value) -> Vec<String> {
     out
 }
 
+/// [`located`], for the findings of `rules` only.
+#[allow(dead_code)]
+pub fn located_of(report: &serde_json::Value, rules: &[&str]) -> Vec<String> {
+    located(report)
+        .into_iter()
+        .filter(|l| rules.iter().any(|r| l.split(' ').next() == Some(*r)))
+        .collect()
+}
+
 /// Whether a JSON report has the finding `rule resource file:line:column`.
 #[allow(dead_code)]
 pub fn has(report: &serde_json::Value, needle: &str) -> bool {

@@ -199,18 +199,10 @@ fn push_first(v: &mut Spanned, key: &str, value: Spanned) {
 fn capacity_provider(p: &Spanned, id: &str) -> Spanned {
     let mut cp = to_api(p, "CapacityProvider");
     push_first(&mut cp, "capacityProviderArn", string(id));
-    if let Val::Object { entries, .. } = &mut cp.val {
-        let group = entries
-            .iter_mut()
-            .find(|(k, _)| k == "autoScalingGroupProvider")
-            .map(|(_, g)| g);
-        if let Some(g) = group {
-            if entry(g, "managedTerminationProtection").is_none() {
-                let default = with_origin(string("DISABLED"), g);
-                if let Val::Object { entries, .. } = &mut g.val {
-                    entries.push(("managedTerminationProtection".into(), default));
-                }
-            }
+    if let Some(g) = cp.get_mut("autoScalingGroupProvider") {
+        if entry(g, "managedTerminationProtection").is_none() {
+            let default = with_origin(string("DISABLED"), g);
+            g.push_entry("managedTerminationProtection", default);
         }
     }
     cp
@@ -249,25 +241,12 @@ fn task_definition(p: &Spanned) -> Spanned {
 fn service(p: &Spanned, id: &str) -> Spanned {
     let mut s = to_api(p, "Service");
     push_first(&mut s, "serviceArn", string(id));
-    if let Val::Object { entries, .. } = &mut s.val {
-        let vpc = entries
-            .iter_mut()
-            .find(|(k, _)| k == "networkConfiguration")
-            .and_then(|(_, n)| match &mut n.val {
-                Val::Object { entries, .. } => entries
-                    .iter_mut()
-                    .find(|(k, _)| k == "awsvpcConfiguration")
-                    .map(|(_, v)| v),
-                _ => None,
-            });
-        if let Some(Spanned {
-            val: Val::Object { entries, .. },
-            ..
-        }) = vpc
-        {
-            if !entries.iter().any(|(k, _)| k == "assignPublicIp") {
-                entries.push(("assignPublicIp".into(), string("DISABLED")));
-            }
+    let vpc = s
+        .get_mut("networkConfiguration")
+        .and_then(|n| n.get_mut("awsvpcConfiguration"));
+    if let Some(vpc) = vpc {
+        if vpc.get("assignPublicIp").is_none() {
+            vpc.push_entry("assignPublicIp", string("DISABLED"));
         }
     }
     s

@@ -99,6 +99,25 @@ impl Spanned {
             _ => None,
         }
     }
+
+    /// The entry `key` of an object, to change (the one [`Self::get`] reads).
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Spanned> {
+        match &mut self.val {
+            Val::Object { entries, .. } => entries
+                .iter_mut()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Add entry `key` to an object (after those it has).
+    pub fn push_entry(&mut self, key: &str, value: Spanned) {
+        if let Val::Object { entries, .. } = &mut self.val {
+            entries.push((key.to_string(), value));
+        }
+    }
 }
 
 /// An object of `entries` with no origin of its own.
