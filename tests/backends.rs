@@ -371,7 +371,7 @@ deny contains {"resource": td.id, "message": sprintf("volume %s", [v.name])} if 
     );
 }
 
-/// The regorus VM deviations README "Performance" describes, pinned so that a regorus
+/// The regorus VM deviations docs/performance.md describes, pinned so that a regorus
 /// upgrade that fixes (or changes) them fails here and the README and the meta-test
 /// `builtin_rules_guard_plain_reference_bindings` get revisited.
 #[test]

@@ -71,7 +71,7 @@ checkov\t'Checkov\'s ECS and ECR checks (CKV_AWS_x)'
 kics\t'KICS\'s ECS, ECR and EFS-volume queries (by query id)'
 trivy\t'Trivy\'s AWS ECS and ECR checks (AVD-AWS-x)'"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l max-file-size -d 'Files larger than this many bytes are reported, not read' -r
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l engine -d 'How rules run: `auto` (the built-in rules on regorus\' bytecode VM, several times faster; your own rules in its reference interpreter), `vm` (every rule on the VM) or `interpreter` (every rule in the interpreter). See README "Performance"' -r -f -a "auto\t''
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l engine -d 'How rules run: `auto` (the built-in rules on regorus\' bytecode VM, several times faster; your own rules in its reference interpreter), `vm` (every rule on the VM) or `interpreter` (every rule in the interpreter). See docs/performance.md' -r -f -a "auto\t''
 vm\t''
 interpreter\t''"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l var -d 'Set a Terraform input variable (repeatable), as `terraform plan -var` does' -r

@@ -207,7 +207,7 @@ pub struct ScanArgs {
     pub max_file_size: u64,
     /// How rules run: `auto` (the built-in rules on regorus' bytecode VM, several times
     /// faster; your own rules in its reference interpreter), `vm` (every rule on the VM)
-    /// or `interpreter` (every rule in the interpreter). See README "Performance".
+    /// or `interpreter` (every rule in the interpreter). See docs/performance.md.
     #[arg(long, value_enum, default_value_t = Engine::Auto)]
     pub engine: Engine,
     #[command(flatten)]

@@ -4,8 +4,8 @@
 //!
 //! Two backends: regorus' interpreter (the reference semantics, also used by `eval` and
 //! the Rego test runner) and the rules compiled to its bytecode VM (RVM), several times
-//! faster. regorus 0.14's VM departs from Rego semantics in places (see README
-//! "Performance"), so only rules known to avoid those places run on it by default: the
+//! faster. regorus 0.14's VM departs from Rego semantics in places (see
+//! docs/performance.md), so only rules known to avoid those places run on it by default: the
 //! built-in pack, checked for identical results under both (`tests/backends.rs`). User
 //! rules run in the interpreter unless asked for (`--engine vm`). Whatever the backend, a
 //! rule that fails on a shard is retried on smaller parts of it, so an odd resource costs
