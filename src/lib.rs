@@ -20,6 +20,7 @@ pub mod report;
 pub mod scan;
 pub mod snapshot;
 pub mod source;
+pub mod suppress;
 
 /// Turn off backtrace capture for library errors (`RUST_LIB_BACKTRACE=0`) unless the
 /// user set it. regorus' parser builds (and drops) an anyhow error per alternative it

@@ -9,6 +9,7 @@ use crate::graph::Graph;
 use crate::policy::engine::PolicyEngine;
 pub use crate::report::{CloudFormationSummary, Report, Summary, TerraformSummary};
 use crate::source::files::{self, FileOptions};
+use crate::suppress;
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -269,9 +270,8 @@ fn evaluate(
 ) -> Part {
     let (mut raw, mut evaluation) = engine.evaluate(graph, threads);
     evaluation.extend(not_checked(&mut raw, graph));
-    let overrides = config.severity_overrides();
-    let mut found = findings::resolve(raw, graph, engine.rules(), &overrides, texts);
-    let suppression = config.apply_suppressions(&mut found, graph);
+    let mut found = findings::resolve(raw, graph, engine.rules(), &config.severity, texts);
+    let suppression = suppress::apply(&mut found, graph, &config.suppressions, &config.today);
     Part {
         findings: found,
         evaluation,

@@ -28,15 +28,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("baseline", &["findings"]),
     (
         "config",
-        &[
-            "diagnostics",
-            "json_index",
-            "graph",
-            "source",
-            "policy",
-            "findings",
-        ],
+        &["diagnostics", "json_index", "graph", "source", "policy"],
     ),
+    // The suppression stage, between findings and reports.
+    ("suppress", &["diagnostics", "graph", "findings", "config"]),
     // Reporters know findings and rule metadata, not Rego or how the scan was made.
     (
         "report",
@@ -61,6 +56,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "findings",
             "baseline",
             "config",
+            "suppress",
             "report",
         ],
     ),

@@ -701,13 +701,23 @@ expires = "2000-01-01"
     );
     assert_eq!(code, 1, "critical secrets remain");
     // Unknown keys and unknown rule ids are errors with file:line.
-    let bad = write(dir.path(), "bad.toml", "[rules]\ndisable = [\"EA999\"]\n");
+    // Positions come from the TOML parser's spans: the value itself, not the first
+    // place its text appears (here, in a comment and in another rule's table).
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        "# EA999 and allowed_registries: see the wiki\n[rules]\ndisable = [\"EA999\"]\n\
+         [parameters.EA203]\nallowed_registries = [\"x\"]\n[parameters.EA201]\nallowed_registries = 1\n",
+    );
     ecsaudit()
         .args(["scan", "examples/clean", "--config", &bad])
         .assert()
         .code(2)
         .stdout(predicates::str::contains(
-            "bad.toml:2:13: unknown rule id `EA999`",
+            "bad.toml:3:12: unknown rule id `EA999`",
+        ))
+        .stdout(predicates::str::contains(
+            "bad.toml:7:1: rule EA201 has no parameter `allowed_registries`",
         ));
     let typo = write(dir.path(), "typo.toml", "fail_on = \"high\"\nfial = 1\n");
     ecsaudit()

@@ -289,7 +289,7 @@ fn fail_on(arg: Option<&str>, config: &Config) -> Result<Option<Severity>, Diagn
                 format!("--fail-on `{s}`: use critical, high, medium, low, info or none"),
             )
         }),
-        None => Ok(config.fail_on().unwrap_or(Some(Severity::Low))),
+        None => Ok(config.fail_on.unwrap_or(Some(Severity::Low))),
     }
 }
 
