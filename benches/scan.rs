@@ -4,6 +4,7 @@
 //!
 //! `cargo bench --bench scan -- 1000 10000`
 //! `cargo bench --bench scan -- --per-rule 1000` times what each rule adds, on one core.
+//! `cargo bench --bench scan -- --write DIR 10000` only writes the corpus into DIR.
 //! `cargo bench --bench scan -- --one-file 2000 8000` scans the task definitions as one
 //! JSON array file, minified and pretty-printed (the cost must be the same).
 //! The rules run as `scan` runs them by default (the built-in pack on regorus' bytecode
@@ -172,6 +173,21 @@ fn main() {
     // As the ecsaudit binary does.
     ecsaudit::quiet_library_backtraces();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "--write") {
+        // `--write DIR N`: the corpus as files in DIR, to time the binary on it
+        // (`ecsaudit scan DIR -f json -o FILE`) or compare two builds' reports.
+        let (Some(dir), Some(Ok(n))) = (args.get(at + 1), args.get(at + 2).map(|n| n.parse()))
+        else {
+            panic!("usage: --write DIR N");
+        };
+        std::fs::create_dir_all(dir).unwrap();
+        for i in 0..n {
+            let path = std::path::Path::new(dir).join(format!("td-{i:05}.json"));
+            std::fs::write(path, task_definition(i)).unwrap();
+        }
+        println!("{n} task definitions written to {dir}");
+        return;
+    }
     let profile = args.iter().any(|a| a == "--per-rule");
     let interpreter = args.iter().any(|a| a == "--interpreter");
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();

@@ -266,7 +266,7 @@ fn no_command_writes_a_canary() {
                 "eval",
                 "--graph",
                 graph,
-                "data.ecsaudit.lib.secrets.value_kinds",
+                "[s | some n in input.nodes; some s in n.derived.secrets]",
             ],
         );
         run_clean(

@@ -14,7 +14,8 @@ test_flags_disabled_setting if {
 }
 
 test_flags_cluster_without_the_setting if {
-	[f] := [x | some x in rule.deny] with input as testing.alb_service({})
+	inp := testing.alb_service({})
+	[f] := [x | some x in rule.deny] with input as inp
 	f.message == `cluster "prod" does not enable Container Insights`
 }
 

@@ -15,5 +15,6 @@ test_flags_logging_none if {
 test_allows_default_and_override_logging if {
 	count(rule.deny) == 0 with input as with_exec({"logging": "DEFAULT"})
 	count(rule.deny) == 0 with input as with_exec({"logging": "OVERRIDE", "logConfiguration": {"cloudWatchLogGroupName": "/ecs/exec"}})
-	count(rule.deny) == 0 with input as testing.alb_service({})
+	inp := testing.alb_service({})
+	count(rule.deny) == 0 with input as inp
 }

@@ -15,7 +15,8 @@ image(size) := {
 }
 
 test_flags_large_image if {
-	findings := rule.deny with input as testing.alb_service({"container": {"image": ref}, "images": [image(2147483648)]})
+	inp := testing.alb_service({"container": {"image": ref}, "images": [image(2147483648)]})
+	findings := rule.deny with input as inp
 	count(findings) == 1
 	some f in findings
 	contains(f.message, "2.0 GiB")
@@ -23,6 +24,8 @@ test_flags_large_image if {
 }
 
 test_allows_small_image_and_raised_limit if {
-	count(rule.deny) == 0 with input as testing.alb_service({"container": {"image": ref}, "images": [image(200000000)]})
-	count(rule.deny) == 0 with input as testing.alb_service({"container": {"image": ref}, "images": [image(2147483648)]}) with data.ecsaudit.params as {"EA204": {"max_bytes": 4294967296}}
+	inp := testing.alb_service({"container": {"image": ref}, "images": [image(200000000)]})
+	count(rule.deny) == 0 with input as inp
+	inp2 := testing.alb_service({"container": {"image": ref}, "images": [image(2147483648)]})
+	count(rule.deny) == 0 with input as inp2 with data.ecsaudit.params as {"EA204": {"max_bytes": 4294967296}}
 }

@@ -21,5 +21,6 @@ test_flags_critical_and_high_counts if {
 test_allows_lower_severities_and_a_narrower_parameter if {
 	count(rule.deny) == 0 with input as scanned({"MEDIUM": 9, "LOW": 1})
 	count(rule.deny) == 0 with input as scanned({"HIGH": 1}) with data.ecsaudit.params as {"EA207": {"severities": ["CRITICAL"]}}
-	count(rule.deny) == 0 with input as testing.alb_service({"container": {"image": ref}})
+	inp := testing.alb_service({"container": {"image": ref}})
+	count(rule.deny) == 0 with input as inp
 }

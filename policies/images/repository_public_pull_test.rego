@@ -25,5 +25,6 @@ test_allows_named_accounts_conditions_and_push_only if {
 	count(rule.deny) == 0 with input as with_statement({"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": org})
 	count(rule.deny) == 0 with input as with_statement({"Effect": "Allow", "Principal": "*", "Action": "ecr:PutImage"})
 	count(rule.deny) == 0 with input as with_statement({"Effect": "Deny", "Principal": "*", "Action": "ecr:*"})
-	count(rule.deny) == 0 with input as testing.alb_service({"repositories": [object.union(repo({}), {"properties": {"policy": null}})]})
+	inp := testing.alb_service({"repositories": [object.union(repo({}), {"properties": {"policy": null}})]})
+	count(rule.deny) == 0 with input as inp
 }

@@ -11,13 +11,17 @@ repo(frequency) := {
 }
 
 test_flags_a_repository_scanned_manually_only if {
-	[f] := [x | some x in rule.deny] with input as testing.alb_service({"repositories": [repo("MANUAL")]})
+	inp := testing.alb_service({"repositories": [repo("MANUAL")]})
+	[f] := [x | some x in rule.deny] with input as inp
 	f.message == `ECR repository "web" (images of "web:3") scans no image on push or continuously`
 }
 
 test_allows_scan_on_push_continuous_or_unknown if {
-	count(rule.deny) == 0 with input as testing.alb_service({"repositories": [repo("SCAN_ON_PUSH")]})
-	count(rule.deny) == 0 with input as testing.alb_service({"repositories": [repo("CONTINUOUS_SCAN")]})
+	inp := testing.alb_service({"repositories": [repo("SCAN_ON_PUSH")]})
+	count(rule.deny) == 0 with input as inp
+	inp2 := testing.alb_service({"repositories": [repo("CONTINUOUS_SCAN")]})
+	count(rule.deny) == 0 with input as inp2
 	unread := {"id": "arn:aws:ecr:us-east-1:111122223333:repository/base", "kind": "ecr_repository", "name": "base", "properties": {"repositoryName": "base"}}
-	count(rule.deny) == 0 with input as testing.alb_service({"repositories": [unread]})
+	inp3 := testing.alb_service({"repositories": [unread]})
+	count(rule.deny) == 0 with input as inp3
 }

@@ -1,10 +1,12 @@
-# Secret detection by name and by value, shared by the secret rules.
+# Secret detection by name and by value: the Rego form of what the scanner's redaction
+# decides in Rust (src/graph/secrets.rs; a parity test holds the two together). The
+# scanner lists what it found in `derived.secrets`, which the built-in secret rules
+# read; `lib.testing` builds that list from plain test values with these functions,
+# and your own rules can call them on any other field.
 #   import data.ecsaudit.lib.secrets
 package ecsaudit.lib.secrets
 
 import rego.v1
-
-import data.ecsaudit.lib.task_definitions
 
 # Name tokens that suggest a secret (matched on the upper-cased name).
 default_name_tokens := [
@@ -24,39 +26,41 @@ default_safe_suffixes := [
 	"_SOURCE", "_PROVIDER", "_ENDPOINT", "_LOCATION", "_REF",
 ]
 
-# The upper-cased name contains one of `tokens` (a list of strings, or faster, an
-# object with them as keys: see token_set) and does not end in a safe suffix.
+# The upper-cased name contains one of `tokens` (a list of strings) and does not end in
+# a safe suffix.
 name_suggests_secret(name, tokens) if {
-	n := upper(name)
-	strings.replace_n(as_token_set(tokens), n) != n # one call, not one per token
-	not safe_suffix(n)
+	is_string(name)
+	some t in tokens
+	contains(upper(name), t)
+	not safe_suffix(upper(name))
 }
-
-# Tokens as the object strings.replace_n takes: {token: ""}. Removing every token
-# changes the name exactly when it contains one.
-token_set(tokens) := {t: "" | some t in tokens}
-
-as_token_set(tokens) := tokens if is_object(tokens)
-
-else := token_set(tokens)
-
-default_name_token_set := token_set(default_name_tokens)
 
 safe_suffix(n) if strings.any_suffix_match(n, default_safe_suffixes)
 
 trivial_words := {"true", "false", "yes", "no", "none", "null", "nil", "enabled", "disabled", "changeme_in_secrets_manager"}
 
-# Values that cannot be a secret whatever the name says. Cheapest checks first:
-# `not trivial_value(v)` evaluates every one of them.
+# Values that cannot be a secret whatever the name says.
 trivial_value(v) if not is_string(v)
 
-trivial_value(v) if count(trim_space(v)) < 4
+trivial_value(v) if {
+	is_string(v)
+	count(trim_space(v)) < 4
+}
 
-trivial_value(v) if lower(v) in trivial_words
+trivial_value(v) if {
+	is_string(v)
+	lower(v) in trivial_words
+}
 
-trivial_value(v) if strings.any_prefix_match(v, ["arn:", "/", "file://"])
+trivial_value(v) if {
+	is_string(v)
+	strings.any_prefix_match(v, ["arn:", "/", "file://"])
+}
 
-trivial_value(v) if placeholder(v)
+trivial_value(v) if {
+	is_string(v)
+	placeholder(v)
+}
 
 # A template placeholder, filled in before deploy: `${X}` or `{{x}}` anywhere, or the
 # whole value `$NAME` or `<ANY TEXT>`.
@@ -80,9 +84,11 @@ placeholder(v) if {
 
 identifier_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 
-# Only digits, dots, colons and dashes (a version, a port, a date). `trim` with a cutset
-# instead of a regex: regorus starts every regex match with a cold cache (microseconds).
-trivial_value(v) if trim(v, "0123456789.:-") == ""
+# Only digits, dots, colons and dashes (a version, a port, a date).
+trivial_value(v) if {
+	is_string(v)
+	trim(v, "0123456789.:-") == ""
+}
 
 # Well-known credential formats, by description.
 patterns := {
@@ -104,40 +110,8 @@ url_with_credentials(v) if {
 	not regex.match(`://[^/ \t\n\f\r:@]+:(\$\{[^}]*\}|\{\{[^}]*\}\}|\*+|%s)@`, v)
 }
 
-# No pattern above matches fewer characters than this (the shortest match is a Slack
-# token: `xoxb-` and ten more). Most values are shorter and need no regex call at all
-# (each call costs microseconds: regorus starts every match with a cold regex cache).
-format_min_length := 15
-
-# Text every match of a pattern contains (one of them): a value without any is not run
-# through the regexes at all, which is most values. One strings.replace_n call (the value
-# changes when it holds a marker) instead of a regex: a large alternation costs tens of
-# microseconds per call in regorus.
-markers := {
-	"an AWS access key id": ["AKIA", "ASIA", "ABIA", "ACCA"],
-	"a private key (PEM)": ["-----BEGIN"],
-	"a GitHub token": ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
-	"a Slack token": ["xox"],
-	"a Slack webhook URL": ["hooks.slack.com/services/T"],
-	"a Stripe live key": ["_live_"],
-	"a Google API key": ["AIza"],
-	"a JSON Web Token": ["eyJ"],
-}
-
-marker_set := {m: "" | some ms in markers; some m in ms}
-
-# What a value holds when any kind but a high-entropy string can match: a marker or a URL.
-kind_markers := object.union(marker_set, {"://": ""})
-
-has_marker(v, kind) if {
-	some m in markers[kind]
-	contains(v, m)
-}
-
-format_kinds(v) := {k | some k, p in patterns; has_marker(v, k); regex.match(p, v)} if {
-	count(v) >= format_min_length
-	strings.replace_n(marker_set, v) != v
-} else := set()
+# The kinds of credential format `v` matches.
+format_kinds(v) := {k | some k, p in patterns; regex.match(p, v)}
 
 url_kinds(v) := {"a URL with embedded credentials"} if url_with_credentials(v)
 
@@ -159,6 +133,7 @@ redaction_kinds := {k | some k, _ in patterns} | {
 # The kind a marker records ("" for a secret by name; an unknown kind counts as "");
 # undefined for any other value.
 redacted_kind(v) := kind if {
+	is_string(v)
 	startswith(v, redaction_prefix)
 	parts := split(v, "|")
 	kind := marker_kind(parts)
@@ -172,148 +147,35 @@ marker_kind(parts) := parts[1] if {
 # What a string value looks like: the first known format it matches (by name), else a
 # high-entropy string; undefined when it looks like neither. A marker has the kind it
 # records.
-# (The length checks come first and repeat the helpers' own: they spare most values,
-# which are short, the function calls. The shortest value any of them flags is a URL
-# with credentials, `a://b:c@`; high_entropy needs 20 characters.)
 value_kind(v) := kind if {
-	is_string(v)
-	startswith(v, redaction_prefix)
 	kind := redacted_kind(v)
 	kind != ""
 } else := sort(kinds)[0] if {
 	is_string(v)
 	not startswith(v, redaction_prefix)
-	n := count(v)
-	n >= 8
-	may_have_kind(v, n)
 	kinds := format_kinds(v) | url_kinds(v)
 	count(kinds) > 0
 } else := "a high-entropy string" if {
 	is_string(v)
 	not startswith(v, redaction_prefix)
-	count(v) >= 20
 	high_entropy(v)
 }
 
-# A value of `n` characters holds some format's marker or a URL; below the shortest
-# format only a URL can match.
-may_have_kind(v, n) if {
-	n >= format_min_length
-	strings.replace_n(kind_markers, v) != v
-}
-
-may_have_kind(v, n) if {
-	n < format_min_length
-	contains(v, "://")
-}
-
-# The strings the secret rules read, classified once per evaluation: task definitions
-# repeat most of them (ports, regions, log levels, sidecar arguments, option names), and
-# classifying one costs dozens of builtin calls. Rules look them up here instead of
-# calling value_kind or name_suggests_secret per occurrence.
-
-# Kind of every distinct value of environment entries, command and entryPoint arguments,
-# Docker labels and log-driver options that looks like a secret: {value: kind}.
-value_kinds := {v: k | some v in candidate_values; k := value_kind(v)}
-
-# The examined values value_kind can classify at all: at least format_min_length
-# characters, or holding a URL. The rest (ports, regions, log groups, short names) are
-# left out here, without a function call each.
-candidate_values contains v if {
-	some v in examined_values
-	count(v) >= format_min_length
-}
-
-candidate_values contains v if {
-	some v in examined_values
-	contains(v, "://")
-}
-
-examined_values contains v if {
-	some c in all_containers
-	some e in c.environment
-	v := e.value
-	is_string(v)
-}
-
-examined_values contains v if {
-	some v in arguments
-}
-
-examined_values contains v if {
-	some c in all_containers
-	some v in c.dockerLabels
-	is_string(v)
-}
-
-examined_values contains v if {
-	some c in all_containers
-	some v in c.logConfiguration.options
-	is_string(v)
-}
-
-# Container fields holding argument lists.
-argument_fields := ["command", "entryPoint"]
-
-# Distinct string arguments of every container's argument lists.
-arguments contains arg if {
-	some c in all_containers
-	some field in argument_fields
-	some arg in c[field]
+# A `--name=value` argument whose name suggests a secret and whose value is not trivial.
+secret_option_arg(arg) if {
 	is_string(arg)
-}
-
-# Every container definition (an array: a set of objects costs a deep comparison each).
-all_containers := [c | some td in task_definitions; some c in td.properties.containerDefinitions]
-
-# Distinct environment variable names (strings).
-env_names contains n if {
-	some c in all_containers
-	some e in c.environment
-	n := e.name
-	is_string(n)
-}
-
-# Docker label and log option keys that suggest a secret by the default tokens (dashes
-# read as underscores).
-secret_keys contains k if {
-	some k in map_keys
-	name_suggests_secret(replace(k, "-", "_"), default_name_token_set)
-}
-
-map_keys contains k if {
-	some c in all_containers
-	some k, _ in c.dockerLabels
-}
-
-map_keys contains k if {
-	some c in all_containers
-	some k, _ in c.logConfiguration.options
-}
-
-# `--name=value` arguments whose name suggests a secret by the default tokens and whose
-# value is not trivial.
-secret_option_args contains arg if {
-	some arg in option_args
+	startswith(arg, "-")
 	parts := split(trim_left(arg, "-"), "=")
 	count(parts) >= 2
-	name_suggests_secret(replace(parts[0], "-", "_"), default_name_token_set)
+	name_suggests_secret(replace(parts[0], "-", "_"), default_name_tokens)
 	not trivial_value(concat("=", array.slice(parts, 1, count(parts))))
 }
 
-# Arguments redacted for their name: only secret-named options are.
-secret_option_args contains arg if {
-	some arg in arguments
-	redacted_kind(arg) == ""
-}
+# A Docker label or log option key that suggests a secret (dashes read as underscores).
+secret_key(k) if name_suggests_secret(replace(k, "-", "_"), default_name_tokens)
 
-# Arguments that start with a dash.
-option_args contains arg if {
-	some arg in arguments
-	startswith(arg, "-")
-}
-
-# n * log2(n) for n = 0..256, so Shannon entropy needs no log builtin (OPA has none).
+# n * log2(n) for n = 0..256: Rego has no logarithm builtin, and Shannon entropy needs
+# one (the scanner computes the same in Rust, src/graph/secrets.rs).
 nlog2n := [
 	0.000000, 0.000000, 2.000000, 4.754888, 8.000000, 11.609640, 15.509775, 19.651484,
 	24.000000, 28.529325, 33.219281, 38.053748, 43.019550, 48.105716, 53.302969, 58.603359,
@@ -361,8 +223,6 @@ entropy(s) := h if {
 	h := (nlog2n[n] - sum_c) / n
 }
 
-digits := {"0": "", "1": "", "2": "", "3": "", "4": "", "5": "", "6": "", "7": "", "8": "", "9": ""}
-
 # Characters of tokens, keys and base64/base64url (URL-safe) text.
 token_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~"
 
@@ -372,7 +232,7 @@ high_entropy(v) if {
 	count(v) <= 256
 	trim(v, token_chars) == "" # so no spaces and no "://" either
 	not startswith(v, "/")
-	strings.replace_n(digits, v) != v # a digit
+	regex.match(`[0-9]`, v) # a digit
 	upper(v) != v # a lower-case letter (v is ASCII: token_chars)
 	lower(v) != v # an upper-case letter
 	not sequential(v)

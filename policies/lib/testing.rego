@@ -9,6 +9,7 @@ import rego.v1
 
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
+import data.ecsaudit.lib.secrets.default_name_tokens
 
 # A graph holding one task-definition node per element of `tds` (ids td0, td1, ...).
 graph(tds) := {
@@ -77,6 +78,87 @@ derive(td) := {
 	"memory_mib": memory_mib(object.get(td, "memory", null)),
 	"fargate": fargate(td),
 	"network_mode": network_mode(td),
+	"secrets": found_secrets(td),
+}
+
+# `derived.secrets`: what the scanner's redaction finds in the fields the secret rules
+# read (docs/graph.md), here from plain test values. A redaction marker counts with the
+# kind it records; a plain value when it has a credential format or high entropy, or,
+# stored under a secret name, when it is not trivial. EA101's `extra_name_tokens` count
+# for environment names, as the scanner's redaction counts them from the config.
+found_secrets(td) := [s | some i, c in containers(td); some s in container_secrets(c, i)]
+
+container_secrets(c, i) := array.concat(
+	array.concat(env_secrets(c, i), array.concat(args(c, i, "command"), args(c, i, "entryPoint"))),
+	array.concat(
+		entries(i, "dockerLabels", "dockerLabels", object.get(c, "dockerLabels", {})),
+		entries(i, "logConfiguration.options", "logConfiguration/options", log_options(c)),
+	),
+)
+
+env_secrets(c, i) := [object.union(found, entry) |
+	some j, e in object.get(c, "environment", [])
+	found := found_value(object.get(e, "value", null), env_secret_name(e))
+	entry := {
+		"container": i,
+		"field": "environment",
+		"index": j,
+		"name": string_or_null(object.get(e, "name", null)),
+		"pointer": sprintf("/containerDefinitions/%d/environment/%d/value", [i, j]),
+	}
+]
+
+args(c, i, field) := [object.union(found, entry) |
+	some j, arg in object.get(c, field, [])
+	found := found_value(arg, secret_option(arg))
+	entry := {
+		"container": i,
+		"field": field,
+		"index": j,
+		"pointer": sprintf("/containerDefinitions/%d/%s/%d", [i, field, j]),
+	}
+]
+
+entries(i, field, path, map) := [object.union(found, entry) |
+	is_object(map)
+	some key in sort(object.keys(map))
+	found := found_value(map[key], secret_key(key))
+	entry := {
+		"container": i,
+		"field": field,
+		"key": key,
+		"pointer": sprintf("/containerDefinitions/%d/%s/%s", [i, path, lib.pointer_token(key)]),
+	}
+]
+
+log_options(c) := object.get(object.get(c, "logConfiguration", {}), "options", {})
+
+# Whether a name makes a value a secret (true or false, never undefined).
+env_secret_name(e) := true if {
+	tokens := array.concat(
+		default_name_tokens,
+		lib.param("EA101", "extra_name_tokens", []),
+	)
+	secrets.name_suggests_secret(e.name, tokens)
+} else := false
+
+secret_option(arg) := true if secrets.secret_option_arg(arg) else := false
+
+secret_key(key) := true if secrets.secret_key(key) else := false
+
+# {kind, preview} of a value the redaction replaces; `named`: whether its name or key
+# suggests a secret.
+found_value(v, named) := {"kind": kind, "preview": lib.redact(v)} if {
+	kind := found_kind(v, named)
+}
+
+found_kind(v, named) := kind if {
+	kind := secrets.redacted_kind(v)
+} else := kind if {
+	kind := secrets.value_kind(v)
+} else := "" if {
+	named == true
+	not secrets.trivial_value(v)
 }
 
 containers(td) := cs if {

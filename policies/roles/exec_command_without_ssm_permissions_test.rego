@@ -6,7 +6,8 @@ import data.ecsaudit.lib.testing
 import data.ecsaudit.rules.exec_command_without_ssm_permissions as rule
 
 test_flags_exec_without_channels if {
-	findings := rule.deny with input as testing.alb_service({"exec": true})
+	inp := testing.alb_service({"exec": true})
+	findings := rule.deny with input as inp
 	count(findings) == 1
 	some f in findings
 	f.resource == testing.arn_service
@@ -21,6 +22,8 @@ test_flags_exec_without_task_role if {
 
 test_allows_exec_with_channels_or_exec_off if {
 	stmts := [{"Effect": "Allow", "Action": "ssmmessages:*", "Resource": "*"}]
-	count(rule.deny) == 0 with input as testing.alb_service({"exec": true, "task_statements": stmts})
-	count(rule.deny) == 0 with input as testing.alb_service({})
+	inp := testing.alb_service({"exec": true, "task_statements": stmts})
+	count(rule.deny) == 0 with input as inp
+	inp2 := testing.alb_service({})
+	count(rule.deny) == 0 with input as inp2
 }

@@ -17,7 +17,8 @@ needs_everything := {
 actions(findings) := {a | some f in findings; some a in ["secretsmanager:GetSecretValue", "ssm:GetParameters", "ecr:BatchGetImage", "logs:CreateLogGroup", "logs:PutLogEvents", "s3:GetObject"]; contains(f.message, a)}
 
 test_flags_each_missing_permission if {
-	findings := rule.deny with input as testing.alb_service({"container": needs_everything, "exec_statements": []})
+	inp := testing.alb_service({"container": needs_everything, "exec_statements": []})
+	findings := rule.deny with input as inp
 	actions(findings) == {"secretsmanager:GetSecretValue", "ssm:GetParameters", "ecr:BatchGetImage", "logs:CreateLogGroup", "logs:PutLogEvents", "s3:GetObject"}
 	some f in findings
 	contains(f.message, "secretsmanager:GetSecretValue")
@@ -31,7 +32,8 @@ test_flags_explicit_deny_and_scoped_resources if {
 		{"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/other"},
 		{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::config-bucket/*"},
 	])
-	findings := rule.deny with input as testing.alb_service({"container": needs_everything, "exec_statements": stmts})
+	inp := testing.alb_service({"container": needs_everything, "exec_statements": stmts})
+	findings := rule.deny with input as inp
 	actions(findings) == {"secretsmanager:GetSecretValue", "logs:CreateLogGroup"}
 }
 
@@ -40,10 +42,13 @@ test_allows_wildcards_and_not_action if {
 		{"Effect": "Allow", "Action": ["ecr:*", "logs:*", "ssm:Get*", "secretsmanager:GetSecretValue"], "Resource": "*"},
 		{"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::other/*"},
 	]
-	count(rule.deny) == 0 with input as testing.alb_service({"container": needs_everything, "exec_statements": stmts})
+	inp := testing.alb_service({"container": needs_everything, "exec_statements": stmts})
+	count(rule.deny) == 0 with input as inp
 }
 
 test_ignores_unreadable_role_and_public_images if {
-	count(rule.deny) == 0 with input as testing.alb_service({"container": needs_everything, "exec_statements": [], "exec_role_status": "unavailable"})
-	count(rule.deny) == 0 with input as testing.alb_service({"exec_statements": []})
+	inp := testing.alb_service({"container": needs_everything, "exec_statements": [], "exec_role_status": "unavailable"})
+	count(rule.deny) == 0 with input as inp
+	inp2 := testing.alb_service({"exec_statements": []})
+	count(rule.deny) == 0 with input as inp2
 }

@@ -8,7 +8,8 @@ import data.ecsaudit.rules.task_role_overly_broad as rule
 admin := {"arn": "arn:aws:iam::aws:policy/AdministratorAccess", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}
 
 test_flags_attached_administrator_access_as_critical if {
-	findings := rule.deny with input as testing.alb_service({"task_managed": [admin]})
+	inp := testing.alb_service({"task_managed": [admin]})
+	findings := rule.deny with input as inp
 	count(findings) == 1
 	some f in findings
 	f.severity == "critical"
@@ -18,10 +19,12 @@ test_flags_attached_administrator_access_as_critical if {
 
 test_flags_service_wildcard_raised_when_internet_facing if {
 	stmts := [{"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"}]
-	internal := rule.deny with input as testing.alb_service({"task_statements": stmts})
+	inp := testing.alb_service({"task_statements": stmts})
+	internal := rule.deny with input as inp
 	some f in internal
 	f.severity == "high"
-	public := rule.deny with input as testing.alb_service({"task_statements": stmts, "scheme": "internet-facing"})
+	inp2 := testing.alb_service({"task_statements": stmts, "scheme": "internet-facing"})
+	public := rule.deny with input as inp2
 	some g in public
 	g.severity == "critical"
 	contains(g.message, "reachable from the internet")
@@ -29,16 +32,20 @@ test_flags_service_wildcard_raised_when_internet_facing if {
 
 test_flags_not_action if {
 	stmts := [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]
-	some f in rule.deny with input as testing.alb_service({"task_statements": stmts})
+	inp := testing.alb_service({"task_statements": stmts})
+	some f in rule.deny with input as inp
 	contains(f.message, "NotAction")
 }
 
 test_allows_scoped_statements if {
-	count(rule.deny) == 0 with input as testing.alb_service({})
+	inp := testing.alb_service({})
+	count(rule.deny) == 0 with input as inp
 	stmts := [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::web-assets/*"}]
-	count(rule.deny) == 0 with input as testing.alb_service({"task_statements": stmts})
+	inp2 := testing.alb_service({"task_statements": stmts})
+	count(rule.deny) == 0 with input as inp2
 }
 
 test_ignores_incomplete_policies if {
-	count(rule.deny) == 0 with input as testing.alb_service({"task_managed": [admin], "task_role_status": "unavailable"})
+	inp := testing.alb_service({"task_managed": [admin], "task_role_status": "unavailable"})
+	count(rule.deny) == 0 with input as inp
 }

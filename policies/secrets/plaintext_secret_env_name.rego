@@ -46,35 +46,26 @@ package ecsaudit.rules.plaintext_secret_env_name
 import rego.v1
 
 import data.ecsaudit.lib
-import data.ecsaudit.lib.secrets
 import data.ecsaudit.lib.task_definitions
-import data.ecsaudit.lib.secrets.default_name_tokens
-import data.ecsaudit.lib.secrets.env_names
-import data.ecsaudit.lib.secrets.value_kinds
 
-tokens := secrets.token_set(array.concat(default_name_tokens, lib.param("EA101", "extra_name_tokens", [])))
-
-ignore_names := lib.param("EA101", "ignore_names", [])
-
-# Each distinct variable name is checked once.
-secret_names := {n | some n in env_names; secrets.name_suggests_secret(n, tokens)}
-
-# The rules this one reads are bound once, before the loops (a rule read costs more than
-# a variable on regorus' VM).
+# The scanner's redaction lists the secrets it found in `derived.secrets`: an
+# environment value with no credential kind was found for its name (values of a known
+# format are EA102's).
 deny contains finding if {
-	names := secret_names
-	ignored := ignore_names
-	kinds := value_kinds
 	some td in task_definitions
-	some i, c in td.properties.containerDefinitions
-	some j, e in c.environment
-	e.name in names
-	not e.name in ignored
-	not secrets.trivial_value(e.value)
-	not kinds[e.value] # a known format or high entropy: EA102 reports it
+	some s in td.derived.secrets
+	s.field == "environment"
+	s.kind == ""
+	not s.name in lib.param("EA101", "ignore_names", [])
+	message := sprintf(
+		"%s sets %s to a plaintext value (%s) in `environment`; %s",
+		[td.derived.containers[s.container].label, s.name, s.preview, advice],
+	)
 	finding := {
 		"resource": td.id,
-		"pointer": sprintf("/containerDefinitions/%d/environment/%d", [i, j]),
-		"message": sprintf("%s sets %s to a plaintext value (%s) in `environment`; move it to `secrets` (Secrets Manager or SSM) and rotate it", [td.derived.containers[i].label, e.name, lib.redact(e.value)]),
+		"pointer": sprintf("/containerDefinitions/%d/environment/%d", [s.container, s.index]),
+		"message": message,
 	}
 }
+
+advice := "move it to `secrets` (Secrets Manager or SSM) and rotate it"

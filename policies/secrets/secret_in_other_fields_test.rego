@@ -52,10 +52,11 @@ test_flags_repeated_arguments_and_options_everywhere if {
 		"command": ["serve", "--db-password=hunter2hunter2"],
 		"logConfiguration": {"logDriver": "splunk", "options": {"splunk-token": "00000000-aaaa-bbbb-cccc-123456789abc"}},
 	}
-	findings := rule.deny with input as testing.graph([
+	inp := testing.graph([
 		{"family": "one", "containerDefinitions": [c, object.union(c, {"name": "b"})]},
 		{"family": "two", "containerDefinitions": [c]},
 	])
+	findings := rule.deny with input as inp
 	count(findings) == 6
 }
 

@@ -41,27 +41,27 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.secrets
 import data.ecsaudit.lib.task_definitions
-import data.ecsaudit.lib.secrets.value_kinds
-
-ignore_names := lib.param("EA102", "ignore_names", [])
 
 deny contains finding if {
-	kinds := value_kinds
 	some td in task_definitions
-	some i, c in td.properties.containerDefinitions
-	some j, e in c.environment
-	kind := kinds[e.value]
-	reportable(kind, e.name)
-	not e.name in ignore_names
-	finding := {
-		"resource": td.id,
-		"pointer": sprintf("/containerDefinitions/%d/environment/%d/value", [i, j]),
-		"message": sprintf("%s: environment variable %s holds what looks like %s (%s); revoke it and pass it through `secrets`", [td.derived.containers[i].label, e.name, kind, lib.redact(e.value)]),
-	}
+	some s in td.derived.secrets
+	s.field == "environment"
+	s.kind != ""
+	reportable(s.kind, s.name)
+	not s.name in lib.param("EA102", "ignore_names", [])
+	message := sprintf(
+		"%s: environment variable %s holds what looks like %s (%s); %s",
+		[td.derived.containers[s.container].label, s.name, s.kind, s.preview, advice],
+	)
+	finding := {"resource": td.id, "pointer": s.pointer, "message": message}
 }
+
+advice := "revoke it and pass it through `secrets`"
 
 reportable(kind, _) if kind != "a high-entropy string"
 
+# Random-looking values are reported unless turned off, or stored under a name that
+# describes rather than holds a secret (`..._ID`, `..._ARN`).
 reportable(kind, name) if {
 	kind == "a high-entropy string"
 	lib.param("EA102", "entropy_check", true)

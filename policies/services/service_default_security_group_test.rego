@@ -6,7 +6,8 @@ import data.ecsaudit.lib.testing
 import data.ecsaudit.rules.service_default_security_group as rule
 
 test_flags_default_group if {
-	some f in rule.deny with input as testing.alb_service({"task_sg_name": "default"})
+	inp := testing.alb_service({"task_sg_name": "default"})
+	some f in rule.deny with input as inp
 	contains(f.message, "default security group sg-task (default)")
 }
 
@@ -17,5 +18,6 @@ test_flags_no_groups if {
 }
 
 test_allows_dedicated_group if {
-	count(rule.deny) == 0 with input as testing.alb_service({})
+	inp := testing.alb_service({})
+	count(rule.deny) == 0 with input as inp
 }

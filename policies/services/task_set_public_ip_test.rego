@@ -21,5 +21,6 @@ test_flags_a_public_task_set if {
 test_allows_private_task_sets_and_none if {
 	g := object.union(testing.alb_service({}), {"nodes": {testing.arn_service: {"properties": {"taskSets": [task_set("DISABLED")]}}}})
 	count(rule.deny) == 0 with input as g
-	count(rule.deny) == 0 with input as testing.alb_service({})
+	inp := testing.alb_service({})
+	count(rule.deny) == 0 with input as inp
 }

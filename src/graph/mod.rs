@@ -455,7 +455,7 @@ pub fn derive_task_definition(td: &Value) -> Value {
         .and_then(Value::as_array)
         .is_some_and(|c| c.iter().any(|c| c.as_str() == Some("FARGATE")));
     let network_mode = td.get("networkMode").and_then(Value::as_str);
-    let mut d = Map::with_capacity(5);
+    let mut d = Map::with_capacity(6);
     d.insert("containers".into(), Value::Array(containers));
     d.insert(
         "cpu_units".into(),
@@ -466,6 +466,7 @@ pub fn derive_task_definition(td: &Value) -> Value {
         td.get("memory").and_then(units::memory_mib).into(),
     );
     d.insert("fargate".into(), fargate.into());
+    d.insert("secrets".into(), secrets::found(td));
     let default_mode = if fargate { "awsvpc" } else { "bridge" };
     d.insert(
         "network_mode".into(),
