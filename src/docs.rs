@@ -153,18 +153,22 @@ package ecsaudit.rules.{name}
 import rego.v1
 
 import data.ecsaudit.lib
+import data.ecsaudit.lib.task_definitions
 
 deny contains finding if {{
-	some td in lib.task_definitions
+	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
-	img := td.derived.containers[i].image
 	some forbidden in lib.param("{id}", "forbidden_images", ["busybox"])
-	img.repository in {{forbidden, concat("/", ["library", forbidden])}}
-	finding := lib.finding(
-		td,
-		lib.container_field_pointer(i, "image"),
-		sprintf("%s uses forbidden image %q", [lib.container_label(c, i), c.image]),
-	)
+	image := td.derived.containers[i].image
+	image.repository in {{forbidden, concat("/", ["library", forbidden])}}
+	finding := {{
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
+		"message": sprintf(
+			"%s uses forbidden image %q",
+			[td.derived.containers[i].label, c.image],
+		),
+	}}
 }}
 "#
     );
@@ -178,9 +182,7 @@ import data.ecsaudit.rules.{name} as rule
 
 test_flags_forbidden_image if {{
 	inp := testing.graph([{{"family": "web", "containerDefinitions": [{{"name": "app", "image": "busybox:1.36"}}]}}])
-	findings := rule.deny with input as inp
-	count(findings) == 1
-	some f in findings
+	[f] := [x | some x in rule.deny] with input as inp
 	f.pointer == "/containerDefinitions/0/image"
 }}
 

@@ -32,7 +32,10 @@ fn ids_unique_and_metadata_complete() {
 
 #[test]
 fn every_rule_has_positive_and_negative_tests_that_pass() {
-    let set = builtin();
+    // The scaffold of `new-rule` too: what it writes is a rule the pack would accept.
+    let (set, diags) = PolicySet::from_sources(pack_and_scaffold());
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert!(set.rules.iter().any(|(m, _)| m.id == "ACME001"));
     let params = policy::default_params(&set);
     let run = testing::run(&set, &params, None, ecsaudit::policy::budget::DEFAULT);
     assert!(run.diagnostics.is_empty(), "{:#?}", run.diagnostics);
@@ -271,7 +274,7 @@ fn binding_problems(
     problem: impl Fn(&[&str], usize, &str) -> Option<String>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    for src in policy::builtin_sources() {
+    for src in pack_and_scaffold() {
         if src.is_test() || src.path.ends_with("lib/testing.rego") {
             continue;
         }
@@ -367,7 +370,7 @@ fn plain_ref_binding(line: &str) -> Option<String> {
 #[test]
 fn builtin_pack_calls_only_documented_opa_builtins() {
     let documented = opa_builtins();
-    let sources = policy::builtin_sources();
+    let sources = pack_and_scaffold();
     let defined: std::collections::BTreeSet<String> = sources
         .iter()
         .flat_map(|s| defined_functions(&s.text))
@@ -530,7 +533,7 @@ fn foreign_calls(text: &str, defined: &std::collections::BTreeSet<String>) -> Ve
 /// and keep package aliases for function calls. (It cost 8% of a scan.)
 #[test]
 fn builtin_modules_read_library_rules_through_their_own_import() {
-    let sources = policy::builtin_sources();
+    let sources = pack_and_scaffold();
     let packages = packages_of(&sources);
     let mut problems = Vec::new();
     for src in sources.iter().filter(|s| !s.is_test()) {
@@ -541,6 +544,77 @@ fn builtin_modules_read_library_rules_through_their_own_import() {
     assert!(
         problems.is_empty(),
         "rules read through a package alias (import the rule itself):\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The built-in pack and a freshly scaffolded rule (`ecsaudit new-rule`): the style
+/// meta-tests hold both, so the scaffold teaches the dialect the pack is written in.
+fn pack_and_scaffold() -> Vec<policy::PolicySource> {
+    let dir = tempfile::tempdir().unwrap();
+    let files = ecsaudit::docs::scaffold_rule("ACME001", Some("acme_rule"), dir.path()).unwrap();
+    let mut sources = policy::builtin_sources();
+    for f in files {
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        sources.push(policy::PolicySource {
+            path: format!("policies/custom/{name}"),
+            text: std::fs::read_to_string(&f).unwrap(),
+            builtin: true,
+        });
+    }
+    sources
+}
+
+/// A line that holds only a string literal (a message's text, kept whole so that it can
+/// be searched for), with an optional trailing comma.
+fn only_a_string(line: &str) -> bool {
+    let t = line.trim().trim_end_matches(',');
+    (t.len() >= 2 && t.starts_with('"') && t.ends_with('"') && !t[1..t.len() - 1].contains("\", "))
+        || (t.starts_with('`') && t.ends_with('`') && t.len() >= 2)
+}
+
+/// Rules and the library read like the rules users write: code lines of at most 100
+/// columns (a tab counts 4). Comments (METADATA's addresses) and a line holding only a
+/// message's text may be longer. Test files hold inputs and are not held to it.
+#[test]
+fn rule_lines_are_short() {
+    let mut problems = Vec::new();
+    for src in pack_and_scaffold().iter().filter(|s| !s.is_test()) {
+        if src.path.ends_with("lib/testing.rego") {
+            continue;
+        }
+        for (n, line) in src.text.lines().enumerate() {
+            let columns = line.replace('\t', "    ").chars().count();
+            if columns > 100 && !line.trim_start().starts_with('#') && !only_a_string(line) {
+                problems.push(format!("{}:{}: {columns} columns", src.path, n + 1));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "lines over 100 columns:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Tests bind their input before `with input as` (a variable, not a call): regorus'
+/// interpreter evaluates a `with` value after clearing the rule cache for the new input,
+/// and library rules evaluated for it are then lost for the statement, so a test could
+/// pass for the wrong reason (docs/graph.md).
+#[test]
+fn tests_bind_their_input_first() {
+    let call = regex::Regex::new(r"with input as [A-Za-z_][A-Za-z0-9_.]*\(").unwrap();
+    let mut problems = Vec::new();
+    for src in pack_and_scaffold().iter().filter(|s| s.is_test()) {
+        for (n, line) in code_only(&src.text).lines().enumerate() {
+            if call.is_match(line) {
+                problems.push(format!("{}:{}", src.path, n + 1));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "`with input as` a call (bind it to a variable first):\n{}",
         problems.join("\n")
     );
 }
@@ -557,7 +631,7 @@ fn builtin_rules_build_findings_and_pointers_inline() {
         "lib.container_field_pointer(",
     ];
     let mut problems = Vec::new();
-    for src in policy::builtin_sources()
+    for src in pack_and_scaffold()
         .iter()
         .filter(|s| !s.is_test() && !s.path.starts_with("policies/lib/"))
     {

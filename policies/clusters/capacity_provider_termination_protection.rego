@@ -33,7 +33,15 @@ deny contains finding if {
 	asg := cp.properties.autoScalingGroupProvider
 	asg.managedTerminationProtection != "ENABLED"
 	clusters := lib.linked_from(cp, "capacity_provider")
-	finding := {"resource": cp.id, "pointer": "/autoScalingGroupProvider/managedTerminationProtection", "message": sprintf("capacity provider %q%s has managed termination protection %s: scaling in can end instances that run tasks", [cp.name, of_clusters(clusters), asg.managedTerminationProtection]), "related": [c.id | some c in clusters]}
+	finding := {
+		"resource": cp.id,
+		"pointer": "/autoScalingGroupProvider/managedTerminationProtection",
+		"message": sprintf(
+			"capacity provider %q%s has managed termination protection %s: scaling in can end instances that run tasks",
+			[cp.name, of_clusters(clusters), asg.managedTerminationProtection],
+		),
+		"related": [c.id | some c in clusters],
+	}
 }
 
 # " (of cluster "prod")", or nothing for a provider no cluster names (IaC).

@@ -16,13 +16,15 @@ with_provider(asg) := testing.aws_graph(
 )
 
 test_flags_protection_disabled if {
-	[f] := [x | some x in rule.deny] with input as with_provider({"managedTerminationProtection": "DISABLED"})
+	inp := with_provider({"managedTerminationProtection": "DISABLED"})
+	[f] := [x | some x in rule.deny] with input as inp
 	f.message == `capacity provider "asg" (of cluster "prod") has managed termination protection DISABLED: scaling in can end instances that run tasks`
 	f.related == [testing.arn_cluster]
 }
 
 test_allows_protection_enabled if {
-	count(rule.deny) == 0 with input as with_provider({"managedTerminationProtection": "ENABLED"})
+	inp := with_provider({"managedTerminationProtection": "ENABLED"})
+	count(rule.deny) == 0 with input as inp
 }
 
 test_a_provider_no_cluster_names_is_still_judged if {

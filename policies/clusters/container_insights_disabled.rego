@@ -40,14 +40,22 @@ deny contains finding if {
 	some i, s in object.get(cluster.properties, "settings", [])
 	s.name == "containerInsights"
 	not s.value in on
-	finding := {"resource": cluster.id, "pointer": sprintf("/settings/%d/value", [i]), "message": sprintf("cluster %q has Container Insights %s", [cluster.name, s.value])}
+	finding := {
+		"resource": cluster.id,
+		"pointer": sprintf("/settings/%d/value", [i]),
+		"message": sprintf("cluster %q has Container Insights %s", [cluster.name, s.value]),
+	}
 }
 
 deny contains finding if {
 	some cluster in clusters
 	cluster.status == "complete"
 	not has_setting(cluster)
-	finding := {"resource": cluster.id, "pointer": "", "message": sprintf("cluster %q does not enable Container Insights", [cluster.name])}
+	finding := {
+		"resource": cluster.id,
+		"pointer": "",
+		"message": sprintf("cluster %q does not enable Container Insights", [cluster.name]),
+	}
 }
 
 has_setting(cluster) if {

@@ -8,7 +8,8 @@ import data.ecsaudit.rules.container_insights_disabled as rule
 with_settings(settings) := testing.alb_service({"cluster": {"settings": settings}})
 
 test_flags_disabled_setting if {
-	[f] := [x | some x in rule.deny] with input as with_settings([{"name": "containerInsights", "value": "disabled"}])
+	inp := with_settings([{"name": "containerInsights", "value": "disabled"}])
+	[f] := [x | some x in rule.deny] with input as inp
 	f.pointer == "/settings/0/value"
 	f.message == `cluster "prod" has Container Insights disabled`
 }
@@ -20,8 +21,10 @@ test_flags_cluster_without_the_setting if {
 }
 
 test_allows_enabled_and_enhanced if {
-	count(rule.deny) == 0 with input as with_settings([{"name": "containerInsights", "value": "enabled"}])
-	count(rule.deny) == 0 with input as with_settings([{"name": "containerInsights", "value": "enhanced"}])
+	inp := with_settings([{"name": "containerInsights", "value": "enabled"}])
+	count(rule.deny) == 0 with input as inp
+	inp2 := with_settings([{"name": "containerInsights", "value": "enhanced"}])
+	count(rule.deny) == 0 with input as inp2
 }
 
 test_skips_a_cluster_that_could_not_be_described if {

@@ -29,5 +29,12 @@ import data.ecsaudit.lib.clusters
 deny contains finding if {
 	some cluster in clusters
 	cluster.properties.configuration.executeCommandConfiguration.logging == "NONE"
-	finding := {"resource": cluster.id, "pointer": "/configuration/executeCommandConfiguration/logging", "message": sprintf("cluster %q does not log ECS Exec sessions (logging NONE)", [cluster.name])}
+	finding := {
+		"resource": cluster.id,
+		"pointer": "/configuration/executeCommandConfiguration/logging",
+		"message": sprintf(
+			"cluster %q does not log ECS Exec sessions (logging NONE)",
+			[cluster.name],
+		),
+	}
 }

@@ -32,7 +32,18 @@ deny contains finding if {
 	some cluster in clusters
 	cluster.status == "complete"
 	not cluster.properties.configuration.executeCommandConfiguration.kmsKeyId
-	users := [svc | some svc in lib.linked_from(cluster, "in_cluster"); svc.properties.enableExecuteCommand == true]
+	users := [svc |
+		some svc in lib.linked_from(cluster, "in_cluster")
+		svc.properties.enableExecuteCommand == true
+	]
 	count(users) > 0
-	finding := {"resource": cluster.id, "pointer": "", "message": sprintf("cluster %q runs services with ECS Exec (%s) but encrypts its sessions with no KMS key of yours", [cluster.name, lib.names(users)]), "related": [svc.id | some svc in users]}
+	finding := {
+		"resource": cluster.id,
+		"pointer": "",
+		"message": sprintf(
+			"cluster %q runs services with ECS Exec (%s) but encrypts its sessions with no KMS key of yours",
+			[cluster.name, lib.names(users)],
+		),
+		"related": [svc.id | some svc in users],
+	}
 }

@@ -35,6 +35,9 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
-		"message": sprintf("%s uses image %q by tag only; pin it with @sha256:<digest>", [td.derived.containers[i].label, c.image]),
+		"message": sprintf(
+			"%s uses image %q by tag only; pin it with @sha256:<digest>",
+			[td.derived.containers[i].label, c.image],
+		),
 	}
 }

@@ -37,11 +37,22 @@ deny contains finding if {
 	size > limit
 	some i, c in td.properties.containerDefinitions
 	c.image in img.derived.references
-	msg := sprintf("%s of task definition %q runs image %s of %s; the limit is %s", [td.derived.containers[i].label, td.name, c.image, human(size), human(limit)])
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/image", [i]), "message": msg, "related": [img.id]}
+	msg := sprintf(
+		"%s of task definition %q runs image %s of %s; the limit is %s",
+		[td.derived.containers[i].label, td.name, c.image, human(size), human(limit)],
+	)
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
+		"message": msg,
+		"related": [img.id],
+	}
 }
 
 # 2147483648 -> "2.0 GiB", 200000000 -> "190 MiB".
-human(n) := sprintf("%d.%d GiB", [floor(n / 1073741824), floor((n * 10) / 1073741824) % 10]) if n >= 1073741824
+human(n) := sprintf(
+	"%d.%d GiB",
+	[floor(n / 1073741824), floor((n * 10) / 1073741824) % 10],
+) if n >= 1073741824
 
 else := sprintf("%d MiB", [floor(n / 1048576)])

@@ -34,5 +34,13 @@ deny contains finding if {
 	days > lib.param("EA208", "max_age_days", 180)
 	some i, c in td.properties.containerDefinitions
 	c.image in img.derived.references
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/image", [i]), "message": sprintf("%s runs image %s, pushed %d days ago; rebuild it", [td.derived.containers[i].label, c.image, days]), "related": [img.id]}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
+		"message": sprintf(
+			"%s runs image %s, pushed %d days ago; rebuild it",
+			[td.derived.containers[i].label, c.image, days],
+		),
+		"related": [img.id],
+	}
 }

@@ -15,11 +15,14 @@ pushed(days) := testing.alb_service({"container": {"image": ref}, "images": [{
 }]})
 
 test_flags_an_image_older_than_the_limit if {
-	[f] := [x | some x in rule.deny] with input as pushed(200)
+	inp := pushed(200)
+	[f] := [x | some x in rule.deny] with input as inp
 	f.message == sprintf(`container "web" runs image %s, pushed 200 days ago; rebuild it`, [ref])
 }
 
 test_allows_recent_images_and_a_longer_limit if {
-	count(rule.deny) == 0 with input as pushed(30)
-	count(rule.deny) == 0 with input as pushed(200) with data.ecsaudit.params as {"EA208": {"max_age_days": 365}}
+	inp := pushed(30)
+	count(rule.deny) == 0 with input as inp
+	inp2 := pushed(200)
+	count(rule.deny) == 0 with input as inp2 with data.ecsaudit.params as {"EA208": {"max_age_days": 365}}
 }

@@ -33,9 +33,18 @@ deny contains finding if {
 	some img in lib.linked(td, "image")
 	counts := img.properties.imageScanFindingsSummary.findingSeverityCounts
 	is_object(counts)
-	found := [sprintf("%d %s", [counts[s], s]) | some s in lib.param("EA207", "severities", ["CRITICAL", "HIGH"]); counts[s] > 0]
+	severities := lib.param("EA207", "severities", ["CRITICAL", "HIGH"])
+	found := [sprintf("%d %s", [counts[s], s]) | some s in severities; counts[s] > 0]
 	count(found) > 0
 	some i, c in td.properties.containerDefinitions
 	c.image in img.derived.references
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/image", [i]), "message": sprintf("%s runs image %s, whose ECR scan found %s vulnerabilities", [td.derived.containers[i].label, c.image, concat(", ", found)]), "related": [img.id]}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
+		"message": sprintf(
+			"%s runs image %s, whose ECR scan found %s vulnerabilities",
+			[td.derived.containers[i].label, c.image, concat(", ", found)],
+		),
+		"related": [img.id],
+	}
 }

@@ -39,6 +39,9 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
-		"message": sprintf("%s uses image %q, which floats with the `latest` tag; pin a digest or a version tag", [td.derived.containers[i].label, c.image]),
+		"message": sprintf(
+			"%s uses image %q, which floats with the `latest` tag; pin a digest or a version tag",
+			[td.derived.containers[i].label, c.image],
+		),
 	}
 }

@@ -43,7 +43,10 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
-		"message": sprintf("%s pulls from registry %q, which is not in allowed_registries (%s)", [td.derived.containers[i].label, img.registry, concat(", ", allowed)]),
+		"message": sprintf(
+			"%s pulls from registry %q, which is not in allowed_registries (%s)",
+			[td.derived.containers[i].label, img.registry, concat(", ", allowed)],
+		),
 	}
 }
 

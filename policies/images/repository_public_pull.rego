@@ -43,7 +43,15 @@ deny contains finding if {
 	actions := [a | some a in pull_actions; iam.covers_action(s, a)]
 	count(actions) > 0
 	tds := [td | some td in lib.linked_from(repo, "repository"); td.kind == "task_definition"]
-	finding := {"resource": repo.id, "pointer": sprintf("/policy/Statement/%d", [i]), "message": sprintf("the policy of ECR repository %q (images of %s) lets any principal pull (%s)", [repo.name, lib.names(tds), concat(", ", actions)]), "related": [td.id | some td in tds]}
+	finding := {
+		"resource": repo.id,
+		"pointer": sprintf("/policy/Statement/%d", [i]),
+		"message": sprintf(
+			"the policy of ECR repository %q (images of %s) lets any principal pull (%s)",
+			[repo.name, lib.names(tds), concat(", ", actions)],
+		),
+		"related": [td.id | some td in tds],
+	}
 }
 
 anyone(p) if p == "*"

@@ -13,18 +13,24 @@ repo(statement) := {
 with_statement(s) := testing.alb_service({"repositories": [repo(s)]})
 
 test_flags_pull_for_everyone if {
-	[f] := [x | some x in rule.deny] with input as with_statement({"Effect": "Allow", "Principal": "*", "Action": "ecr:*"})
+	inp := with_statement({"Effect": "Allow", "Principal": "*", "Action": "ecr:*"})
+	[f] := [x | some x in rule.deny] with input as inp
 	f.pointer == "/policy/Statement/0"
 	f.message == `the policy of ECR repository "web" (images of "web:3") lets any principal pull (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer)`
-	count(rule.deny) == 1 with input as with_statement({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["ecr:BatchGetImage"]})
+	inp2 := with_statement({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["ecr:BatchGetImage"]})
+	count(rule.deny) == 1 with input as inp2
 }
 
 test_allows_named_accounts_conditions_and_push_only if {
-	count(rule.deny) == 0 with input as with_statement({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "ecr:*"})
-	org := {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}
-	count(rule.deny) == 0 with input as with_statement({"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": org})
-	count(rule.deny) == 0 with input as with_statement({"Effect": "Allow", "Principal": "*", "Action": "ecr:PutImage"})
-	count(rule.deny) == 0 with input as with_statement({"Effect": "Deny", "Principal": "*", "Action": "ecr:*"})
-	inp := testing.alb_service({"repositories": [object.union(repo({}), {"properties": {"policy": null}})]})
+	inp := with_statement({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "ecr:*"})
 	count(rule.deny) == 0 with input as inp
+	org := {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}
+	inp2 := with_statement({"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": org})
+	count(rule.deny) == 0 with input as inp2
+	inp3 := with_statement({"Effect": "Allow", "Principal": "*", "Action": "ecr:PutImage"})
+	count(rule.deny) == 0 with input as inp3
+	inp4 := with_statement({"Effect": "Deny", "Principal": "*", "Action": "ecr:*"})
+	count(rule.deny) == 0 with input as inp4
+	inp5 := testing.alb_service({"repositories": [object.union(repo({}), {"properties": {"policy": null}})]})
+	count(rule.deny) == 0 with input as inp5
 }

@@ -36,5 +36,13 @@ deny contains finding if {
 	some repo in lib.nodes_of_kind("ecr_repository")
 	repo.properties.scanningConfiguration.scanFrequency == "MANUAL"
 	tds := lib.linked_from(repo, "repository")
-	finding := {"resource": repo.id, "pointer": "/scanningConfiguration/scanFrequency", "message": sprintf("ECR repository %q (images of %s) scans no image on push or continuously", [repo.name, lib.names([td | some td in tds; td.kind == "task_definition"])]), "related": [td.id | some td in tds; td.kind == "task_definition"]}
+	finding := {
+		"resource": repo.id,
+		"pointer": "/scanningConfiguration/scanFrequency",
+		"message": sprintf(
+			"ECR repository %q (images of %s) scans no image on push or continuously",
+			[repo.name, lib.names([td | some td in tds; td.kind == "task_definition"])],
+		),
+		"related": [td.id | some td in tds; td.kind == "task_definition"],
+	}
 }

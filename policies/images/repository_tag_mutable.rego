@@ -44,7 +44,20 @@ deny contains finding if {
 	not img.pinned
 	tag := object.get(img, "tag", null)
 	mutable(repo.properties, tag_or_latest(tag))
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/image", [i]), "message": sprintf("%s runs %s by tag from ECR repository %q, whose tags are %s: the tag can be moved to other content under a running service; pin the digest or make the tags immutable", [td.derived.containers[i].label, c.image, repo.name, repo.properties.imageTagMutability]), "related": [repo.id]}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/image", [i]),
+		"message": sprintf(
+			"%s runs %s by tag from ECR repository %q, whose tags are %s: the tag can be moved to other content under a running service; pin the digest or make the tags immutable",
+			[
+				td.derived.containers[i].label,
+				c.image,
+				repo.name,
+				repo.properties.imageTagMutability,
+			],
+		),
+		"related": [repo.id],
+	}
 }
 
 tag_or_latest(tag) := tag if is_string(tag)

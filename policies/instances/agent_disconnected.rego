@@ -27,5 +27,12 @@ deny contains finding if {
 	some ci in container_instances
 	ci.properties.status == "ACTIVE"
 	ci.properties.agentConnected == false
-	finding := {"resource": ci.id, "pointer": "/agentConnected", "message": sprintf("the ECS agent of container instance %q is disconnected: ECS neither places nor manages its tasks", [ci.name])}
+	finding := {
+		"resource": ci.id,
+		"pointer": "/agentConnected",
+		"message": sprintf(
+			"the ECS agent of container instance %q is disconnected: ECS neither places nor manages its tasks",
+			[ci.name],
+		),
+	}
 }

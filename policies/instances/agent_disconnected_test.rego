@@ -13,11 +13,14 @@ instance(props) := testing.aws_graph([{"id": ci, "kind": "container_instance", "
 )}], [])
 
 test_flags_an_active_instance_whose_agent_is_disconnected if {
-	[f] := [x | some x in rule.deny] with input as instance({"agentConnected": false})
+	inp := instance({"agentConnected": false})
+	[f] := [x | some x in rule.deny] with input as inp
 	f.pointer == "/agentConnected"
 }
 
 test_allows_connected_or_draining_instances if {
-	count(rule.deny) == 0 with input as instance({})
-	count(rule.deny) == 0 with input as instance({"agentConnected": false, "status": "DRAINING"})
+	inp := instance({})
+	count(rule.deny) == 0 with input as inp
+	inp2 := instance({"agentConnected": false, "status": "DRAINING"})
+	count(rule.deny) == 0 with input as inp2
 }

@@ -59,9 +59,20 @@ deny contains finding if {
 	m.HttpEndpoint != "disabled"
 	some how in {h | some [_, h] in exposed(ci, m)}
 	tds := [td | some [td, h] in exposed(ci, m); h == how]
-	finding := {"resource": ci.id, "pointer": "/Ec2Instance/MetadataOptions", "message": sprintf("container instance %q (%s) %s: their containers can take the instance role's credentials", [ci.name, profile(ci), sprintf(how, [lib.names(tds)])]), "related": [td.id | some td in tds]}
+	finding := {
+		"resource": ci.id,
+		"pointer": "/Ec2Instance/MetadataOptions",
+		"message": sprintf(
+			"container instance %q (%s) %s: their containers can take the instance role's credentials",
+			[ci.name, profile(ci), sprintf(how, [lib.names(tds)])],
+		),
+		"related": [td.id | some td in tds],
+	}
 }
 
-profile(ci) := sprintf("instance profile %s", [split(ci.properties.Ec2Instance.IamInstanceProfile.Arn, "/")[1]]) if {
+profile(ci) := sprintf(
+	"instance profile %s",
+	[split(ci.properties.Ec2Instance.IamInstanceProfile.Arn, "/")[1]],
+) if {
 	ci.properties.Ec2Instance.IamInstanceProfile.Arn
 } else := "no instance profile"

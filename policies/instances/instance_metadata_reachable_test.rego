@@ -30,25 +30,32 @@ imdsv1 := {"HttpTokens": "optional", "HttpPutResponseHopLimit": 1, "HttpEndpoint
 imdsv2(hops) := {"HttpTokens": "required", "HttpPutResponseHopLimit": hops, "HttpEndpoint": "enabled"}
 
 test_flags_imdsv1_under_bridge_tasks if {
-	[f] := [x | some x in rule.deny] with input as instance(imdsv1, [td("api", "bridge"), td("vpc", "awsvpc")])
+	inp := instance(imdsv1, [td("api", "bridge"), td("vpc", "awsvpc")])
+	[f] := [x | some x in rule.deny] with input as inp
 	f.resource == ci
 	f.related == [td("api", "bridge").id]
 	f.message == `container instance "i-1" (instance profile ecsInstanceRole) allows IMDSv1 (HttpTokens optional) while tasks of "api:1" run on it in bridge mode: their containers can take the instance role's credentials`
 }
 
 test_flags_a_hop_limit_above_one if {
-	[f] := [x | some x in rule.deny] with input as instance(imdsv2(2), [td("api", "bridge")])
+	inp := instance(imdsv2(2), [td("api", "bridge")])
+	[f] := [x | some x in rule.deny] with input as inp
 	contains(f.message, "lets IMDSv2 tokens travel 2 hops")
 }
 
 test_flags_host_mode_whatever_the_hop_limit if {
-	[f] := [x | some x in rule.deny] with input as instance(imdsv2(1), [td("edge", "host")])
+	inp := instance(imdsv2(1), [td("edge", "host")])
+	[f] := [x | some x in rule.deny] with input as inp
 	contains(f.message, `serves its metadata to tasks of "edge:1" running in host mode`)
 }
 
 test_allows_imdsv2_one_hop_disabled_or_awsvpc_only if {
-	count(rule.deny) == 0 with input as instance(imdsv2(1), [td("api", "bridge")])
-	count(rule.deny) == 0 with input as instance(object.union(imdsv1, {"HttpEndpoint": "disabled"}), [td("api", "bridge")])
-	count(rule.deny) == 0 with input as instance(imdsv1, [td("vpc", "awsvpc")])
-	count(rule.deny) == 0 with input as instance(imdsv1, [])
+	inp := instance(imdsv2(1), [td("api", "bridge")])
+	count(rule.deny) == 0 with input as inp
+	inp2 := instance(object.union(imdsv1, {"HttpEndpoint": "disabled"}), [td("api", "bridge")])
+	count(rule.deny) == 0 with input as inp2
+	inp3 := instance(imdsv1, [td("vpc", "awsvpc")])
+	count(rule.deny) == 0 with input as inp3
+	inp4 := instance(imdsv1, [])
+	count(rule.deny) == 0 with input as inp4
 }

@@ -27,5 +27,12 @@ deny contains finding if {
 	some ci in container_instances
 	volume := ci.properties.Ec2Instance.RootVolume
 	volume.Encrypted == false
-	finding := {"resource": ci.id, "pointer": "/Ec2Instance/RootVolume/Encrypted", "message": sprintf("the root volume %s of container instance %q is not encrypted", [volume.VolumeId, ci.name])}
+	finding := {
+		"resource": ci.id,
+		"pointer": "/Ec2Instance/RootVolume/Encrypted",
+		"message": sprintf(
+			"the root volume %s of container instance %q is not encrypted",
+			[volume.VolumeId, ci.name],
+		),
+	}
 }

@@ -13,11 +13,14 @@ instance(ec2) := testing.aws_graph([{"id": ci, "kind": "container_instance", "na
 }}], [])
 
 test_flags_an_unencrypted_root_volume if {
-	[f] := [x | some x in rule.deny] with input as instance({"RootVolume": {"VolumeId": "vol-1", "Encrypted": false}})
+	inp := instance({"RootVolume": {"VolumeId": "vol-1", "Encrypted": false}})
+	[f] := [x | some x in rule.deny] with input as inp
 	f.message == `the root volume vol-1 of container instance "i-1" is not encrypted`
 }
 
 test_allows_encrypted_or_unread_volumes if {
-	count(rule.deny) == 0 with input as instance({"RootVolume": {"VolumeId": "vol-1", "Encrypted": true}})
-	count(rule.deny) == 0 with input as instance({})
+	inp := instance({"RootVolume": {"VolumeId": "vol-1", "Encrypted": true}})
+	count(rule.deny) == 0 with input as inp
+	inp2 := instance({})
+	count(rule.deny) == 0 with input as inp2
 }

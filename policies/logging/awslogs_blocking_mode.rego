@@ -38,7 +38,14 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	c.logConfiguration.logDriver == "awslogs"
 	c.logConfiguration.options.mode == "blocking"
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/logConfiguration/options/mode", [i]), "message": sprintf("%s logs with awslogs in blocking mode: when CloudWatch Logs cannot take its output, the application stalls; set mode to non-blocking with a max-buffer-size", [td.derived.containers[i].label])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/logConfiguration/options/mode", [i]),
+		"message": sprintf(
+			"%s logs with awslogs in blocking mode: when CloudWatch Logs cannot take its output, the application stalls; set mode to non-blocking with a max-buffer-size",
+			[td.derived.containers[i].label],
+		),
+	}
 }
 
 deny contains finding if {
@@ -48,5 +55,12 @@ deny contains finding if {
 	not c.logConfiguration.options.mode
 	lib.account_setting(td, "defaultLogDriverMode") == "blocking"
 	source := lib.account_setting_source(td, "defaultLogDriverMode")
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/logConfiguration", [i]), "message": sprintf("%s sets no awslogs mode and defaultLogDriverMode is blocking in %s: when CloudWatch Logs cannot take its output, the application stalls; set mode to non-blocking with a max-buffer-size", [td.derived.containers[i].label, source])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/logConfiguration", [i]),
+		"message": sprintf(
+			"%s sets no awslogs mode and defaultLogDriverMode is blocking in %s: when CloudWatch Logs cannot take its output, the application stalls; set mode to non-blocking with a max-buffer-size",
+			[td.derived.containers[i].label, source],
+		),
+	}
 }

@@ -32,13 +32,15 @@ settings(mode) := {
 }
 
 test_flags_explicit_blocking_mode if {
-	[f] := [x | some x in rule.deny] with input as one_container(awslogs({"mode": "blocking"}))
+	inp := one_container(awslogs({"mode": "blocking"}))
+	[f] := [x | some x in rule.deny] with input as inp
 	f.pointer == "/containerDefinitions/0/logConfiguration/options/mode"
 	contains(f.message, `container "web" logs with awslogs in blocking mode`)
 }
 
 test_flags_account_default_blocking if {
-	[f] := [x | some x in rule.deny] with input as live({}, "blocking")
+	inp := live({}, "blocking")
+	[f] := [x | some x in rule.deny] with input as inp
 	f.pointer == "/containerDefinitions/0/logConfiguration"
 	contains(f.message, "defaultLogDriverMode is blocking in ECS account settings (us-east-1)")
 }
@@ -51,9 +53,11 @@ tf_default(mode) := {
 }
 
 test_flags_a_terraform_account_default if {
-	[f] := [x | some x in rule.deny] with input as with_settings({}, tf_default("blocking"))
+	inp := with_settings({}, tf_default("blocking"))
+	[f] := [x | some x in rule.deny] with input as inp
 	contains(f.message, "blocking in aws_ecs_account_setting_default.logs")
-	count(rule.deny) == 0 with input as with_settings({}, tf_default("non-blocking"))
+	inp2 := with_settings({}, tf_default("non-blocking"))
+	count(rule.deny) == 0 with input as inp2
 }
 
 # Two sources that disagree (the same setting twice): the default is not known.
@@ -77,11 +81,16 @@ test_skips_settings_that_disagree if {
 }
 
 test_allows_non_blocking_and_the_aws_default if {
-	count(rule.deny) == 0 with input as one_container(awslogs({"mode": "non-blocking", "max-buffer-size": "25m"}))
-	count(rule.deny) == 0 with input as one_container(awslogs({}))
-	count(rule.deny) == 0 with input as live({}, "non-blocking")
-	count(rule.deny) == 0 with input as live({"mode": "non-blocking"}, "blocking")
-	count(rule.deny) == 0 with input as one_container({"logDriver": "splunk", "options": {"mode": "blocking"}})
+	inp := one_container(awslogs({"mode": "non-blocking", "max-buffer-size": "25m"}))
+	count(rule.deny) == 0 with input as inp
+	inp2 := one_container(awslogs({}))
+	count(rule.deny) == 0 with input as inp2
+	inp3 := live({}, "non-blocking")
+	count(rule.deny) == 0 with input as inp3
+	inp4 := live({"mode": "non-blocking"}, "blocking")
+	count(rule.deny) == 0 with input as inp4
+	inp5 := one_container({"logDriver": "splunk", "options": {"mode": "blocking"}})
+	count(rule.deny) == 0 with input as inp5
 }
 
 test_skips_settings_that_could_not_be_read if {

@@ -44,6 +44,9 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/logConfiguration", [i]),
-		"message": sprintf("%s uses awslogs without %s; set %s in logConfiguration.options", [td.derived.containers[i].label, concat(", ", missing), them(missing)]),
+		"message": sprintf(
+			"%s uses awslogs without %s; set %s in logConfiguration.options",
+			[td.derived.containers[i].label, concat(", ", missing), them(missing)],
+		),
 	}
 }

@@ -8,7 +8,8 @@ import data.ecsaudit.rules.awslogs_incomplete as rule
 awslogs(options) := testing.graph([{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:1", "logConfiguration": {"logDriver": "awslogs", "options": options}}]}])
 
 test_flags_missing_region if {
-	findings := rule.deny with input as awslogs({"awslogs-group": "/ecs/web"})
+	inp := awslogs({"awslogs-group": "/ecs/web"})
+	findings := rule.deny with input as inp
 	count(findings) == 1
 	some f in findings
 	contains(f.message, "without awslogs-region; set it in")
@@ -20,11 +21,13 @@ test_fargate_also_needs_a_stream_prefix if {
 	count(findings) == 1
 	some f in findings
 	contains(f.message, "without awslogs-stream-prefix; set it")
-	count(rule.deny) == 0 with input as awslogs({"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"})
+	inp := awslogs({"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"})
+	count(rule.deny) == 0 with input as inp
 }
 
 test_names_every_missing_option if {
-	some f in rule.deny with input as awslogs({})
+	inp := awslogs({})
+	some f in rule.deny with input as inp
 	contains(f.message, "without awslogs-group, awslogs-region; set them")
 }
 
@@ -34,5 +37,6 @@ test_flags_missing_options_object if {
 }
 
 test_allows_complete_awslogs if {
-	count(rule.deny) == 0 with input as awslogs({"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"})
+	inp := awslogs({"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"})
+	count(rule.deny) == 0 with input as inp
 }

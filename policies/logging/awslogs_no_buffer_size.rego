@@ -32,5 +32,12 @@ deny contains finding if {
 	c.logConfiguration.logDriver == "awslogs"
 	c.logConfiguration.options.mode == "non-blocking"
 	not c.logConfiguration.options["max-buffer-size"]
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/logConfiguration/options/mode", [i]), "message": sprintf("%s logs with awslogs in non-blocking mode without max-buffer-size: the default buffer drops lines while CloudWatch Logs is unreachable", [td.derived.containers[i].label])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/logConfiguration/options/mode", [i]),
+		"message": sprintf(
+			"%s logs with awslogs in non-blocking mode without max-buffer-size: the default buffer drops lines while CloudWatch Logs is unreachable",
+			[td.derived.containers[i].label],
+		),
+	}
 }

@@ -11,12 +11,16 @@ with_options(options) := testing.graph([{"family": "web", "containerDefinitions"
 }]}])
 
 test_flags_non_blocking_without_buffer if {
-	[f] := [x | some x in rule.deny] with input as with_options({"mode": "non-blocking"})
+	inp := with_options({"mode": "non-blocking"})
+	[f] := [x | some x in rule.deny] with input as inp
 	f.pointer == "/containerDefinitions/0/logConfiguration/options/mode"
 }
 
 test_allows_a_buffer_size_or_other_modes if {
-	count(rule.deny) == 0 with input as with_options({"mode": "non-blocking", "max-buffer-size": "25m"})
-	count(rule.deny) == 0 with input as with_options({"mode": "blocking"})
-	count(rule.deny) == 0 with input as with_options({})
+	inp := with_options({"mode": "non-blocking", "max-buffer-size": "25m"})
+	count(rule.deny) == 0 with input as inp
+	inp2 := with_options({"mode": "blocking"})
+	count(rule.deny) == 0 with input as inp2
+	inp3 := with_options({})
+	count(rule.deny) == 0 with input as inp3
 }

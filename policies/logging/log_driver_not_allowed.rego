@@ -39,6 +39,9 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/logConfiguration/logDriver", [i]),
-		"message": sprintf("%s logs with the %q driver; use one of %s", [td.derived.containers[i].label, driver, concat(", ", allowed)]),
+		"message": sprintf(
+			"%s logs with the %q driver; use one of %s",
+			[td.derived.containers[i].label, driver, concat(", ", allowed)],
+		),
 	}
 }

@@ -41,6 +41,9 @@ deny contains finding if {
 	finding := {
 		"resource": td.id,
 		"pointer": sprintf("/containerDefinitions/%d/logConfiguration", [i]),
-		"message": sprintf("%s has no `logConfiguration`: its output is not kept; add the awslogs (or awsfirelens) driver", [td.derived.containers[i].label]),
+		"message": sprintf(
+			"%s has no `logConfiguration`: its output is not kept; add the awslogs (or awsfirelens) driver",
+			[td.derived.containers[i].label],
+		),
 	}
 }

@@ -29,5 +29,16 @@ deny contains finding if {
 	some j, pm in c.portMappings
 	is_number(pm.hostPort)
 	pm.hostPort != pm.containerPort
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/portMappings/%d/hostPort", [i, j]), "message": sprintf("%s: in awsvpc mode hostPort %d must equal containerPort %v", [td.derived.containers[i].label, pm.hostPort, object.get(pm, "containerPort", "(unset)")])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/portMappings/%d/hostPort", [i, j]),
+		"message": sprintf(
+			"%s: in awsvpc mode hostPort %d must equal containerPort %v",
+			[
+				td.derived.containers[i].label,
+				pm.hostPort,
+				object.get(pm, "containerPort", "(unset)"),
+			],
+		),
+	}
 }

@@ -32,5 +32,12 @@ deny contains finding if {
 	some j, pm in c.portMappings
 	is_number(pm.hostPort)
 	pm.hostPort != 0
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/portMappings/%d/hostPort", [i, j]), "message": sprintf("%s maps container port %v to fixed host port %d in bridge mode; use hostPort 0 for dynamic mapping", [td.derived.containers[i].label, object.get(pm, "containerPort", "?"), pm.hostPort])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/portMappings/%d/hostPort", [i, j]),
+		"message": sprintf(
+			"%s maps container port %v to fixed host port %d in bridge mode; use hostPort 0 for dynamic mapping",
+			[td.derived.containers[i].label, object.get(pm, "containerPort", "?"), pm.hostPort],
+		),
+	}
 }

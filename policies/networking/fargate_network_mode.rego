@@ -26,5 +26,12 @@ deny contains finding if {
 	td.derived.fargate
 	mode := td.properties.networkMode
 	mode != "awsvpc"
-	finding := {"resource": td.id, "pointer": "/networkMode", "message": sprintf("task definition %q requires FARGATE but uses network mode %q; Fargate supports only awsvpc", [td.name, mode])}
+	finding := {
+		"resource": td.id,
+		"pointer": "/networkMode",
+		"message": sprintf(
+			"task definition %q requires FARGATE but uses network mode %q; Fargate supports only awsvpc",
+			[td.name, mode],
+		),
+	}
 }

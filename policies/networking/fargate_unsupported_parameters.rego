@@ -24,65 +24,112 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
-# The fields every check below needs: most task definitions and containers set none of
-# them, and then the checks are not run at all (one object.filter is cheaper than a
-# lookup per field).
-task_fields := {"volumes", "ipcMode", "pidMode", "placementConstraints"}
+# One body per parameter Fargate rejects: task-level ones first, then container ones.
 
-container_fields := {"privileged", "linuxParameters", "dockerSecurityOptions", "links"}
-
-# [pointer, what] pairs of task-level parameters Fargate rejects.
-task_problems(td) := ((((host_volumes(td) | docker_volumes(td)) | ipc(td)) | pid(td)) | placement(td))
-
-host_volumes(td) := {[sprintf("/volumes/%d/host/sourcePath", [i]), sprintf("volume %q uses a host source path", [v.name])] |
+deny contains finding if {
+	some td in fargate_task_definitions
 	some i, v in td.properties.volumes
 	v.host.sourcePath
+	what := sprintf("volume %q uses a host source path", [v.name])
+	finding := task_finding(td, sprintf("/volumes/%d/host/sourcePath", [i]), what)
 }
 
-docker_volumes(td) := {[sprintf("/volumes/%d/dockerVolumeConfiguration", [i]), sprintf("volume %q uses dockerVolumeConfiguration", [v.name])] |
+deny contains finding if {
+	some td in fargate_task_definitions
 	some i, v in td.properties.volumes
 	v.dockerVolumeConfiguration
+	what := sprintf("volume %q uses dockerVolumeConfiguration", [v.name])
+	finding := task_finding(td, sprintf("/volumes/%d/dockerVolumeConfiguration", [i]), what)
 }
 
-ipc(td) := {["/ipcMode", "ipcMode is set"] | td.properties.ipcMode}
+deny contains finding if {
+	some td in fargate_task_definitions
+	td.properties.ipcMode
+	finding := task_finding(td, "/ipcMode", "ipcMode is set")
+}
 
-pid(td) := {["/pidMode", "pidMode host is set"] | td.properties.pidMode == "host"}
+deny contains finding if {
+	some td in fargate_task_definitions
+	td.properties.pidMode == "host"
+	finding := task_finding(td, "/pidMode", "pidMode host is set")
+}
 
-placement(td) := {["/placementConstraints", "placementConstraints are set"] | count(td.properties.placementConstraints) > 0}
+deny contains finding if {
+	some td in fargate_task_definitions
+	count(td.properties.placementConstraints) > 0
+	finding := task_finding(td, "/placementConstraints", "placementConstraints are set")
+}
 
-# [field, what] pairs of container parameters Fargate rejects.
-container_problems(c) := ((((((privileged(c) | devices(c)) | shm(c)) | tmpfs(c)) | security_options(c)) | links(c)) | capabilities(c))
+deny contains finding if {
+	some td in fargate_task_definitions
+	some i, c in td.properties.containerDefinitions
+	c.privileged == true
+	finding := container_finding(td, i, "privileged", "runs privileged")
+}
 
-privileged(c) := {["privileged", "runs privileged"] | c.privileged == true}
+deny contains finding if {
+	some td in fargate_task_definitions
+	some i, c in td.properties.containerDefinitions
+	count(c.linuxParameters.devices) > 0
+	finding := container_finding(td, i, "linuxParameters/devices", "maps host devices")
+}
 
-devices(c) := {["linuxParameters/devices", "maps host devices"] | count(c.linuxParameters.devices) > 0}
+deny contains finding if {
+	some td in fargate_task_definitions
+	some i, c in td.properties.containerDefinitions
+	c.linuxParameters.sharedMemorySize
+	field := "linuxParameters/sharedMemorySize"
+	finding := container_finding(td, i, field, "sets sharedMemorySize")
+}
 
-shm(c) := {["linuxParameters/sharedMemorySize", "sets sharedMemorySize"] | c.linuxParameters.sharedMemorySize}
+deny contains finding if {
+	some td in fargate_task_definitions
+	some i, c in td.properties.containerDefinitions
+	count(c.linuxParameters.tmpfs) > 0
+	finding := container_finding(td, i, "linuxParameters/tmpfs", "uses tmpfs mounts")
+}
 
-tmpfs(c) := {["linuxParameters/tmpfs", "uses tmpfs mounts"] | count(c.linuxParameters.tmpfs) > 0}
+deny contains finding if {
+	some td in fargate_task_definitions
+	some i, c in td.properties.containerDefinitions
+	count(c.dockerSecurityOptions) > 0
+	field := "dockerSecurityOptions"
+	finding := container_finding(td, i, field, "sets dockerSecurityOptions")
+}
 
-security_options(c) := {["dockerSecurityOptions", "sets dockerSecurityOptions"] | count(c.dockerSecurityOptions) > 0}
+deny contains finding if {
+	some td in fargate_task_definitions
+	some i, c in td.properties.containerDefinitions
+	count(c.links) > 0
+	finding := container_finding(td, i, "links", "uses links")
+}
 
-links(c) := {["links", "uses links"] | count(c.links) > 0}
-
-capabilities(c) := {[sprintf("linuxParameters/capabilities/add/%d", [j]), sprintf("adds capability %s", [cap])] |
+# Fargate allows adding SYS_PTRACE only.
+deny contains finding if {
+	some td in fargate_task_definitions
+	some i, c in td.properties.containerDefinitions
 	some j, cap in c.linuxParameters.capabilities.add
 	lib.capability_name(cap) != "SYS_PTRACE"
+	field := sprintf("linuxParameters/capabilities/add/%d", [j])
+	finding := container_finding(td, i, field, sprintf("adds capability %s", [cap]))
 }
 
-deny contains finding if {
-	some td in task_definitions
-	td.derived.fargate
-	count(object.filter(td.properties, task_fields)) > 0
-	some [pointer, what] in task_problems(td)
-	finding := {"resource": td.id, "pointer": pointer, "message": sprintf("task definition %q requires FARGATE but %s, which Fargate does not support", [td.name, what])}
+fargate_task_definitions := [td | some td in task_definitions; td.derived.fargate]
+
+task_finding(td, pointer, what) := {
+	"resource": td.id,
+	"pointer": pointer,
+	"message": sprintf(
+		"task definition %q requires FARGATE but %s, which Fargate does not support",
+		[td.name, what],
+	),
 }
 
-deny contains finding if {
-	some td in task_definitions
-	td.derived.fargate
-	some i, c in td.properties.containerDefinitions
-	count(object.filter(c, container_fields)) > 0
-	some [field, what] in container_problems(c)
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/%s", [i, field]), "message": sprintf("%s %s, which Fargate does not support", [td.derived.containers[i].label, what])}
+container_finding(td, i, field, what) := {
+	"resource": td.id,
+	"pointer": sprintf("/containerDefinitions/%d/%s", [i, field]),
+	"message": sprintf(
+		"%s %s, which Fargate does not support",
+		[td.derived.containers[i].label, what],
+	),
 }

@@ -35,5 +35,12 @@ deny contains finding if {
 	is_number(task)
 	total := sum([container_memory(c) | some c in td.properties.containerDefinitions])
 	total > task
-	finding := {"resource": td.id, "pointer": "/memory", "message": sprintf("task definition %q: containers reserve %d MiB but the task has %d MiB; raise task memory or lower container limits", [td.name, total, task])}
+	finding := {
+		"resource": td.id,
+		"pointer": "/memory",
+		"message": sprintf(
+			"task definition %q: containers reserve %d MiB but the task has %d MiB; raise task memory or lower container limits",
+			[td.name, total, task],
+		),
+	}
 }

@@ -34,5 +34,12 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	not c.memory
 	not c.memoryReservation
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("%s sets neither `memory` nor `memoryReservation` and the task has no `memory`; set a limit", [td.derived.containers[i].label])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d", [i]),
+		"message": sprintf(
+			"%s sets neither `memory` nor `memoryReservation` and the task has no `memory`; set a limit",
+			[td.derived.containers[i].label],
+		),
+	}
 }

@@ -38,5 +38,12 @@ deny contains finding if {
 	object.get(c, "essential", true) == true
 	not c.healthCheck
 	not c.name in exempt
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/healthCheck", [i]), "message": sprintf("essential %s has no `healthCheck`; add one so ECS replaces it when it hangs", [td.derived.containers[i].label])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/healthCheck", [i]),
+		"message": sprintf(
+			"essential %s has no `healthCheck`; add one so ECS replaces it when it hangs",
+			[td.derived.containers[i].label],
+		),
+	}
 }

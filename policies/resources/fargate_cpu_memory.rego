@@ -49,12 +49,23 @@ deny contains finding if {
 	td.derived.fargate
 	some [field, fact] in [["cpu", "cpu_units"], ["memory", "memory_mib"]]
 	td.derived[fact] == null
-	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": unusable(td, field)}
+	finding := {
+		"resource": td.id,
+		"pointer": concat("", ["/", field]),
+		"message": unusable(td, field),
+	}
 }
 
-unusable(td, field) := sprintf("task definition %q requires FARGATE but sets no task-level `%s`; Fargate needs both cpu and memory", [td.name, field]) if {
+unusable(td, field) := sprintf(
+	"task definition %q requires FARGATE but sets no task-level `%s`; Fargate needs both cpu and memory",
+	[td.name, field],
+) if {
 	not td.properties[field]
-} else := sprintf("task definition %q has task `%s` %v, which is not a valid value", [td.name, field, td.properties[field]])
+} else := sprintf("task definition %q has task `%s` %v, which is not a valid value", [
+	td.name,
+	field,
+	td.properties[field],
+])
 
 deny contains finding if {
 	some td in task_definitions
@@ -64,5 +75,12 @@ deny contains finding if {
 	mem := td.derived.memory_mib
 	is_number(mem)
 	not memory_sizes[cpu][mem]
-	finding := {"resource": td.id, "pointer": "/memory", "message": sprintf("task definition %q: Fargate has no size with cpu %d and memory %d MiB; pick a supported pair", [td.name, cpu, mem])}
+	finding := {
+		"resource": td.id,
+		"pointer": "/memory",
+		"message": sprintf(
+			"task definition %q: Fargate has no size with cpu %d and memory %d MiB; pick a supported pair",
+			[td.name, cpu, mem],
+		),
+	}
 }

@@ -26,5 +26,12 @@ deny contains finding if {
 	every c in td.properties.containerDefinitions {
 		c.essential == false
 	}
-	finding := {"resource": td.id, "pointer": "/containerDefinitions", "message": sprintf("task definition %q has no essential container; mark the main container essential", [td.name])}
+	finding := {
+		"resource": td.id,
+		"pointer": "/containerDefinitions",
+		"message": sprintf(
+			"task definition %q has no essential container; mark the main container essential",
+			[td.name],
+		),
+	}
 }

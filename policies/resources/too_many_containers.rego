@@ -29,5 +29,12 @@ deny contains finding if {
 	limit := lib.param("EA404", "max_containers", 10)
 	n := count(td.properties.containerDefinitions)
 	n > limit
-	finding := {"resource": td.id, "pointer": "/containerDefinitions", "message": sprintf("task definition %q has %d containers; the limit is %d", [td.name, n, limit])}
+	finding := {
+		"resource": td.id,
+		"pointer": "/containerDefinitions",
+		"message": sprintf(
+			"task definition %q has %d containers; the limit is %d",
+			[td.name, n, limit],
+		),
+	}
 }

@@ -8,9 +8,11 @@ import data.ecsaudit.rules.too_many_containers as rule
 n_containers(n) := testing.graph([{"family": "web", "containerDefinitions": [{"name": sprintf("c%d", [i]), "image": "x:1"} | some i in numbers.range(1, n)]}])
 
 test_flags_eleven_containers if {
-	count(rule.deny) == 1 with input as n_containers(11)
+	inp := n_containers(11)
+	count(rule.deny) == 1 with input as inp
 }
 
 test_allows_ten_containers if {
-	count(rule.deny) == 0 with input as n_containers(10)
+	inp := n_containers(10)
+	count(rule.deny) == 0 with input as inp
 }

@@ -25,7 +25,12 @@ import data.ecsaudit.lib
 import data.ecsaudit.lib.services
 import data.ecsaudit.lib.iam
 
-channel_actions := ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
+channel_actions := [
+	"ssmmessages:CreateControlChannel",
+	"ssmmessages:CreateDataChannel",
+	"ssmmessages:OpenControlChannel",
+	"ssmmessages:OpenDataChannel",
+]
 
 deny contains finding if {
 	some svc in services
@@ -37,7 +42,15 @@ deny contains finding if {
 	iam.complete(role)
 	missing := [a | some a in channel_actions; not iam.allows(role, a, "*")]
 	count(missing) > 0
-	finding := {"resource": svc.id, "pointer": "/enableExecuteCommand", "message": sprintf("service %q enables ECS Exec but task role %q of task definition %q does not allow %s", [svc.name, role.name, td.name, concat(", ", missing)]), "related": [td.id, role.id]}
+	finding := {
+		"resource": svc.id,
+		"pointer": "/enableExecuteCommand",
+		"message": sprintf(
+			"service %q enables ECS Exec but task role %q of task definition %q does not allow %s",
+			[svc.name, role.name, td.name, concat(", ", missing)],
+		),
+		"related": [td.id, role.id],
+	}
 }
 
 deny contains finding if {
@@ -47,5 +60,13 @@ deny contains finding if {
 	lib.complete(td)
 	svc.properties.taskDefinition == td.id
 	not td.properties.taskRoleArn
-	finding := {"resource": svc.id, "pointer": "/enableExecuteCommand", "message": sprintf("service %q enables ECS Exec but task definition %q has no task role", [svc.name, td.name]), "related": [td.id]}
+	finding := {
+		"resource": svc.id,
+		"pointer": "/enableExecuteCommand",
+		"message": sprintf(
+			"service %q enables ECS Exec but task definition %q has no task role",
+			[svc.name, td.name],
+		),
+		"related": [td.id],
+	}
 }

@@ -28,7 +28,11 @@ import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
 # What a container uses that needs the execution role.
-needs(td, i, c) := (((on_fargate(td, i, c) | secrets(c)) | repo_creds(c)) | env_files(c)) | log_secrets(c)
+needs(
+	td,
+	i,
+	c,
+) := (((on_fargate(td, i, c) | secrets(c)) | repo_creds(c)) | env_files(c)) | log_secrets(c)
 
 # On EC2 the container instance role pulls images and writes logs instead.
 on_fargate(td, i, c) := awslogs(c) | private_ecr(td, i) if lib.is_fargate(td)
@@ -53,5 +57,12 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	reasons := needs(td, i, c)
 	count(reasons) > 0
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("%s uses %s but the task definition has no executionRoleArn; tasks will fail to start", [td.derived.containers[i].label, concat(", ", sort(reasons))])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d", [i]),
+		"message": sprintf(
+			"%s uses %s but the task definition has no executionRoleArn; tasks will fail to start",
+			[td.derived.containers[i].label, concat(", ", sort(reasons))],
+		),
+	}
 }

@@ -40,21 +40,53 @@ deny contains finding if {
 	iam.complete(role)
 	some need in needs(td)
 	not iam.allows(role, need.action, need.resource)
-	finding := {"resource": td.id, "pointer": need.pointer, "message": sprintf("execution role %q of task definition %q does not allow %s on %s, needed for %s", [role.name, td.name, need.action, need.resource, need.why]), "related": [role.id]}
+	finding := {
+		"resource": td.id,
+		"pointer": need.pointer,
+		"message": sprintf(
+			"execution role %q of task definition %q does not allow %s on %s, needed for %s",
+			[role.name, td.name, need.action, need.resource, need.why],
+		),
+		"related": [role.id],
+	}
 }
 
-needs(td) := ((((ecr_needs(td) | log_needs(td)) | secret_needs(td)) | repo_cred_needs(td)) | env_file_needs(td))
+# What the task definition needs its execution role to allow.
+needs(td) := union({
+	ecr_needs(td),
+	log_needs(td),
+	secret_needs(td),
+	repo_cred_needs(td),
+	env_file_needs(td),
+})
 
-requirement(pointer, action, resource, why) := {"pointer": pointer, "action": action, "resource": resource, "why": why}
+requirement(pointer, action, resource, why) := {
+	"pointer": pointer,
+	"action": action,
+	"resource": resource,
+	"why": why,
+}
 
 ecr_needs(td) := {n |
 	some i, c in td.properties.containerDefinitions
 	img := td.derived.containers[i].image
 	img.ecr != null
 	not img.unresolved
-	repo := sprintf("arn:%s:ecr:%s:%s:repository/%s", [lib.partition_of(td), img.ecr.region, img.ecr.account, img.repository])
-	some [action, resource] in [["ecr:GetAuthorizationToken", "*"], ["ecr:BatchGetImage", repo], ["ecr:GetDownloadUrlForLayer", repo]]
-	n := requirement(sprintf("/containerDefinitions/%d/image", [i]), action, resource, sprintf("pulling image %s of %s", [c.image, td.derived.containers[i].label]))
+	repo := sprintf(
+		"arn:%s:ecr:%s:%s:repository/%s",
+		[lib.partition_of(td), img.ecr.region, img.ecr.account, img.repository],
+	)
+	some [action, resource] in [
+		["ecr:GetAuthorizationToken", "*"],
+		["ecr:BatchGetImage", repo],
+		["ecr:GetDownloadUrlForLayer", repo],
+	]
+	n := requirement(
+		sprintf("/containerDefinitions/%d/image", [i]),
+		action,
+		resource,
+		sprintf("pulling image %s of %s", [c.image, td.derived.containers[i].label]),
+	)
 }
 
 log_needs(td) := {n |
@@ -64,31 +96,59 @@ log_needs(td) := {n |
 	group := opts["awslogs-group"]
 	is_string(group)
 	region := object.get(opts, "awslogs-region", lib.region_of(td))
-	base := sprintf("arn:%s:logs:%s:%s:log-group:%s", [lib.partition_of(td), region, lib.account_of(td), group])
+	base := sprintf(
+		"arn:%s:logs:%s:%s:log-group:%s",
+		[lib.partition_of(td), region, lib.account_of(td), group],
+	)
 	stream := sprintf("%s:log-stream:%s", [base, stream_name(opts, c)])
 	some [action, resource] in array.concat(
 		[["logs:CreateLogStream", stream], ["logs:PutLogEvents", stream]],
-		[["logs:CreateLogGroup", base] | lower(sprintf("%v", [object.get(opts, "awslogs-create-group", "false")])) == "true"],
+		[["logs:CreateLogGroup", base] | creates_group(opts)],
 	)
-	n := requirement(sprintf("/containerDefinitions/%d/logConfiguration", [i]), action, resource, sprintf("awslogs of %s", [td.derived.containers[i].label]))
+	n := requirement(
+		sprintf("/containerDefinitions/%d/logConfiguration", [i]),
+		action,
+		resource,
+		sprintf("awslogs of %s", [td.derived.containers[i].label]),
+	)
+}
+
+# `awslogs-create-group` is "true" (or true).
+creates_group(opts) if {
+	lower(sprintf("%v", [object.get(opts, "awslogs-create-group", "false")])) == "true"
 }
 
 # A stream name as ECS makes it: prefix/container/task-id (a sample task id).
-stream_name(opts, c) := sprintf("%s/%s/0123456789abcdef0123456789abcdef", [opts["awslogs-stream-prefix"], c.name]) if opts["awslogs-stream-prefix"]
+stream_name(opts, c) := sprintf(
+	"%s/%s/0123456789abcdef0123456789abcdef",
+	[opts["awslogs-stream-prefix"], c.name],
+) if opts["awslogs-stream-prefix"]
 
 else := "0123456789abcdef0123456789abcdef"
 
 secret_needs(td) := {n |
 	some i, c in td.properties.containerDefinitions
-	some [field, list] in [["secrets", object.get(c, "secrets", [])], ["logConfiguration/secretOptions", object.get(object.get(c, "logConfiguration", {}), "secretOptions", [])]]
+	log_secrets := object.get(object.get(c, "logConfiguration", {}), "secretOptions", [])
+	some [field, list] in [
+		["secrets", object.get(c, "secrets", [])],
+		["logConfiguration/secretOptions", log_secrets],
+	]
 	some j, s in list
 	is_string(s.valueFrom)
 	[action, resource] := secret_access(td, s.valueFrom)
-	n := requirement(sprintf("%s/%s/%d", [sprintf("/containerDefinitions/%d", [i]), field, j]), action, resource, sprintf("secret %s of %s", [s.name, td.derived.containers[i].label]))
+	n := requirement(
+		sprintf("/containerDefinitions/%d/%s/%d", [i, field, j]),
+		action,
+		resource,
+		sprintf("secret %s of %s", [s.name, td.derived.containers[i].label]),
+	)
 }
 
 # Secrets Manager ARN (a JSON key / version suffix is not part of the secret's ARN).
-secret_access(td, ref) := ["secretsmanager:GetSecretValue", concat(":", array.slice(parts, 0, 7))] if {
+secret_access(td, ref) := [
+	"secretsmanager:GetSecretValue",
+	concat(":", array.slice(parts, 0, 7)),
+] if {
 	parts := split(ref, ":")
 	parts[2] == "secretsmanager"
 }
@@ -97,7 +157,13 @@ else := ["ssm:GetParameters", ref] if {
 	split(ref, ":")[2] == "ssm"
 }
 
-else := ["ssm:GetParameters", sprintf("arn:%s:ssm:%s:%s:parameter/%s", [lib.partition_of(td), lib.region_of(td), lib.account_of(td), trim_prefix(ref, "/")])] if {
+else := [
+	"ssm:GetParameters",
+	sprintf(
+		"arn:%s:ssm:%s:%s:parameter/%s",
+		[lib.partition_of(td), lib.region_of(td), lib.account_of(td), trim_prefix(ref, "/")],
+	),
+] if {
 	not startswith(ref, "arn:")
 }
 
@@ -105,12 +171,22 @@ repo_cred_needs(td) := {n |
 	some i, c in td.properties.containerDefinitions
 	ref := c.repositoryCredentials.credentialsParameter
 	is_string(ref)
-	n := requirement(sprintf("/containerDefinitions/%d/repositoryCredentials", [i]), "secretsmanager:GetSecretValue", concat(":", array.slice(split(ref, ":"), 0, 7)), sprintf("private registry credentials of %s", [td.derived.containers[i].label]))
+	n := requirement(
+		sprintf("/containerDefinitions/%d/repositoryCredentials", [i]),
+		"secretsmanager:GetSecretValue",
+		concat(":", array.slice(split(ref, ":"), 0, 7)),
+		sprintf("private registry credentials of %s", [td.derived.containers[i].label]),
+	)
 }
 
 env_file_needs(td) := {n |
 	some i, c in td.properties.containerDefinitions
 	some j, f in object.get(c, "environmentFiles", [])
 	object.get(f, "type", "s3") == "s3"
-	n := requirement(sprintf("%s/environmentFiles/%d", [sprintf("/containerDefinitions/%d", [i]), j]), "s3:GetObject", f.value, sprintf("environment file of %s", [td.derived.containers[i].label]))
+	n := requirement(
+		sprintf("/containerDefinitions/%d/environmentFiles/%d", [i, j]),
+		"s3:GetObject",
+		f.value,
+		sprintf("environment file of %s", [td.derived.containers[i].label]),
+	)
 }

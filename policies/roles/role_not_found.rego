@@ -27,5 +27,13 @@ deny contains finding if {
 	some role in lib.linked(td, edge)
 	role.status == "not_found"
 	field := {"task_role": "/taskRoleArn", "execution_role": "/executionRoleArn"}[edge]
-	finding := {"resource": td.id, "pointer": field, "message": sprintf("task definition %q names %s %s, which does not exist", [td.name, replace(edge, "_", " "), role.id]), "related": [role.id]}
+	finding := {
+		"resource": td.id,
+		"pointer": field,
+		"message": sprintf(
+			"task definition %q names %s %s, which does not exist",
+			[td.name, replace(edge, "_", " "), role.id],
+		),
+		"related": [role.id],
+	}
 }

@@ -33,6 +33,17 @@ deny contains finding if {
 	some i, s in iam.statements(role.properties.AssumeRolePolicyDocument)
 	s in iam.ecs_trust_statements(role)
 	not iam.source_condition(s)
-	users := [td.name | some k in ["task_role", "execution_role"]; some td in lib.linked_from(role, k)]
-	finding := {"resource": role.id, "pointer": sprintf("/AssumeRolePolicyDocument/Statement/%d", [i]), "message": sprintf("role %q (used by %s) lets ecs-tasks.amazonaws.com assume it without an aws:SourceAccount or aws:SourceArn condition", [role.name, concat(", ", sort(users))]), "related": [id | some k in ["task_role", "execution_role"]; some id in object.get(role, ["derived", "links", "in", k], [])]}
+	users := [td.name | some k in role_kinds; some td in lib.linked_from(role, k)]
+	finding := {
+		"resource": role.id,
+		"pointer": sprintf("/AssumeRolePolicyDocument/Statement/%d", [i]),
+		"message": sprintf(
+			"role %q (used by %s) lets ecs-tasks.amazonaws.com assume it without an aws:SourceAccount or aws:SourceArn condition",
+			[role.name, concat(", ", sort(users))],
+		),
+		"related": [id | some k in role_kinds; some id in role.derived.links["in"][k]],
+	}
 }
+
+# The edges from a task definition to the roles it uses.
+role_kinds := ["task_role", "execution_role"]

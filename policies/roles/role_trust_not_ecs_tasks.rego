@@ -35,7 +35,15 @@ deny contains finding if {
 	some role in lib.linked(td, edge)
 	lib.complete(role)
 	count(iam.ecs_trust_statements(role)) == 0
-	finding := {"resource": td.id, "pointer": pointer(edge), "message": sprintf("task definition %q uses role %q as its %s, but the role's trust policy does not admit ecs-tasks.amazonaws.com", [td.name, role.name, replace(edge, "_", " ")]), "related": [role.id]}
+	finding := {
+		"resource": td.id,
+		"pointer": pointer(edge),
+		"message": sprintf(
+			"task definition %q uses role %q as its %s, but the role's trust policy does not admit ecs-tasks.amazonaws.com",
+			[td.name, role.name, replace(edge, "_", " ")],
+		),
+		"related": [role.id],
+	}
 }
 
 pointer("task_role") := "/taskRoleArn"

@@ -35,5 +35,12 @@ deny contains finding if {
 	is_string(role)
 	role != ""
 	role == td.properties.executionRoleArn
-	finding := {"resource": td.id, "pointer": "/taskRoleArn", "message": sprintf("task definition %q uses %s as both task role and execution role; split them", [td.name, role])}
+	finding := {
+		"resource": td.id,
+		"pointer": "/taskRoleArn",
+		"message": sprintf(
+			"task definition %q uses %s as both task role and execution role; split them",
+			[td.name, role],
+		),
+	}
 }

@@ -29,5 +29,13 @@ deny contains finding if {
 	not role.id in object.get(td, ["derived", "links", "out", "execution_role"], [])
 	some p in lib.linked(role, "attached_policy")
 	endswith(p.id, "/AmazonECSTaskExecutionRolePolicy")
-	finding := {"resource": td.id, "pointer": "/taskRoleArn", "message": sprintf("task role %q of task definition %q has %s attached; that policy belongs on the execution role", [role.name, td.name, p.name]), "related": [role.id, p.id]}
+	finding := {
+		"resource": td.id,
+		"pointer": "/taskRoleArn",
+		"message": sprintf(
+			"task role %q of task definition %q has %s attached; that policy belongs on the execution role",
+			[role.name, td.name, p.name],
+		),
+		"related": [role.id, p.id],
+	}
 }

@@ -36,8 +36,16 @@ deny contains finding if {
 	some g in iam.broad_grants(role)
 	services := lib.services_of(td)
 	exposed := [s | some s in services; lib.internet_reachable(s)]
-	msg := sprintf("task role %q of task definition %q grants %s (%s, statement %d)%s", [role.name, td.name, g.grant, g.policy, g.index, exposure(exposed)])
-	f := {"resource": td.id, "pointer": "/taskRoleArn", "message": msg, "related": array.concat([role.id], [s.id | some s in services])}
+	msg := sprintf(
+		"task role %q of task definition %q grants %s (%s, statement %d)%s",
+		[role.name, td.name, g.grant, g.policy, g.index, exposure(exposed)],
+	)
+	f := {
+		"resource": td.id,
+		"pointer": "/taskRoleArn",
+		"message": msg,
+		"related": array.concat([role.id], [s.id | some s in services]),
+	}
 	finding := object.union(f, {"severity": severity(g, exposed)})
 }
 

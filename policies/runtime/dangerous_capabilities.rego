@@ -36,5 +36,12 @@ deny contains finding if {
 	some j, cap in c.linuxParameters.capabilities.add
 	name := lib.capability_name(cap)
 	name in dangerous
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/linuxParameters/capabilities/add/%d", [i, j]), "message": sprintf("%s adds capability %s; remove it or use a narrower one", [td.derived.containers[i].label, name])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/linuxParameters/capabilities/add/%d", [i, j]),
+		"message": sprintf(
+			"%s adds capability %s; remove it or use a narrower one",
+			[td.derived.containers[i].label, name],
+		),
+	}
 }

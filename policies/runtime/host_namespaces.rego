@@ -57,5 +57,13 @@ deny contains finding if {
 	some td in task_definitions
 	some field, what in namespaces
 	td.properties[field] == "host"
-	finding := {"resource": td.id, "pointer": concat("", ["/", field]), "message": sprintf("task definition %q sets %s to host: containers share the host's %s namespace", [td.name, field, what]), "controls": controls[field]}
+	finding := {
+		"resource": td.id,
+		"pointer": concat("", ["/", field]),
+		"message": sprintf(
+			"task definition %q sets %s to host: containers share the host's %s namespace",
+			[td.name, field, what],
+		),
+		"controls": controls[field],
+	}
 }

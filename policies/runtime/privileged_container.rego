@@ -37,5 +37,12 @@ deny contains finding if {
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	c.privileged == true
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/privileged", [i]), "message": sprintf("%s runs privileged: it has full access to the host; remove `privileged`", [td.derived.containers[i].label])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/privileged", [i]),
+		"message": sprintf(
+			"%s runs privileged: it has full access to the host; remove `privileged`",
+			[td.derived.containers[i].label],
+		),
+	}
 }

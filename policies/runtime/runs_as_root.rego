@@ -45,7 +45,14 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	not c.name in exempt
 	not c.user
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("%s sets no `user`, so it runs as the image's default user (usually root); set a non-root user", [td.derived.containers[i].label])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d", [i]),
+		"message": sprintf(
+			"%s sets no `user`, so it runs as the image's default user (usually root); set a non-root user",
+			[td.derived.containers[i].label],
+		),
+	}
 }
 
 deny contains finding if {
@@ -55,5 +62,12 @@ deny contains finding if {
 	not c.name in exempt
 	is_string(c.user)
 	root_user(trim_space(c.user))
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/user", [i]), "message": sprintf("%s runs as root (`user` is %q); use a non-root uid", [td.derived.containers[i].label, c.user])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/user", [i]),
+		"message": sprintf(
+			"%s runs as root (`user` is %q); use a non-root uid",
+			[td.derived.containers[i].label, c.user],
+		),
+	}
 }

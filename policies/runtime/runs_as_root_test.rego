@@ -8,7 +8,8 @@ import data.ecsaudit.rules.runs_as_root as rule
 users(list) := testing.graph([{"family": "web", "containerDefinitions": [{"name": sprintf("c%d", [i]), "image": "x:1", "user": u} | some i, u in list]}])
 
 test_flags_root_spellings if {
-	count(rule.deny) == 4 with input as users(["root", "0", "0:0", "root:staff"])
+	inp := users(["root", "0", "0:0", "root:staff"])
+	count(rule.deny) == 4 with input as inp
 }
 
 test_flags_unset_user if {
@@ -20,7 +21,8 @@ test_flags_unset_user if {
 }
 
 test_allows_non_root if {
-	count(rule.deny) == 0 with input as users(["1000", "1000:1000", "app", "10001:0"])
+	inp := users(["1000", "1000:1000", "app", "10001:0"])
+	count(rule.deny) == 0 with input as inp
 }
 
 # Windows containers have no read-only root filesystem and no `user`: not judged.

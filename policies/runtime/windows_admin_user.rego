@@ -37,7 +37,14 @@ deny contains finding if {
 	lib.is_windows(td)
 	some i, c in td.properties.containerDefinitions
 	not c.user
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d", [i]), "message": sprintf("Windows %s sets no `user`, so it runs as the image's default (ContainerAdministrator in Server Core images); set `user` to ContainerUser", [td.derived.containers[i].label])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d", [i]),
+		"message": sprintf(
+			"Windows %s sets no `user`, so it runs as the image's default (ContainerAdministrator in Server Core images); set `user` to ContainerUser",
+			[td.derived.containers[i].label],
+		),
+	}
 }
 
 deny contains finding if {
@@ -46,5 +53,12 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	is_string(c.user)
 	lower(trim_space(c.user)) in admins
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/user", [i]), "message": sprintf("Windows %s runs as %s; set `user` to ContainerUser", [td.derived.containers[i].label, c.user])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/user", [i]),
+		"message": sprintf(
+			"Windows %s runs as %s; set `user` to ContainerUser",
+			[td.derived.containers[i].label, c.user],
+		),
+	}
 }

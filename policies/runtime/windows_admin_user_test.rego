@@ -12,18 +12,21 @@ windows(container) := testing.graph([{
 }])
 
 test_flags_windows_containers_without_a_user if {
-	[f] := [x | some x in rule.deny] with input as windows({})
+	inp := windows({})
+	[f] := [x | some x in rule.deny] with input as inp
 	f.pointer == "/containerDefinitions/0"
 }
 
 test_flags_container_administrator if {
-	[f] := [x | some x in rule.deny] with input as windows({"user": "ContainerAdministrator"})
+	inp := windows({"user": "ContainerAdministrator"})
+	[f] := [x | some x in rule.deny] with input as inp
 	f.pointer == "/containerDefinitions/0/user"
 	f.message == "Windows container \"iis\" runs as ContainerAdministrator; set `user` to ContainerUser"
 }
 
 test_allows_container_user_and_linux if {
-	count(rule.deny) == 0 with input as windows({"user": "ContainerUser"})
+	inp := windows({"user": "ContainerUser"})
+	count(rule.deny) == 0 with input as inp
 	linux := testing.graph([{"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx:1.25"}]}])
 	count(rule.deny) == 0 with input as linux
 }

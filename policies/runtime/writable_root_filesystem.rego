@@ -44,5 +44,12 @@ deny contains finding if {
 	some i, c in td.properties.containerDefinitions
 	not c.readonlyRootFilesystem == true
 	not c.name in exempt
-	finding := {"resource": td.id, "pointer": sprintf("/containerDefinitions/%d/readonlyRootFilesystem", [i]), "message": sprintf("%s has a writable root filesystem; set `readonlyRootFilesystem` to true", [td.derived.containers[i].label])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/containerDefinitions/%d/readonlyRootFilesystem", [i]),
+		"message": sprintf(
+			"%s has a writable root filesystem; set `readonlyRootFilesystem` to true",
+			[td.derived.containers[i].label],
+		),
+	}
 }

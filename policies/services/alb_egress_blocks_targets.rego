@@ -32,9 +32,26 @@ deny contains finding if {
 	count(groups) > 0
 	lib.all_complete(groups)
 	not network.egress_admits(a.lb_groups, a.lo, a.hi, network.group_ids(groups), cidrs)
-	msg := sprintf("load balancer %q: security groups %s do not allow egress on %s to the targets of service %q (security groups %s)", [a.lb.name, network.group_names(a.lb_groups), network.ports_label(a), a.service.name, network.group_names(groups)])
-	related := array.concat(array.concat([a.service.id, a.tg.id], [g.id | some g in a.lb_groups]), [g.id | some g in groups])
-	finding := {"resource": a.lb.id, "pointer": "/SecurityGroups", "message": msg, "related": related}
+	msg := sprintf(
+		"load balancer %q: security groups %s do not allow egress on %s to the targets of service %q (security groups %s)",
+		[
+			a.lb.name,
+			network.group_names(a.lb_groups),
+			network.ports_label(a),
+			a.service.name,
+			network.group_names(groups),
+		],
+	)
+	related := array.concat(
+		array.concat([a.service.id, a.tg.id], [g.id | some g in a.lb_groups]),
+		[g.id | some g in groups],
+	)
+	finding := {
+		"resource": a.lb.id,
+		"pointer": "/SecurityGroups",
+		"message": msg,
+		"related": related,
+	}
 }
 
 # Where the targets are: task groups and subnets (awsvpc), or instance groups and
@@ -50,5 +67,9 @@ destinations(a) := [groups, cidrs] if {
 	a.mode != "awsvpc"
 	cis := network.instances(a.service)
 	groups := [g | some ci in cis; some g in lib.linked(ci, "security_group")]
-	cidrs := [sprintf("%s/32", [ci.properties.Ec2Instance.PrivateIpAddress]) | some ci in cis; ci.properties.Ec2Instance.PrivateIpAddress]
+	cidrs := [sprintf("%s/32", [ip]) |
+		some ci in cis
+		ip := ci.properties.Ec2Instance.PrivateIpAddress
+		is_string(ip)
+	]
 }

@@ -42,9 +42,29 @@ deny contains finding if {
 	]
 	count(lacking) > 0
 	groups := {g | some ci in lacking; some g in lib.linked(ci, "security_group")}
-	msg := sprintf("service %q: security groups %s of container instances %s do not admit load balancer %q (security groups %s) on %s (%s host port of container %q)", [a.service.name, network.group_names(groups), lib.names(lacking), a.lb.name, network.group_names(a.lb_groups), network.ports_label(a), port_kind(a), a.container.name])
-	related := array.concat(array.concat([a.lb.id, a.tg.id, a.td.id], [g.id | some g in a.lb_groups]), [g.id | some g in groups])
-	finding := {"resource": a.service.id, "pointer": sprintf("/loadBalancers/%d", [a.index]), "message": msg, "related": related}
+	msg := sprintf(
+		"service %q: security groups %s of container instances %s do not admit load balancer %q (security groups %s) on %s (%s host port of container %q)",
+		[
+			a.service.name,
+			network.group_names(groups),
+			lib.names(lacking),
+			a.lb.name,
+			network.group_names(a.lb_groups),
+			network.ports_label(a),
+			port_kind(a),
+			a.container.name,
+		],
+	)
+	related := array.concat(
+		array.concat([a.lb.id, a.tg.id, a.td.id], [g.id | some g in a.lb_groups]),
+		[g.id | some g in groups],
+	)
+	finding := {
+		"resource": a.service.id,
+		"pointer": sprintf("/loadBalancers/%d", [a.index]),
+		"message": msg,
+		"related": related,
+	}
 }
 
 port_kind(a) := "dynamic" if network.dynamic(a)

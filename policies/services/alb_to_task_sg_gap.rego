@@ -35,7 +35,25 @@ deny contains finding if {
 	scope := network.subnet_scope(a.lb, task_groups, "IpPermissions", a.lo, a.hi)
 	scope.known
 	not network.ingress_admits(task_groups, a.lo, a.hi, network.group_ids(a.lb_groups), scope.cidrs)
-	msg := sprintf("service %q: task security groups %s do not admit load balancer %q (security groups %s) on %s, the port of container %q", [a.service.name, network.group_names(task_groups), a.lb.name, network.group_names(a.lb_groups), network.ports_label(a), a.container.name])
-	related := array.concat(array.concat([a.lb.id, a.tg.id, a.td.id], [g.id | some g in a.lb_groups]), [g.id | some g in task_groups])
-	finding := {"resource": a.service.id, "pointer": "/networkConfiguration/awsvpcConfiguration/securityGroups", "message": msg, "related": related}
+	msg := sprintf(
+		"service %q: task security groups %s do not admit load balancer %q (security groups %s) on %s, the port of container %q",
+		[
+			a.service.name,
+			network.group_names(task_groups),
+			a.lb.name,
+			network.group_names(a.lb_groups),
+			network.ports_label(a),
+			a.container.name,
+		],
+	)
+	related := array.concat(
+		array.concat([a.lb.id, a.tg.id, a.td.id], [g.id | some g in a.lb_groups]),
+		[g.id | some g in task_groups],
+	)
+	finding := {
+		"resource": a.service.id,
+		"pointer": "/networkConfiguration/awsvpcConfiguration/securityGroups",
+		"message": msg,
+		"related": related,
+	}
 }

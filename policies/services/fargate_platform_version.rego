@@ -32,7 +32,14 @@ deny contains finding if {
 	v := svc.properties.platformVersion
 	is_string(v)
 	v != "LATEST"
-	finding := {"resource": svc.id, "pointer": "/platformVersion", "message": sprintf("Fargate service %q is pinned to platform version %s, not LATEST", [svc.name, v])}
+	finding := {
+		"resource": svc.id,
+		"pointer": "/platformVersion",
+		"message": sprintf(
+			"Fargate service %q is pinned to platform version %s, not LATEST",
+			[svc.name, v],
+		),
+	}
 }
 
 fargate(svc) if svc.properties.launchType == "FARGATE"

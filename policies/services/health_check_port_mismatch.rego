@@ -28,8 +28,16 @@ deny contains finding if {
 	port := object.get(a.tg.properties, "HealthCheckPort", "traffic-port")
 	port != "traffic-port"
 	wrong(a, port)
-	msg := sprintf("target group %q of service %q health-checks port %s, but traffic goes to %s of container %q; use traffic-port", [a.tg.name, a.service.name, port, network.ports_label(a), a.container.name])
-	finding := {"resource": a.service.id, "pointer": sprintf("/loadBalancers/%d", [a.index]), "message": msg, "related": [a.tg.id]}
+	msg := sprintf(
+		"target group %q of service %q health-checks port %s, but traffic goes to %s of container %q; use traffic-port",
+		[a.tg.name, a.service.name, port, network.ports_label(a), a.container.name],
+	)
+	finding := {
+		"resource": a.service.id,
+		"pointer": sprintf("/loadBalancers/%d", [a.index]),
+		"message": msg,
+		"related": [a.tg.id],
+	}
 }
 
 wrong(a, _) if network.dynamic(a)

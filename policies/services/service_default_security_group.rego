@@ -30,12 +30,27 @@ deny contains finding if {
 	some svc in services
 	some g in lib.linked(svc, "security_group")
 	g.properties.GroupName == "default"
-	finding := {"resource": svc.id, "pointer": pointer, "message": sprintf("service %q uses the VPC's default security group %s", [svc.name, g.name]), "related": [g.id]}
+	finding := {
+		"resource": svc.id,
+		"pointer": pointer,
+		"message": sprintf(
+			"service %q uses the VPC's default security group %s",
+			[svc.name, g.name],
+		),
+		"related": [g.id],
+	}
 }
 
 deny contains finding if {
 	some svc in services
 	cfg := svc.properties.networkConfiguration.awsvpcConfiguration
 	count(object.get(cfg, "securityGroups", [])) == 0
-	finding := {"resource": svc.id, "pointer": "/networkConfiguration/awsvpcConfiguration", "message": sprintf("service %q lists no security groups, so its tasks get the VPC's default security group", [svc.name])}
+	finding := {
+		"resource": svc.id,
+		"pointer": "/networkConfiguration/awsvpcConfiguration",
+		"message": sprintf(
+			"service %q lists no security groups, so its tasks get the VPC's default security group",
+			[svc.name],
+		),
+	}
 }

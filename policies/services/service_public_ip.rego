@@ -31,5 +31,9 @@ import data.ecsaudit.lib.services
 deny contains finding if {
 	some svc in services
 	svc.properties.networkConfiguration.awsvpcConfiguration.assignPublicIp == "ENABLED"
-	finding := {"resource": svc.id, "pointer": "/networkConfiguration/awsvpcConfiguration/assignPublicIp", "message": sprintf("service %q assigns public IP addresses to its tasks", [svc.name])}
+	finding := {
+		"resource": svc.id,
+		"pointer": "/networkConfiguration/awsvpcConfiguration/assignPublicIp",
+		"message": sprintf("service %q assigns public IP addresses to its tasks", [svc.name]),
+	}
 }

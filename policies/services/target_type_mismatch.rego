@@ -30,6 +30,14 @@ deny contains finding if {
 	is_string(want)
 	got := a.tg.properties.TargetType
 	got != want
-	msg := sprintf("service %q runs task definition %q in %s mode, but target group %q has target type %q; it needs %q", [a.service.name, a.td.name, a.mode, a.tg.name, got, want])
-	finding := {"resource": a.service.id, "pointer": sprintf("/loadBalancers/%d/targetGroupArn", [a.index]), "message": msg, "related": [a.tg.id, a.td.id]}
+	msg := sprintf(
+		"service %q runs task definition %q in %s mode, but target group %q has target type %q; it needs %q",
+		[a.service.name, a.td.name, a.mode, a.tg.name, got, want],
+	)
+	finding := {
+		"resource": a.service.id,
+		"pointer": sprintf("/loadBalancers/%d/targetGroupArn", [a.index]),
+		"message": msg,
+		"related": [a.tg.id, a.td.id],
+	}
 }

@@ -31,7 +31,17 @@ deny contains finding if {
 	some svc in services
 	some i, set in object.get(svc.properties, "taskSets", [])
 	set.networkConfiguration.awsvpcConfiguration.assignPublicIp == "ENABLED"
-	finding := {"resource": svc.id, "pointer": sprintf("/taskSets/%d/networkConfiguration/awsvpcConfiguration/assignPublicIp", [i]), "message": sprintf("task set %s of service %q assigns public IP addresses to its tasks", [name(set), svc.name])}
+	finding := {
+		"resource": svc.id,
+		"pointer": sprintf(
+			"/taskSets/%d/networkConfiguration/awsvpcConfiguration/assignPublicIp",
+			[i],
+		),
+		"message": sprintf(
+			"task set %s of service %q assigns public IP addresses to its tasks",
+			[name(set), svc.name],
+		),
+	}
 }
 
 # The task set's id, or in IaC the address it was declared at.

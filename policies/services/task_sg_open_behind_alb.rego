@@ -31,6 +31,14 @@ deny contains finding if {
 	some perm in object.get(g.properties, "IpPermissions", [])
 	network.covers(perm, a.lo, a.hi)
 	network.open_to_world(perm)
-	msg := sprintf("service %q is behind load balancer %q, but its task security group %s admits the internet on %s; traffic can bypass the load balancer", [a.service.name, a.lb.name, g.name, network.ports_label(a)])
-	finding := {"resource": a.service.id, "pointer": "/networkConfiguration/awsvpcConfiguration/securityGroups", "message": msg, "related": [g.id, a.lb.id]}
+	msg := sprintf(
+		"service %q is behind load balancer %q, but its task security group %s admits the internet on %s; traffic can bypass the load balancer",
+		[a.service.name, a.lb.name, g.name, network.ports_label(a)],
+	)
+	finding := {
+		"resource": a.service.id,
+		"pointer": "/networkConfiguration/awsvpcConfiguration/securityGroups",
+		"message": msg,
+		"related": [g.id, a.lb.id],
+	}
 }

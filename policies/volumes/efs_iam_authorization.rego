@@ -30,5 +30,12 @@ deny contains finding if {
 	efs := v.efsVolumeConfiguration
 	is_object(efs)
 	not efs.authorizationConfig.iam == "ENABLED"
-	finding := {"resource": td.id, "pointer": sprintf("/volumes/%d/efsVolumeConfiguration", [i]), "message": sprintf("EFS volume %q does not use IAM authorization; set authorizationConfig.iam to ENABLED", [v.name])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/volumes/%d/efsVolumeConfiguration", [i]),
+		"message": sprintf(
+			"EFS volume %q does not use IAM authorization; set authorizationConfig.iam to ENABLED",
+			[v.name],
+		),
+	}
 }

@@ -39,5 +39,12 @@ deny contains finding if {
 	efs := v.efsVolumeConfiguration
 	is_object(efs)
 	not efs.transitEncryption == "ENABLED"
-	finding := {"resource": td.id, "pointer": sprintf("/volumes/%d/efsVolumeConfiguration", [i]), "message": sprintf("EFS volume %q does not encrypt data in transit; set transitEncryption to ENABLED", [v.name])}
+	finding := {
+		"resource": td.id,
+		"pointer": sprintf("/volumes/%d/efsVolumeConfiguration", [i]),
+		"message": sprintf(
+			"EFS volume %q does not encrypt data in transit; set transitEncryption to ENABLED",
+			[v.name],
+		),
+	}
 }

@@ -32,7 +32,28 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
-sensitive := lib.param("EA701", "sensitive_paths", ["/", "/etc", "/proc", "/sys", "/dev", "/root", "/boot", "/var/run", "/run", "/var/lib/docker", "/var/lib/kubelet", "/usr", "/bin", "/sbin", "/lib", "/lib64"])
+sensitive := lib.param(
+	"EA701",
+	"sensitive_paths",
+	[
+		"/",
+		"/etc",
+		"/proc",
+		"/sys",
+		"/dev",
+		"/root",
+		"/boot",
+		"/var/run",
+		"/run",
+		"/var/lib/docker",
+		"/var/lib/kubelet",
+		"/usr",
+		"/bin",
+		"/sbin",
+		"/lib",
+		"/lib64",
+	],
+)
 
 normalise(p) := "/" if trim_right(p, "/") == ""
 
@@ -60,6 +81,13 @@ deny contains finding if {
 	path := normalise(raw)
 	matched := [s | some s in sensitive; under(path, normalise(s))]
 	count(matched) > 0
-	f := {"resource": td.id, "pointer": sprintf("/volumes/%d/host/sourcePath", [i]), "message": sprintf("volume %q mounts host path %s into the task; do not expose host system paths", [v.name, raw])}
+	f := {
+		"resource": td.id,
+		"pointer": sprintf("/volumes/%d/host/sourcePath", [i]),
+		"message": sprintf(
+			"volume %q mounts host path %s into the task; do not expose host system paths",
+			[v.name, raw],
+		),
+	}
 	finding := object.union(f, {"severity": severity(path)})
 }

@@ -8,7 +8,8 @@ import data.ecsaudit.rules.sensitive_host_path as rule
 vols(paths) := testing.graph([{"family": "web", "volumes": [{"name": sprintf("v%d", [i]), "host": {"sourcePath": p}} | some i, p in paths], "containerDefinitions": [{"name": "a", "image": "x:1"}]}])
 
 test_flags_docker_socket_as_critical if {
-	findings := rule.deny with input as vols(["/var/run/docker.sock"])
+	inp := vols(["/var/run/docker.sock"])
+	findings := rule.deny with input as inp
 	count(findings) == 1
 	some f in findings
 	f.severity == "critical"
@@ -16,7 +17,8 @@ test_flags_docker_socket_as_critical if {
 }
 
 test_flags_paths_under_etc if {
-	findings := rule.deny with input as vols(["/etc/ssl/", "/proc"])
+	inp := vols(["/etc/ssl/", "/proc"])
+	findings := rule.deny with input as inp
 	count(findings) == 2
 	every f in findings {
 		f.severity == "high"
@@ -24,7 +26,8 @@ test_flags_paths_under_etc if {
 }
 
 test_allows_application_paths if {
-	count(rule.deny) == 0 with input as vols(["/var/scratch", "/data/app", "/etcetera"])
+	inp := vols(["/var/scratch", "/data/app", "/etcetera"])
+	count(rule.deny) == 0 with input as inp
 		with data.ecsaudit.params.EA701 as {"sensitive_paths": ["/", "/etc", "/proc", "/var/run/docker.sock"]}
 }
 
@@ -32,7 +35,8 @@ test_allows_application_paths if {
 # critical as the socket itself.
 test_socket_directories_are_critical_and_lib64_is_sensitive if {
 	paths := ["/var/run", "/run/", "/run/docker.sock", "/lib64", "/var/run/secrets"]
-	findings := rule.deny with input as vols(paths)
+	inp := vols(paths)
+	findings := rule.deny with input as inp
 	count(findings) == 5
 	severity := {path: f.severity |
 		some f in findings
