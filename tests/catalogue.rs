@@ -314,6 +314,10 @@ fn uses(line: &str, var: &str) -> bool {
 fn call_binding(line: &str) -> Option<String> {
     let (var, rhs) = line.trim().split_once(" := ")?;
     let callee = rhs.split_once('(')?.0;
+    // A rule parameter always has a value (its METADATA default at least).
+    if callee == "lib.param" {
+        return None;
+    }
     let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     (line.starts_with('\t') && word(var) && !callee.is_empty() && callee.split('.').all(word))
         .then(|| var.to_string())

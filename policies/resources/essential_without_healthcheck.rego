@@ -29,10 +29,8 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
-exempt_containers := lib.param("EA406", "exempt_containers", [])
-
 deny contains finding if {
-	exempt := exempt_containers # bound once, not read per container
+	exempt := lib.param("EA406", "exempt_containers", [])
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	object.get(c, "essential", true) == true

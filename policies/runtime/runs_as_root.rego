@@ -36,10 +36,8 @@ import data.ecsaudit.lib.task_definitions
 
 root_user(u) if lower(split(u, ":")[0]) in {"root", "0"}
 
-exempt_containers := lib.param("EA503", "exempt_containers", [])
-
 deny contains finding if {
-	exempt := exempt_containers # bound once, not read per container
+	exempt := lib.param("EA503", "exempt_containers", [])
 	some td in task_definitions
 	not lib.is_windows(td)
 	some i, c in td.properties.containerDefinitions
@@ -56,7 +54,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	exempt := exempt_containers # bound once, not read per container
+	exempt := lib.param("EA503", "exempt_containers", [])
 	some td in task_definitions
 	some i, c in td.properties.containerDefinitions
 	not c.name in exempt

@@ -35,10 +35,8 @@ import rego.v1
 import data.ecsaudit.lib
 import data.ecsaudit.lib.task_definitions
 
-exempt_containers := lib.param("EA502", "exempt_containers", [])
-
 deny contains finding if {
-	exempt := exempt_containers # bound once, not read per container
+	exempt := lib.param("EA502", "exempt_containers", [])
 	some td in task_definitions
 	not lib.is_windows(td)
 	some i, c in td.properties.containerDefinitions
