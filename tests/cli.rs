@@ -1062,3 +1062,43 @@ fn utf16_is_read_and_undecodable_json_is_an_error() {
     assert_eq!(code, 2);
     assert_eq!(r["errors"][0]["code"], "not-utf8", "{:#}", r["errors"]);
 }
+
+/// docs/writing-rules.md: every file it shows is written out and passes `ecsaudit test`
+/// with full coverage, and each rule reports on a scan as the guide says.
+#[test]
+fn writing_a_rule_guide_passes() {
+    let guide = std::fs::read_to_string("docs/writing-rules.md").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let block =
+        regex::Regex::new(r"(?s)<!-- file: ([a-z_]+\.rego) -->\n```rego\n(.*?)\n```").unwrap();
+    let mut files = 0;
+    for c in block.captures_iter(&guide) {
+        write(dir.path(), &c[1], &c[2]);
+        files += 1;
+    }
+    assert_eq!(files, 4, "the guide shows two rules and their tests");
+    let out = ecsaudit()
+        .args(["test", dir.path().to_str().unwrap(), "--coverage"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("5 passed, 0 failed"), "{out}");
+    for rule in ["container_cpu_reserved.rego", "task_role_boundary.rego"] {
+        assert!(
+            out.lines()
+                .any(|l| l.contains("100.0%") && l.contains(rule)),
+            "{rule} fully covered:\n{out}"
+        );
+    }
+    let td = write(
+        dir.path(),
+        "td.json",
+        r#"{"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:1.27"}]}"#,
+    );
+    let policies = dir.path().to_str().unwrap();
+    let (_, report) = run_json(&["scan", &td, "--policy", policies, "--no-builtin"]);
+    assert_eq!(rule_ids(&report), vec!["ACME010".to_string()]);
+}
