@@ -4,7 +4,7 @@
 //! error names `file:line:col` from the TOML parser's spans.
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::policy::metadata::{RuleMeta, Severity};
+use crate::policy::metadata::{RuleMeta, Severity, Threshold};
 use crate::policy::PolicySet;
 use serde::Deserialize;
 use serde_json::Value;
@@ -67,8 +67,8 @@ pub struct Config {
     pub path: Option<String>,
     /// Today's date `YYYY-MM-DD` (overridable for tests through `ECSAUDIT_TODAY`).
     pub today: String,
-    /// `fail_on`: `Some(None)` for `none`.
-    pub fail_on: Option<Option<Severity>>,
+    /// `fail_on`, when the file sets it.
+    pub fail_on: Option<Threshold>,
     /// Extra policy directories (relative ones resolved against the config's directory).
     pub policy_dirs: Vec<PathBuf>,
     pub rules: RuleSelection,
@@ -248,11 +248,10 @@ impl Config {
         })?;
         let fail_on = match &file.fail_on {
             None => None,
-            Some(f) if f.get_ref() == "none" => Some(None),
-            Some(f) => Some(Some(Severity::parse(f.get_ref()).ok_or_else(|| {
+            Some(f) => Some(Threshold::parse(f.get_ref()).ok_or_else(|| {
                 let levels = "critical, high, medium, low, info or none";
                 pos.error(f, format!("fail_on `{}` must be {levels}", f.get_ref()))
-            })?)),
+            })?),
         };
         let mut severities = BTreeMap::new();
         for (id, sev) in &file.severity {
@@ -533,7 +532,7 @@ mod tests {
                     [[suppressions]]\nrule = \"*\"\nresource = \"legacy-*\"\nreason = \"r\"\n\
                     expires = 2027-01-31\n";
         let c = Config::parse(text, "conf/c.toml").unwrap();
-        assert_eq!(c.fail_on, Some(None));
+        assert_eq!(c.fail_on, Some(Threshold::None));
         assert_eq!(c.severity["EA101"], Severity::Low);
         assert_eq!(c.policy_dirs, vec![PathBuf::from("conf/rules")]);
         let s = &c.suppressions[0];

@@ -558,7 +558,7 @@ _ecsaudit() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "critical high medium low info none" -- "${cur}"))
                     return 0
                     ;;
                 --baseline)
@@ -732,7 +732,7 @@ _ecsaudit() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "critical high medium low info none" -- "${cur}"))
                     return 0
                     ;;
                 --baseline)

@@ -60,7 +60,12 @@ sarif\t''
 markdown\t'A summary for pull-request comments and job summaries'
 junit\t'JUnit XML for CI systems'"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -s o -l output -d 'Write the report to FILE instead of standard output' -r -F
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l fail-on -d 'Exit 1 when a finding at or above this severity remains (none: never)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l fail-on -d 'Exit 1 when a finding at or above this severity remains (none: never; default: `fail_on` of the config, else low)' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''
+info\t''
+none\t'Never fail on findings'"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l baseline -d 'Report only findings new since this earlier report (SARIF or JSON from ecsaudit), matched by fingerprint; the summary counts new, unchanged and fixed' -r -F
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l source-root -d 'Repository root for SARIF URIs (default: working directory)' -r -F
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l compliance -d 'Run only the rules that check a control of this framework, and show the text and markdown reports control by control (findings, no findings, not checked, not covered)' -r -f -a "security-hub\t'AWS Security Hub\'s controls for Amazon ECS (ECS.1 to ECS.21)'
@@ -71,9 +76,9 @@ checkov\t'Checkov\'s ECS and ECR checks (CKV_AWS_x)'
 kics\t'KICS\'s ECS, ECR and EFS-volume queries (by query id)'
 trivy\t'Trivy\'s AWS ECS and ECR checks (AVD-AWS-x)'"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l max-file-size -d 'Files larger than this many bytes are reported, not read' -r
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l engine -d 'How rules run: `auto` (the built-in rules on regorus\' bytecode VM, several times faster; your own rules in its reference interpreter), `vm` (every rule on the VM) or `interpreter` (every rule in the interpreter). See docs/performance.md' -r -f -a "auto\t''
-vm\t''
-interpreter\t''"
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l engine -d 'How rules run: `auto` (the built-in rules on regorus\' bytecode VM, several times faster; your own rules in its reference interpreter), `vm` (every rule on the VM) or `interpreter` (every rule in the interpreter). See docs/performance.md' -r -f -a "auto\t'The built-in rules on the VM, user rules in the interpreter (the default)'
+vm\t'Every rule on regorus\' bytecode VM (falls back to the interpreter if the policies do not compile for it)'
+interpreter\t'Every rule in regorus\' interpreter'"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l var -d 'Set a Terraform input variable (repeatable), as `terraform plan -var` does' -r
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l var-file -d 'Read Terraform variable values from a `.tfvars` file (repeatable); applied after `terraform.tfvars` and `*.auto.tfvars`, before `--var`' -r -F
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand scan" -l parameter -d 'Set a CloudFormation template parameter (repeatable; `AWS::Region` and `AWS::AccountId` too), over its `Default`' -r
@@ -121,7 +126,12 @@ sarif\t''
 markdown\t'A summary for pull-request comments and job summaries'
 junit\t'JUnit XML for CI systems'"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -s o -l output -d 'Write the report to FILE instead of standard output' -r -F
-complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l fail-on -d 'Exit 1 when a finding at or above this severity remains (none: never)' -r
+complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l fail-on -d 'Exit 1 when a finding at or above this severity remains (none: never; default: `fail_on` of the config, else low)' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''
+info\t''
+none\t'Never fail on findings'"
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l baseline -d 'Report only findings new since this earlier report (SARIF or JSON from ecsaudit), matched by fingerprint; the summary counts new, unchanged and fixed' -r -F
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l source-root -d 'Repository root for SARIF URIs (default: working directory)' -r -F
 complete -c ecsaudit -n "__fish_ecsaudit_using_subcommand merge" -l compliance -d 'Run only the rules that check a control of this framework, and show the text and markdown reports control by control (findings, no findings, not checked, not covered)' -r -f -a "security-hub\t'AWS Security Hub\'s controls for Amazon ECS (ECS.1 to ECS.21)'

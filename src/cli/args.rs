@@ -2,6 +2,8 @@
 //! parsers of ids and shards. What each command does is in [`super`].
 
 use crate::diagnostics::Diagnostic;
+use crate::policy::engine::Backend;
+use crate::policy::metadata::Threshold;
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -208,20 +210,12 @@ pub struct ScanArgs {
     /// How rules run: `auto` (the built-in rules on regorus' bytecode VM, several times
     /// faster; your own rules in its reference interpreter), `vm` (every rule on the VM)
     /// or `interpreter` (every rule in the interpreter). See docs/performance.md.
-    #[arg(long, value_enum, default_value_t = Engine::Auto)]
-    pub engine: Engine,
+    #[arg(long, value_enum, default_value_t = Backend::Auto)]
+    pub engine: Backend,
     #[command(flatten)]
     pub iac: IacArgs,
     #[command(flatten)]
     pub policies: PolicyArgs,
-}
-
-/// Rule evaluation backend (`scan --engine`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Engine {
-    Auto,
-    Vm,
-    Interpreter,
 }
 
 /// How a report is written and judged (`scan`, `merge`).
@@ -233,9 +227,10 @@ pub struct ReportArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit 1 when a finding at or above this severity remains (none: never).
-    #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<String>,
+    /// Exit 1 when a finding at or above this severity remains (none: never; default:
+    /// `fail_on` of the config, else low).
+    #[arg(long, value_name = "SEVERITY", value_enum, ignore_case = true)]
+    pub fail_on: Option<Threshold>,
     /// Report only findings new since this earlier report (SARIF or JSON from ecsaudit),
     /// matched by fingerprint; the summary counts new, unchanged and fixed.
     #[arg(long, value_name = "FILE")]

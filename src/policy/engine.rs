@@ -42,8 +42,8 @@ const MAX_QUERY_LINE: usize = 1024;
 /// Nodes per evaluation shard (connected resources always share a shard).
 const SHARD_NODES: usize = 256;
 
-/// How rules are evaluated during a scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How rules are evaluated during a scan (`scan --engine`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Backend {
     /// The built-in rules on the VM, user rules in the interpreter (the default).
     Auto,

@@ -49,6 +49,38 @@ impl Severity {
     }
 }
 
+/// A `--fail-on` / `fail_on` threshold: findings at or above a severity fail the run, or
+/// none does. One parser for the command line (clap) and the config file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Threshold {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    /// Never fail on findings.
+    None,
+}
+
+impl Threshold {
+    /// The lowest severity that fails the run (`None`: nothing does).
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Threshold::Critical => Some(Severity::Critical),
+            Threshold::High => Some(Severity::High),
+            Threshold::Medium => Some(Severity::Medium),
+            Threshold::Low => Some(Severity::Low),
+            Threshold::Info => Some(Severity::Info),
+            Threshold::None => None,
+        }
+    }
+
+    /// `critical`, ..., `none`, in any case.
+    pub fn parse(s: &str) -> Option<Threshold> {
+        <Threshold as clap::ValueEnum>::from_str(s, true).ok()
+    }
+}
+
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

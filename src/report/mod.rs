@@ -32,3 +32,39 @@ pub enum Format {
     /// JUnit XML for CI systems.
     Junit,
 }
+
+/// What a report is rendered with besides its format.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// `--compliance`: text and markdown group findings by this framework's controls.
+    pub compliance: Option<crate::compliance::Framework>,
+    /// Repository root for SARIF URIs (default: the working directory).
+    pub source_root: Option<std::path::PathBuf>,
+}
+
+/// Write `report` in `format` to `out` (JSON, the largest, streamed as it renders);
+/// returns what the renderer had to say about the output (SARIF's warnings).
+pub fn write(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<Vec<String>> {
+    let (text, problems) = match format {
+        Format::Json => return json::write(report, out).map(|()| Vec::new()),
+        Format::Text => match opts.compliance {
+            Some(framework) => (text::render_by_control(report, framework), Vec::new()),
+            None => (text::render(report), Vec::new()),
+        },
+        Format::Markdown => (markdown::render(report, opts.compliance), Vec::new()),
+        Format::Junit => (junit::render(report), Vec::new()),
+        Format::Sarif => sarif::render(
+            report,
+            &sarif::SarifOptions {
+                source_root: opts.source_root.clone(),
+            },
+        ),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(problems)
+}
