@@ -33,45 +33,34 @@ impl Builder {
         }
         let reasons: Vec<&String> = td.reasons.iter().collect();
         let name = format!("{family}:{rev}");
-        let Some(doc) = &td.doc else {
-            let mut derived = json!({"collected_because": reasons});
-            if let Some(e) = &td.error {
-                derived["unavailable_reason"] = json!(e.to_string());
+        let (status, props, derived) = match &td.doc {
+            Some(doc) => {
+                let mut props = doc.clone();
+                if let Some(o) = props.as_object_mut() {
+                    o.entry("tags").or_insert_with(|| td.tags.clone());
+                }
+                self.redactor.redact_task_definition(&mut props);
+                let mut derived = derive_task_definition(&props);
+                derived["collected_because"] = json!(reasons);
+                (Status::Complete, props, derived)
             }
-            let props = json!({"taskDefinitionArn": td.arn});
-            let status = Status::Unavailable;
-            self.node(
-                &td.arn,
-                kind::TASK_DEFINITION,
-                &name,
-                &identity,
-                account,
-                Some(region),
-                status,
-                props,
-                derived,
-            );
+            None => {
+                let mut derived = json!({"collected_because": reasons});
+                if let Some(e) = &td.error {
+                    derived["unavailable_reason"] = json!(e.to_string());
+                }
+                let props = json!({"taskDefinitionArn": td.arn});
+                (Status::Unavailable, props, derived)
+            }
+        };
+        let node_kind = kind::TASK_DEFINITION;
+        let region = Some(region);
+        self.node(
+            &td.arn, node_kind, &name, &identity, account, region, status, props, derived,
+        );
+        let Some(doc) = &td.doc else {
             return;
         };
-        let mut props = doc.clone();
-        if let Some(o) = props.as_object_mut() {
-            o.entry("tags").or_insert_with(|| td.tags.clone());
-        }
-        self.redactor.redact_task_definition(&mut props);
-        let mut derived = derive_task_definition(&props);
-        derived["collected_because"] = json!(reasons);
-        let status = Status::Complete;
-        self.node(
-            &td.arn,
-            kind::TASK_DEFINITION,
-            &name,
-            &identity,
-            account,
-            Some(region),
-            status,
-            props,
-            derived,
-        );
         let role_partition = partition_of(&td.arn).to_string();
         for (field, edge) in [
             ("taskRoleArn", edge::TASK_ROLE),
