@@ -184,13 +184,31 @@ impl Builder {
         self.edge(from, to, edge);
     }
 
+    /// An edge from `from` to security group `id` of the region's account.
+    fn link_group(&mut self, r: &Region, partition: &str, from: &str, id: &str) {
+        let arn = sg_arn(partition, &r.region, &r.account, id);
+        let target = (arn.as_str(), kind::SECURITY_GROUP, id);
+        self.link(&r.account, from, target, edge::SECURITY_GROUP);
+    }
+
+    /// An edge from `from` to subnet `id` of the region's account.
+    fn link_subnet(&mut self, r: &Region, partition: &str, from: &str, id: &str) {
+        let arn = subnet_arn(partition, &r.region, &r.account, id);
+        self.link(
+            &r.account,
+            from,
+            (arn.as_str(), kind::SUBNET, id),
+            edge::SUBNET,
+        );
+    }
+
     /// A service: its cluster, the task definitions it runs (current and in
     /// deployment), its security groups, subnets and target groups.
     fn add_service(&mut self, r: &Region, s: &Value, partition: &str) {
         let Some(arn) = str_at(s, "serviceArn") else {
             return;
         };
-        let (account, region) = (r.account.as_str(), r.region.as_str());
+        let account = r.account.as_str();
         self.resource(
             r,
             arn,
@@ -224,17 +242,10 @@ impl Builder {
         }
         let vpc = "/networkConfiguration/awsvpcConfiguration";
         for g in strings(s, &format!("{vpc}/securityGroups")) {
-            let id = sg_arn(partition, region, account, g);
-            self.link(
-                account,
-                arn,
-                (&id, kind::SECURITY_GROUP, g),
-                edge::SECURITY_GROUP,
-            );
+            self.link_group(r, partition, arn, g);
         }
         for n in strings(s, &format!("{vpc}/subnets")) {
-            let id = subnet_arn(partition, region, account, n);
-            self.link(account, arn, (&id, kind::SUBNET, n), edge::SUBNET);
+            self.link_subnet(r, partition, arn, n);
         }
         let lbs = s.get("loadBalancers").and_then(Value::as_array);
         for tg in lbs
@@ -255,7 +266,7 @@ impl Builder {
     /// Target groups (with their load balancers) and load balancers (with their
     /// security groups and subnets).
     fn add_load_balancing(&mut self, r: &Region, data: &RegionData, partition: &str) {
-        let (account, region) = (r.account.as_str(), r.region.as_str());
+        let account = r.account.as_str();
         for tg in &data.elb.target_groups {
             let Some(arn) = str_at(tg, "TargetGroupArn") else {
                 continue;
@@ -283,13 +294,7 @@ impl Builder {
             let name = str_at(lb, "LoadBalancerName").unwrap_or(arn);
             self.resource(r, arn, kind::LOAD_BALANCER, name, lb.clone());
             for g in strings(lb, "/SecurityGroups") {
-                let id = sg_arn(partition, region, account, g);
-                self.link(
-                    account,
-                    arn,
-                    (&id, kind::SECURITY_GROUP, g),
-                    edge::SECURITY_GROUP,
-                );
+                self.link_group(r, partition, arn, g);
             }
             let zones = lb.get("AvailabilityZones").and_then(Value::as_array);
             for n in zones
@@ -297,8 +302,7 @@ impl Builder {
                 .flatten()
                 .filter_map(|az| str_at(az, "SubnetId"))
             {
-                let id = subnet_arn(partition, region, account, n);
-                self.link(account, arn, (&id, kind::SUBNET, n), edge::SUBNET);
+                self.link_subnet(r, partition, arn, n);
             }
         }
     }
@@ -361,13 +365,7 @@ impl Builder {
                 .flatten()
                 .filter_map(|g| str_at(g, "GroupId"))
             {
-                let id = sg_arn(partition, region, account, gid);
-                self.link(
-                    account,
-                    arn,
-                    (&id, kind::SECURITY_GROUP, gid),
-                    edge::SECURITY_GROUP,
-                );
+                self.link_group(r, partition, arn, gid);
             }
         }
     }
