@@ -11,6 +11,13 @@ use crate::json_index::JsonIndex;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+mod read;
+mod walk;
+
+use read::*;
+pub use read::{read_text_limited, STDIN};
+pub use walk::{discover, nested_templates, skip_nested};
+
 /// Options for a file scan.
 #[derive(Debug, Clone)]
 pub struct FileOptions {
@@ -91,138 +98,6 @@ pub struct LoadedFile {
 pub use crate::diagnostics::display_path;
 pub use crate::json_index::strip_bom;
 
-/// Whether a directory entry named like an input is read: a regular file, or a symbolic
-/// link to one. A link to a directory is not followed (no loops); a FIFO, socket or
-/// device is never opened (it could block forever); each is reported, never dropped.
-fn entry_kind(entry: &ignore::DirEntry) -> Result<(), Diagnostic> {
-    let kind = entry.file_type();
-    if kind.is_some_and(|t| t.is_file()) {
-        return Ok(());
-    }
-    let link = kind.is_some_and(|t| t.is_symlink());
-    let target = match std::fs::metadata(entry.path()) {
-        Ok(m) => m.file_type(),
-        Err(e) => return Err(Diagnostic::error("io-error", format!("cannot read: {e}"))),
-    };
-    if target.is_file() {
-        Ok(())
-    } else if target.is_dir() {
-        Err(Diagnostic::skipped(
-            "not-a-file",
-            "a symbolic link to a directory: not followed; name its target to scan it",
-        ))
-    } else {
-        let what = if link {
-            "a symbolic link to a FIFO, socket or device"
-        } else {
-            "a FIFO, socket or device"
-        };
-        Err(Diagnostic::skipped(
-            "not-a-file",
-            format!("{what}, not a regular file: not read"),
-        ))
-    }
-}
-
-/// Files to read under `paths`, in walk order, each once (a file named twice, or named
-/// and also inside a named directory, is read once: its first appearance wins).
-pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = Vec::new();
-    let mut links = false;
-    for root in paths {
-        if root.as_os_str() == STDIN {
-            out.push(Candidate {
-                path: root.clone(),
-                explicit: true,
-            });
-            continue;
-        }
-        let meta = match std::fs::metadata(root) {
-            Ok(m) => m,
-            Err(e) => {
-                diagnostics.push(
-                    Diagnostic::error("io-error", format!("cannot read: {e}"))
-                        .in_file(&display_path(root)),
-                );
-                continue;
-            }
-        };
-        if meta.is_file() {
-            if crate::source::terraform::is_configuration(root) {
-                continue; // read by the Terraform source
-            }
-            out.push(Candidate {
-                path: root.clone(),
-                explicit: true,
-            });
-            continue;
-        }
-        if !meta.is_dir() {
-            // A FIFO, a device, /dev/stdin: never read as nothing (a pass for input
-            // never checked).
-            diagnostics.push(
-                Diagnostic::error(
-                    "not-a-file",
-                    "not a regular file or a directory; to read standard input, name it `-`",
-                )
-                .in_file(&display_path(root)),
-            );
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(root)
-            .hidden(true)
-            .git_ignore(true)
-            .git_exclude(true)
-            .git_global(false)
-            .require_git(true)
-            .follow_links(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    let readable = e.path().extension().is_some_and(|x| {
-                        ["json", "yaml", "yml", "template"]
-                            .iter()
-                            .any(|r| x.eq_ignore_ascii_case(r))
-                    });
-                    if !readable || is_terraform_json(e.path()) {
-                        continue;
-                    }
-                    links |= e.path_is_symlink();
-                    match entry_kind(&e) {
-                        Ok(()) => out.push(Candidate {
-                            path: e.into_path(),
-                            explicit: false,
-                        }),
-                        Err(d) => diagnostics.push(d.in_file(&display_path(e.path()))),
-                    }
-                }
-                Err(err) => {
-                    let file = match &err {
-                        ignore::Error::WithPath { path, .. } => display_path(path),
-                        _ => display_path(root),
-                    };
-                    diagnostics.push(
-                        Diagnostic::error("io-error", format!("cannot read: {err}")).in_file(&file),
-                    );
-                }
-            }
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|c| seen.insert(display_path(&c.path)));
-    if links {
-        // A link and the file it points to are one input, read as the file itself.
-        let target = |c: &Candidate| std::fs::canonicalize(&c.path).unwrap_or(c.path.clone());
-        let is_link = |c: &Candidate| c.path.symlink_metadata().is_ok_and(|m| m.is_symlink());
-        let mut taken: std::collections::HashSet<PathBuf> =
-            out.iter().filter(|c| !is_link(c)).map(target).collect();
-        out.retain(|c| !is_link(c) || taken.insert(target(c)));
-    }
-    out
-}
-
 /// Whether `file` is read as YAML: a `.yaml` / `.yml` name, or a `.template` one
 /// whose text does not open a JSON value.
 fn is_yaml(file: &str, text: &str) -> bool {
@@ -276,82 +151,6 @@ fn is_terraform_json(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.ends_with(".tf.json") || n.ends_with(".tfvars.json"))
-}
-
-/// The path that names standard input.
-pub const STDIN: &str = "-";
-
-/// The bytes of the file at `path`, or its size if that is over `max` bytes (checked
-/// before reading and while reading, so a file that grows is not read past the limit).
-/// The file is opened once.
-fn read_limited(path: &Path, max: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
-    use std::io::Read;
-    if path.as_os_str() == STDIN {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(max.saturating_add(1))
-            .read_to_end(&mut bytes)?;
-        let read = bytes.len() as u64;
-        return Ok(if read > max { Err(read) } else { Ok(bytes) });
-    }
-    let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len > max {
-        return Ok(Err(len));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-    let read = bytes.len() as u64;
-    Ok(if read > max { Err(read) } else { Ok(bytes) })
-}
-
-/// The UTF-8 text of the file at `path` (BOM stripped), at most `max` bytes; the error
-/// says why not.
-pub fn read_text_limited(path: &Path, max: u64) -> Result<String, String> {
-    match read_limited(path, max) {
-        Ok(Ok(bytes)) => match String::from_utf8(bytes) {
-            Ok(t) => Ok(strip_bom(&t).to_string()),
-            Err(e) => Err(format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )),
-        },
-        Ok(Err(len)) => Err(format!("file is {len} bytes, over the {max}-byte limit")),
-        Err(e) => Err(format!("cannot read: {e}")),
-    }
-}
-
-/// The text of a file: UTF-8 (a BOM is kept, and stripped later), or UTF-16 with a
-/// byte-order mark (what PowerShell's `>` writes), re-encoded as UTF-8 with a BOM so
-/// positions are counted as in the original; anything else is an error.
-fn decode(bytes: Vec<u8>) -> Result<String, String> {
-    let utf16 = |be: bool| -> Result<String, String> {
-        let units: Vec<u16> = bytes[2..]
-            .chunks(2)
-            .map(|c| {
-                let pair = [c[0], *c.get(1).unwrap_or(&0)];
-                if be {
-                    u16::from_be_bytes(pair)
-                } else {
-                    u16::from_le_bytes(pair)
-                }
-            })
-            .collect();
-        String::from_utf16(&units)
-            .map(|t| format!("\u{feff}{t}"))
-            .map_err(|_| "UTF-16 text with an invalid surrogate".to_string())
-    };
-    match bytes.as_slice() {
-        [0xFF, 0xFE, ..] => utf16(false),
-        [0xFE, 0xFF, ..] => utf16(true),
-        _ => String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-                e.utf8_error().valid_up_to()
-            )
-        }),
-    }
 }
 
 /// Read, parse and classify one file.
@@ -523,34 +322,6 @@ pub fn load_bytes(file: String, bytes: Vec<u8>, explicit: bool) -> LoadedFile {
             }
         }
     }
-}
-
-/// A template another template uses as a local nested stack is read through it: not
-/// as a stack of its own (its resources would be reported twice).
-pub fn skip_nested(
-    loaded: &mut LoadedFile,
-    c: &Candidate,
-    nested: &std::collections::HashSet<PathBuf>,
-) {
-    if loaded.template.is_none() || nested.is_empty() {
-        return;
-    }
-    if c.path.canonicalize().is_ok_and(|p| nested.contains(&p)) {
-        loaded.template = None;
-        loaded.diagnostics.push(
-            Diagnostic::skipped(
-                "nested-stack",
-                "read as the nested stack of the template that uses it, with the parameters it passes",
-            )
-            .in_file(&display_path(&c.path)),
-        );
-    }
-}
-
-/// The templates under `candidates` that others use as local nested stacks.
-pub fn nested_templates(candidates: &[Candidate]) -> std::collections::HashSet<PathBuf> {
-    let paths: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
-    crate::source::cloudformation::nested_templates(&paths)
 }
 
 /// Scan `paths` (files and directories) for task definitions.
