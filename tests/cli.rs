@@ -1102,3 +1102,44 @@ fn writing_a_rule_guide_passes() {
     let (_, report) = run_json(&["scan", &td, "--policy", policies, "--no-builtin"]);
     assert_eq!(rule_ids(&report), vec!["ACME010".to_string()]);
 }
+
+/// With no credentials anywhere, a live audit says so in one line and what to set,
+/// not the SDK's whole error chain (nothing leaves the machine: IMDS is off and the
+/// endpoint is a closed local port).
+#[test]
+fn live_audit_without_credentials_says_what_to_set() {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = ecsaudit();
+    for var in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ] {
+        cmd.env_remove(var);
+    }
+    let out = cmd
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["scan", "--aws", "--region", "us-east-1"])
+        .args(["--endpoint-url", "http://127.0.0.1:9", "--timeout", "5"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    let line = err
+        .lines()
+        .find(|l| l.contains("no usable AWS credentials"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("AWS_PROFILE"), "{line}");
+    assert!(
+        !line.contains("DispatchFailure") && line.len() < 400,
+        "{line}"
+    );
+}

@@ -255,6 +255,9 @@ where
         if let Some(e) = assume_role_failure(d_err(d)) {
             return e;
         }
+        if let Some(e) = credentials_failure(action, d_err(d)) {
+            return e;
+        }
     }
     let (code, message) = match err {
         SdkError::ServiceError(se) => (
@@ -294,6 +297,37 @@ fn assume_role_failure(err: &(dyn std::error::Error + 'static)) -> Option<CallEr
     while let Some(e) = cur {
         if let Some(se) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
             return Some(call_error("sts:AssumeRole", se));
+        }
+        cur = e.source();
+    }
+    None
+}
+
+/// No credentials could be loaded for the call: say so and what to set, with the
+/// provider's own reason in a line, instead of the whole error chain.
+fn credentials_failure(action: &str, err: &(dyn std::error::Error + 'static)) -> Option<CallError> {
+    use aws_credential_types::provider::error::CredentialsError;
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(ce) = e.downcast_ref::<CredentialsError>() {
+            let mut reason = ce.to_string();
+            if let Some(source) = std::error::Error::source(ce) {
+                reason = format!("{reason}: {source}");
+            }
+            // The chain lists every provider it tried on further lines: the first says it.
+            let first = reason.lines().next().unwrap_or_default();
+            let first = first.split(". Attempted").next().unwrap_or(first);
+            let reason: String = first.chars().take(200).collect();
+            return Some(CallError {
+                action: action.to_string(),
+                code: "NoCredentials".to_string(),
+                message: format!(
+                    "no usable AWS credentials ({reason}); set AWS_PROFILE, or \
+                     AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile, or run \
+                     where a role's credentials are provided (an instance profile, an ECS \
+                     task role)"
+                ),
+            });
         }
         cur = e.source();
     }
