@@ -49,7 +49,7 @@ pub(super) const FORMATS: [(&str, &[&str], &str); 8] = [
     ),
 ];
 
-/// No format matches fewer characters (Rego: `format_min_length`).
+/// No format matches fewer characters: shorter values skip the regexes.
 pub(super) const FORMAT_MIN_LENGTH: usize = 15;
 
 pub(super) static FORMAT_REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -288,7 +288,7 @@ pub fn name_suggests_secret<T: AsRef<str>>(name: &str, tokens: &[T]) -> bool {
 }
 
 /// A `--name=value` argument whose name suggests a secret and whose value is not trivial
-/// (Rego: `secret_option_args`).
+/// (Rego: `secret_option_arg`).
 pub(super) fn secret_option_arg(arg: &str) -> bool {
     if !arg.starts_with('-') {
         return false;

@@ -11,12 +11,13 @@
 //! ```
 //!
 //! holding the kind (empty when the name, not the value, made it a secret) and the short
-//! preview `lib.redact` shows. `policies/lib/secrets.rego` reads markers back (kind,
-//! preview), so rules report the same findings, messages and fingerprints on a redacted
-//! graph as on the original, and snapshots, `graph -o`, `collect -o` and `eval` never
-//! write the value. Values in other fields are redacted when they match a credential
-//! format. The classification mirrors `lib/secrets.rego` exactly; a parity test holds
-//! the two together.
+//! preview `lib.redact` shows. What was found is listed as the task definition's
+//! `derived.secrets` ([`found`]), which the secret rules read, so they report the same
+//! findings, messages and fingerprints on a redacted graph as on the original, and
+//! snapshots, `graph -o`, `collect -o` and `eval` never write the value. Values in other
+//! fields are redacted when they match a credential format. The classification
+//! ([`classify`]) mirrors `policies/lib/secrets.rego` exactly; a parity test holds the two
+//! together.
 
 use serde_json::Value;
 
