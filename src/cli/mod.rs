@@ -1,5 +1,5 @@
-//! Command-line interface, thin glue over the library: clap definitions ([`args`]) ->
-//! a command that reads what its arguments ask for and returns an [`Outcome`] -> one
+//! Command-line interface, thin glue over the library: clap definitions (`args.rs`) ->
+//! a command that reads what its arguments ask for and returns an `Outcome` -> one
 //! place ([`main`]) that prints a command's failure and maps it to exit code 2.
 //!
 //! Exit codes: 0 clean; 1 findings at or above `--fail-on` (or a failed rule test);

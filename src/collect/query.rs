@@ -27,7 +27,7 @@ pub struct Ec2Client {
     policy: Policy,
 }
 
-/// How calls are retried and bounded (the SDK clients' settings, [`super::base_config`]).
+/// How calls are retried and bounded (the SDK clients' settings, `base_config`).
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
     pub max_attempts: u32,

@@ -75,7 +75,7 @@ pub(super) fn element_name(o: &serde_json::Map<String, Value>) -> Option<(usize,
     best
 }
 
-/// The key a finding's [`fingerprint`] goes under: SARIF `partialFingerprints`, and
+/// The key a finding's fingerprint goes under: SARIF `partialFingerprints`, and
 /// what a baseline file is read by.
 pub const FINGERPRINT_KEY: &str = "ecsaudit/v1";
 

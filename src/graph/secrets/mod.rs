@@ -16,7 +16,7 @@
 //! findings, messages and fingerprints on a redacted graph as on the original, and
 //! snapshots, `graph -o`, `collect -o` and `eval` never write the value. Values in other
 //! fields are redacted when they match a credential format. The classification
-//! ([`classify`]) mirrors `policies/lib/secrets.rego` exactly; a parity test holds the two
+//! (`classify.rs`) mirrors `policies/lib/secrets.rego` exactly; a parity test holds the two
 //! together.
 
 use serde_json::Value;
