@@ -94,8 +94,15 @@ pub(super) fn cmd_test(args: TestArgs) -> Outcome {
             }
         }
         if args.coverage {
+            // Of the rule files: the helper library is only partly used by any one pack.
+            let rule_files: std::collections::BTreeSet<&str> =
+                set.rules.iter().map(|(_, src)| src.path.as_str()).collect();
             let _ = writeln!(out, "\ncoverage:");
-            for c in &run.coverage {
+            for c in run
+                .coverage
+                .iter()
+                .filter(|c| rule_files.contains(c.file.as_str()))
+            {
                 let _ = writeln!(
                     out,
                     "  {:>5.1}%  {}  (not covered: {:?})",
