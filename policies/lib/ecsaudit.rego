@@ -106,14 +106,15 @@ tag_value(td, key) := v if {
 
 # Relations (live audits; see docs/graph.md "Edges"). Nodes `node` points to with edges
 # of `kind`, e.g. linked(td, "task_role"); missing nodes are left out.
-linked(node, kind) := [input.nodes[id] | some id in edge_targets(node, "out", kind)]
+linked(node, kind) := [input.nodes[id] |
+	some id in object.get(node, ["derived", "links", "out", kind], [])
+]
 
 # Nodes pointing at `node` with edges of `kind`, e.g. linked_from(td, "uses_task_definition")
 # gives the services running it.
-linked_from(node, kind) := [input.nodes[id] | some id in edge_targets(node, "in", kind)]
-
-# The ids a node's edges of `kind` lead to ("out") or come from ("in").
-edge_targets(node, direction, kind) := object.get(node, ["derived", "links", direction, kind], [])
+linked_from(node, kind) := [input.nodes[id] |
+	some id in object.get(node, ["derived", "links", "in", kind], [])
+]
 
 # The node's data was read completely (not `unavailable`, not `not_found`). Rules must
 # skip incomplete nodes: their checks are reported as not performed, never as passed.

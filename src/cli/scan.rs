@@ -63,7 +63,6 @@ pub(super) fn cmd_scan(args: ScanArgs) -> Outcome {
     choose_rules(&mut loaded, &args);
     let judging = args.report.judging(&loaded.config)?;
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
-    let redactor = loaded.config.redactor();
     let report = match input {
         Input::Files => {
             let opts = args.iac.file_options(args.max_file_size)?;
@@ -81,10 +80,11 @@ pub(super) fn cmd_scan(args: ScanArgs) -> Outcome {
             )
         }
         other => {
+            let redactor = loaded.config.redactor();
             let (mut graph, files_read) = match other {
                 Input::Aws => (live_graph(&args.aws_options, &redactor)?, 0),
                 Input::Graph(path) => (read_graph(&path, &redactor)?, 0),
-                _ => {
+                Input::WholeFiles | Input::Files => {
                     let opts = args.iac.file_options(args.max_file_size)?;
                     file_graph(&args.paths, &opts, &redactor)
                 }
